@@ -1,0 +1,50 @@
+"""ARNs and resource ids, in one place."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+_ARN = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)")
+
+SERVICE = "sms-voice"  # the service part of every v2 resource ARN
+
+
+@dataclass(frozen=True, slots=True)
+class Arn:
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    def __str__(self) -> str:
+        return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.resource}"
+
+
+def parse_arn(text: str) -> Arn | None:
+    found = _ARN.fullmatch(text)
+    if found is None:
+        return None
+    return Arn(*found.groups())
+
+
+def resource_arn(region: str, account: str, resource_type: str, resource_id: str) -> str:
+    """`arn:aws:sms-voice:<region>:<account>:<resource-type>/<id>` (user guide, permissions pages)."""
+    return f"arn:aws:{SERVICE}:{region}:{account}:{resource_type}/{resource_id}"
+
+
+def new_resource_id(prefix: str) -> str:
+    """AWS's id form: a prefix, a dash and 32 hex digits (for example `phone-dd4a43...`)."""
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def new_message_id() -> str:
+    return str(uuid.uuid4())
+
+
+def is_destination_arn(text: str, service: str, resource_prefix: str) -> bool:
+    """True for an ARN of `service` whose resource starts with `resource_prefix` (for example `role/`)."""
+    arn = parse_arn(text)
+    return arn is not None and arn.service == service and arn.resource.startswith(resource_prefix)

@@ -1,0 +1,97 @@
+"""The `smsvoice` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from smsvoice import __version__
+from smsvoice.config import Settings, load_settings
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to listen on (SMSVOICE_HOST, default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, help="port to listen on, 0 for any free port (SMSVOICE_PORT, default 7767)"
+    )
+    parser.add_argument(
+        "--data-dir", help="folder of the embedded SQLite store (SMSVOICE_DATA_DIR, default ./.smsvoice)"
+    )
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL of another store, e.g. PostgreSQL (SMSVOICE_DATABASE_URL)"
+    )
+    parser.add_argument(
+        "--throttling",
+        choices=["aws", "off"],
+        help="'aws' enforces AWS's documented request rates, 'off' disables them (SMSVOICE_THROTTLING, default aws)",
+    )
+    parser.add_argument("--default-region", help="region of unsigned requests (SMSVOICE_DEFAULT_REGION)")
+    parser.add_argument(
+        "--max-body-bytes", type=int, help="largest request body accepted (SMSVOICE_MAX_BODY_BYTES)"
+    )
+    parser.add_argument(
+        "--log-level", help="debug, info, warning or error (SMSVOICE_LOG_LEVEL, default info)"
+    )
+    parser.add_argument(
+        "--validate-responses",
+        action="store_const",
+        const=True,
+        help="check every response against the model (SMSVOICE_VALIDATE_RESPONSES)",
+    )
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    names = (
+        "host",
+        "port",
+        "data_dir",
+        "database_url",
+        "throttling",
+        "default_region",
+        "max_body_bytes",
+        "log_level",
+        "validate_responses",
+    )
+    overrides: dict[str, Any] = {name: getattr(args, name, None) for name in names}
+    return load_settings(overrides)
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="smsvoice", description="Local AWS SMS and voice messaging APIs")
+    parser.add_argument("--version", action="version", version=f"smsvoice {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the service (both APIs and /_smsvoice/ on one port)")
+    _add_server_options(serve)
+    commands.add_parser("coverage", help="print IMPLEMENTATION_COVERAGE.md for the installed models")
+    args = parser.parse_args(argv)
+
+    if args.command == "coverage":
+        from smsvoice.coverage import render_coverage
+
+        sys.stdout.write(render_coverage())
+        return 0
+
+    try:
+        settings = _settings_from(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    _configure_logging(settings.log_level)
+    from smsvoice.server.run import serve as run_server
+
+    run_server(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

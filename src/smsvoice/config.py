@@ -1,0 +1,77 @@
+"""Settings, read once from flags, environment variables and defaults into one typed object.
+
+Every option has one name: flag `--data-dir` is env var `SMSVOICE_DATA_DIR` is field `data_dir`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+ThrottlingMode = Literal["aws", "off"]
+
+DEFAULT_PORT = 7767  # "SMS" on a phone keypad is 767
+DEFAULT_ACCOUNT = "000000000000"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    data_dir: Path = Path(".smsvoice")
+    # SQLAlchemy URL of the store; empty means the embedded SQLite file under data_dir.
+    database_url: str = ""
+    throttling: ThrottlingMode = "aws"
+    default_region: str = "us-east-1"
+    default_account: str = DEFAULT_ACCOUNT
+    max_body_bytes: int = 4 * 1024 * 1024
+    log_level: str = "info"
+    # Check every response against the model's output shape (tests turn this on).
+    validate_responses: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def store_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'smsvoice.db').resolve()}"
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+_ENV_PREFIX = "SMSVOICE_"
+
+
+def _convert(name: str, raw: str) -> Any:
+    if name in ("port", "max_body_bytes"):
+        return int(raw)
+    if name == "data_dir":
+        return Path(raw)
+    if name == "validate_responses":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "throttling" and raw not in ("aws", "off"):
+        raise ValueError(f"throttling must be 'aws' or 'off', not {raw!r}")
+    return raw
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Defaults, then `SMSVOICE_*` environment variables, then explicit overrides (flags)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for item in fields(Settings):
+        if item.name == "extra":
+            continue
+        raw = env.get(_ENV_PREFIX + item.name.upper())
+        if raw is not None and raw != "":
+            values[item.name] = _convert(item.name, raw)
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = _convert(name, value) if isinstance(value, str) else value
+    return replace(Settings(), **values)

@@ -1,0 +1,1 @@
+"""Pure domain logic: SMS encoding, phone numbers, simulator numbers and pricing."""

@@ -1,0 +1,21 @@
+"""Protocol-neutral views of an HTTP request and response, so protocols never see the web framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class WireRequest:
+    method: str
+    raw_path: str
+    query_string: str
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+@dataclass(slots=True)
+class WireResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,236 @@
+"""rest-json: the operation is named by method and URI template; input comes from the path, the
+query string, headers and a JSON body, as the model's `location` traits say."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+
+from smsvoice.protocol.base import dump_json, error_status, load_json_object
+from smsvoice.protocol.errors import (
+    FieldProblem,
+    ProtocolError,
+    ProtocolProblem,
+    ServiceError,
+    UnknownOperationException,
+)
+from smsvoice.protocol.messages import WireRequest, WireResponse
+from smsvoice.protocol.validation import summarize, validate_input
+
+_LABEL = re.compile(r"\{([^}]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    operation: OperationModel
+    method: str
+    path: re.Pattern[str]
+    literal_length: int  # more literal text wins when two templates match
+    required_query: tuple[tuple[str, str], ...]
+
+
+def _compile_route(operation: OperationModel) -> _Route:
+    uri: str = operation.http["requestUri"]
+    path_part, _, query_part = uri.partition("?")
+    pattern = ""
+    position = 0
+    for label in _LABEL.finditer(path_part):
+        pattern += re.escape(path_part[position : label.start()])
+        name = label.group(1)
+        if name.endswith("+"):
+            pattern += f"(?P<{name[:-1]}>.+)"
+        else:
+            pattern += f"(?P<{name}>[^/]+)"
+        position = label.end()
+    pattern += re.escape(path_part[position:])
+    literal_length = len(_LABEL.sub("", path_part))
+    required = tuple(parse_qsl(query_part, keep_blank_values=True))
+    return _Route(operation, operation.http["method"], re.compile(f"^{pattern}/?$"), literal_length, required)
+
+
+def _common_prefix(paths: list[str]) -> str:
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix[: prefix.rfind("/") + 1] if "/" in prefix else prefix
+
+
+class RestJsonProtocol:
+    def __init__(self, model: ServiceModel) -> None:
+        self.model = model
+        self._routes = [_compile_route(model.operation_model(name)) for name in model.operation_names]
+        self._routes.sort(key=lambda route: -route.literal_length)
+        # The literal start shared by every URI of the service (for example `/v1/sms-voice/`).
+        self.path_prefix = _common_prefix(
+            [route.operation.http["requestUri"].split("{")[0] for route in self._routes]
+        )
+
+    def claims(self, request: WireRequest) -> bool:
+        return bool(self.path_prefix) and request.raw_path.startswith(self.path_prefix)
+
+    def resource_exists(self, raw_path: str) -> bool:
+        """True when some operation's URI template matches the path (used for CORS preflights)."""
+        return any(route.path.match(raw_path) for route in self._routes)
+
+    def _find(self, request: WireRequest) -> tuple[_Route, dict[str, str]] | None:
+        query = dict(parse_qsl(request.query_string, keep_blank_values=True))
+        for route in self._routes:
+            if route.method != request.method:
+                continue
+            found = route.path.match(request.raw_path)
+            if found is None:
+                continue
+            if any(query.get(key) != value for key, value in route.required_query):
+                continue
+            return route, {name: unquote(value) for name, value in found.groupdict().items()}
+        return None
+
+    def match(self, request: WireRequest) -> OperationModel:
+        found = self._find(request)
+        if found is None:
+            raise UnknownOperationException(f"No operation for {request.method} {request.raw_path}")
+        return found[0].operation
+
+    def parse(self, operation: OperationModel, request: WireRequest) -> dict[str, Any]:
+        found = self._find(request)
+        labels = found[1] if found else {}
+        shape = operation.input_shape
+        if shape is None:
+            return {}
+        problems: list[FieldProblem] = []
+        raw = self._collect(shape, labels, request, problems)
+        params, invalid = validate_input(shape, raw)
+        problems.extend(invalid)
+        if problems:
+            raise ProtocolError(ProtocolProblem.INVALID_FIELDS, summarize(problems), problems)
+        return params
+
+    def _collect(
+        self,
+        shape: StructureShape,
+        labels: dict[str, str],
+        request: WireRequest,
+        problems: list[FieldProblem],
+    ) -> dict[str, Any]:
+        query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
+        payload_name = shape.serialization.get("payload")
+        raw: dict[str, Any] = {}
+        body_members = False
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire_name = member.serialization.get("name", name)
+            if location == "uri":
+                if wire_name in labels:
+                    raw[name] = _from_text(member, labels[wire_name], name, problems)
+            elif location == "querystring":
+                if member.type_name == "map":
+                    raw[name] = dict(query_pairs)
+                    continue
+                values = [value for key, value in query_pairs if key == wire_name]
+                if not values:
+                    continue
+                if member.type_name == "list":
+                    raw[name] = [_from_text(member.member, v, name, problems) for v in values]
+                else:
+                    raw[name] = _from_text(member, values[-1], name, problems)
+            elif location == "header":
+                value = request.headers.get(wire_name.lower())
+                if value is not None:
+                    raw[name] = _from_text(member, value, name, problems)
+            elif name != payload_name:
+                body_members = True
+        if payload_name is not None:
+            payload_shape = shape.members[payload_name]
+            if payload_shape.type_name in ("blob", "string"):
+                raw[payload_name] = request.body
+            else:
+                body = load_json_object(request.body)
+                if body:
+                    raw[payload_name] = body
+        elif body_members:
+            body = load_json_object(request.body)
+            for name, member in shape.members.items():
+                if "location" not in member.serialization:
+                    wire_name = member.serialization.get("name", name)
+                    if wire_name in body:
+                        raw[name] = body[wire_name]
+        return raw
+
+    def serialize_output(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+        status = int(operation.http.get("responseCode", 200))
+        headers = {"content-type": "application/json"}
+        shape = operation.output_shape
+        body: dict[str, Any] = {}
+        if shape is None:
+            return WireResponse(status, b"{}", headers)
+        for name, value in output.items():
+            member = shape.members.get(name)
+            if member is None or value is None:
+                continue
+            location = member.serialization.get("location")
+            if location == "header":
+                headers[member.serialization.get("name", name).lower()] = str(value)
+            elif location == "statusCode":
+                status = int(value)
+            else:
+                body[member.serialization.get("name", name)] = value
+        payload_name = shape.serialization.get("payload")
+        if payload_name is not None:
+            payload = output.get(payload_name)
+            if isinstance(payload, bytes):
+                return WireResponse(status, payload, {**headers, "content-type": "application/octet-stream"})
+            return WireResponse(status, dump_json(payload or {}), headers)
+        return WireResponse(status, dump_json(body), headers)
+
+    def serialize_error(self, error: ServiceError) -> WireResponse:
+        body = {"Message": error.message, **error.members}
+        return WireResponse(
+            error_status(self.model, error),
+            dump_json(body),
+            {"content-type": "application/json", "x-amzn-errortype": error.code},
+        )
+
+
+def _from_text(shape: Shape, text: str, name: str, problems: list[FieldProblem]) -> Any:
+    """Convert a path, query or header value to the member's type; the validator checks the rest."""
+    kind = shape.type_name
+    if kind in ("integer", "long", "short", "byte"):
+        try:
+            return int(text)
+        except ValueError:
+            problems.append(
+                FieldProblem(
+                    name,
+                    f"Value '{text}' at '{name}' failed to satisfy constraint: "
+                    "Member must be of type integer",
+                )
+            )
+            return None
+    if kind in ("float", "double"):
+        try:
+            return float(text)
+        except ValueError:
+            problems.append(
+                FieldProblem(
+                    name,
+                    f"Value '{text}' at '{name}' failed to satisfy constraint: Member must be of type number",
+                )
+            )
+            return None
+    if kind == "boolean":
+        lowered = text.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        problems.append(
+            FieldProblem(
+                name,
+                f"Value '{text}' at '{name}' failed to satisfy constraint: Member must be of type boolean",
+            )
+        )
+        return None
+    return text

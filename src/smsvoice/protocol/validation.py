@@ -1,0 +1,184 @@
+"""Server-side validation of operation input against every constraint of the model.
+
+botocore checks only required members, types and `min` on the client; `max`, patterns, enums,
+collection sizes and numeric ranges reach the server, so they are all checked here, before any
+handler runs. Messages follow AWS's usual wording ("Value 'x' at 'Name' failed to satisfy
+constraint: ...").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from functools import cache
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from smsvoice.protocol.errors import FieldProblem
+
+_INTEGER_TYPES = frozenset({"integer", "long", "short", "byte"})
+_FLOAT_TYPES = frozenset({"float", "double"})
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    # Model patterns are written unanchored; AWS applies them to the whole value.
+    return _compiled(pattern).fullmatch(value) is not None
+
+
+def _show(value: Any, shape: Shape) -> str:
+    if shape.metadata.get("sensitive"):
+        return "'***'"
+    text = str(value)
+    if len(text) > 100:
+        text = text[:97] + "..."
+    return f"'{text}'"
+
+
+class _Walker:
+    """Walks one input value with its shape, converting wire forms and collecting problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[FieldProblem] = []
+
+    def problem(self, path: str, value: Any, shape: Shape, constraint: str) -> None:
+        shown = "null" if value is None else _show(value, shape)
+        self.problems.append(
+            FieldProblem(path, f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+        )
+
+    def walk(self, shape: Shape, value: Any, path: str) -> Any:
+        kind = shape.type_name
+        if kind == "structure":
+            assert isinstance(shape, StructureShape)
+            return self.structure(shape, value, path)
+        if kind == "list":
+            assert isinstance(shape, ListShape)
+            return self.list(shape, value, path)
+        if kind == "map":
+            assert isinstance(shape, MapShape)
+            return self.map(shape, value, path)
+        if kind == "string":
+            return self.string(shape, value, path)
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                self.problem(path, value, shape, "Member must be of type boolean")
+            return value
+        if kind in _INTEGER_TYPES:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(path, value, shape, "Member must be of type integer")
+                return value
+            self.range(shape, value, path)
+            return value
+        if kind in _FLOAT_TYPES:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(path, value, shape, "Member must be of type number")
+                return value
+            self.range(shape, value, path)
+            return float(value)
+        if kind == "timestamp":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(path, value, shape, "Member must be a timestamp in epoch seconds")
+            return value
+        if kind == "blob":
+            return self.blob(shape, value, path)
+        return value
+
+    def structure(self, shape: StructureShape, value: Any, path: str) -> Any:
+        if not isinstance(value, dict):
+            self.problem(path, value, shape, "Member must be a structure")
+            return value
+        result: dict[str, Any] = {}
+        prefix = f"{path}." if path else ""
+        for name in shape.required_members:
+            if value.get(name) is None:
+                self.problem(f"{prefix}{name}", None, shape, "Member must not be null")
+        for name, member_shape in shape.members.items():
+            member_value = value.get(name)
+            if member_value is None:
+                continue
+            result[name] = self.walk(member_shape, member_value, f"{prefix}{name}")
+        return result
+
+    def list(self, shape: ListShape, value: Any, path: str) -> Any:
+        if not isinstance(value, list):
+            self.problem(path, value, shape, "Member must be a list")
+            return value
+        self.size(shape, len(value), value, path)
+        return [self.walk(shape.member, item, f"{path}[{index}]") for index, item in enumerate(value)]
+
+    def map(self, shape: MapShape, value: Any, path: str) -> Any:
+        if not isinstance(value, dict):
+            self.problem(path, value, shape, "Member must be a map")
+            return value
+        self.size(shape, len(value), value, path)
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            self.string(shape.key, key, f"{path}.key")
+            result[key] = self.walk(shape.value, item, f"{path}[{key}]")
+        return result
+
+    def string(self, shape: Shape, value: Any, path: str) -> Any:
+        if not isinstance(value, str):
+            self.problem(path, value, shape, "Member must be of type string")
+            return value
+        self.size(shape, len(value), value, path)
+        enum = shape.enum
+        if enum and value not in enum:
+            self.problem(path, value, shape, f"Member must satisfy enum value set: [{', '.join(enum)}]")
+        pattern = shape.metadata.get("pattern")
+        if pattern and not _matches(pattern, value):
+            self.problem(path, value, shape, f"Member must satisfy regular expression pattern: {pattern}")
+        return value
+
+    def blob(self, shape: Shape, value: Any, path: str) -> Any:
+        if not isinstance(value, str):
+            self.problem(path, value, shape, "Member must be base64-encoded binary data")
+            return value
+        try:
+            data = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            self.problem(path, value, shape, "Member must be base64-encoded binary data")
+            return value
+        self.size(shape, len(data), "<binary>", path)
+        return data
+
+    def size(self, shape: Shape, length: int, value: Any, path: str) -> None:
+        minimum = shape.metadata.get("min")
+        maximum = shape.metadata.get("max")
+        if minimum is not None and length < minimum:
+            self.problem(path, value, shape, f"Member must have length greater than or equal to {minimum}")
+        if maximum is not None and length > maximum:
+            self.problem(path, value, shape, f"Member must have length less than or equal to {maximum}")
+
+    def range(self, shape: Shape, value: float, path: str) -> None:
+        minimum = shape.metadata.get("min")
+        maximum = shape.metadata.get("max")
+        if minimum is not None and value < minimum:
+            self.problem(path, value, shape, f"Member must have value greater than or equal to {minimum}")
+        if maximum is not None and value > maximum:
+            self.problem(path, value, shape, f"Member must have value less than or equal to {maximum}")
+
+
+def validate_input(shape: StructureShape | None, value: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """Check `value` against `shape`; return the converted input and every problem found."""
+    if shape is None:
+        return {}, []
+    walker = _Walker()
+    converted = walker.walk(shape, value, "")
+    if not isinstance(converted, dict):
+        return {}, walker.problems
+    return converted, walker.problems
+
+
+def summarize(problems: list[FieldProblem]) -> str:
+    """AWS's one-line summary of validation errors."""
+    count = len(problems)
+    noun = "error" if count == 1 else "errors"
+    return f"{count} validation {noun} detected: " + "; ".join(p.message for p in problems)

@@ -1,0 +1,238 @@
+"""The AWS-facing request path.
+
+request id -> CORS preflight -> which API -> read body (capped) -> which operation -> caller
+(account, region) -> signature (placeholder) -> throttle -> parse + validate -> handler in one
+store transaction -> serialize. Every answer carries `x-amzn-RequestId`; nothing escapes as a
+bare 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from botocore.model import OperationModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+from smsvoice.clock import Clock
+from smsvoice.config import Settings
+from smsvoice.identity import Caller, identify, verify_signature
+from smsvoice.protocol.base import dump_json
+from smsvoice.protocol.errors import (
+    NotImplementedOperationError,
+    ProtocolError,
+    ProtocolProblem,
+    ServiceError,
+    UnknownOperationException,
+)
+from smsvoice.protocol.messages import WireRequest, WireResponse
+from smsvoice.protocol.validation import summarize, validate_input
+from smsvoice.services.api import Api, OperationContext
+from smsvoice.store import idempotency
+from smsvoice.store.engine import Store
+from smsvoice.throttling import Throttler
+
+log = logging.getLogger("smsvoice.request")
+
+CORS_HEADERS = {
+    "access-control-allow-origin": "*",
+    "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
+    "access-control-allow-headers": (
+        "authorization, content-type, x-amz-date, x-amz-target, x-amz-user-agent, "
+        "x-amz-security-token, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request"
+    ),
+    "access-control-expose-headers": "x-amzn-requestid, x-amzn-errortype",
+    "access-control-max-age": "86400",
+}
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class Gateway:
+    def __init__(self, apis: list[Api], store: Store, settings: Settings, clock: Clock) -> None:
+        self.apis = apis
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.throttler = Throttler(settings.throttling == "aws", clock.now)
+
+    async def __call__(self, request: Request) -> Response:
+        started = time.perf_counter()
+        request_id = str(uuid.uuid4())
+        wire = WireRequest(
+            method=request.method,
+            raw_path=request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+            query_string=request.scope.get("query_string", b"").decode("latin-1"),
+            headers=dict(request.headers),
+            body=b"",
+        )
+        api = self._api_for(wire)
+        operation_name = "-"
+        caller: Caller | None = None
+        try:
+            if wire.method == "OPTIONS":
+                answer = self._preflight(wire, api)
+            elif api is None:
+                raise UnknownOperationException(f"No service for {wire.method} {wire.raw_path}")
+            else:
+                operation = api.protocol.match(wire)
+                operation_name = operation.name
+                wire.body = await self._read_body(request)
+                caller = identify(
+                    wire.headers,
+                    wire.query_string,
+                    default_account=self.settings.default_account,
+                    default_region=self.settings.default_region,
+                )
+                answer = await self._dispatch(api, operation, wire, caller, request_id)
+        except _BodyTooLarge:
+            assert api is not None
+            answer = api.protocol.serialize_error(
+                api.errors.invalid_input(
+                    ProtocolError(
+                        ProtocolProblem.BODY_TOO_LARGE,
+                        f"Request body is larger than {self.settings.max_body_bytes} bytes",
+                    )
+                )
+            )
+        except ServiceError as error:
+            answer = self._error_answer(api, error)
+        except Exception:
+            log.exception("request_id=%s failed unexpectedly", request_id)
+            if api is None:
+                answer = WireResponse(
+                    500, b'{"Message": "Internal error"}', {"content-type": "application/json"}
+                )
+            else:
+                answer = api.protocol.serialize_error(api.errors.internal(request_id))
+        answer.headers["x-amzn-requestid"] = request_id
+        answer.headers["access-control-allow-origin"] = "*"
+        log.info(
+            "request_id=%s api=%s operation=%s account=%s region=%s status=%d duration_ms=%.2f",
+            request_id,
+            api.short_name if api else "-",
+            operation_name,
+            caller.account if caller else "-",
+            caller.region if caller else "-",
+            answer.status,
+            (time.perf_counter() - started) * 1000,
+        )
+        return Response(answer.body, answer.status, answer.headers)
+
+    def _api_for(self, wire: WireRequest) -> Api | None:
+        for api in self.apis:
+            if api.protocol.claims(wire):
+                return api
+        return None
+
+    def _preflight(self, wire: WireRequest, api: Api | None) -> WireResponse:
+        known = wire.raw_path in ("/", "") or (
+            api is not None and getattr(api.protocol, "resource_exists", lambda _path: True)(wire.raw_path)
+        )
+        if not known:
+            raise UnknownOperationException(f"No resource at {wire.raw_path}")
+        return WireResponse(200, b"", dict(CORS_HEADERS))
+
+    def _error_answer(self, api: Api | None, error: ServiceError) -> WireResponse:
+        if api is not None:
+            return api.protocol.serialize_error(error)
+        status = error.status_override or error.default_status
+        body = {"__type": error.code, "Message": error.message, **error.members}
+        return WireResponse(
+            status, dump_json(body), {"content-type": "application/json", "x-amzn-errortype": error.code}
+        )
+
+    async def _read_body(self, request: Request) -> bytes:
+        limit = self.settings.max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise _BodyTooLarge()
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _BodyTooLarge()
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _dispatch(
+        self, api: Api, operation: OperationModel, wire: WireRequest, caller: Caller, request_id: str
+    ) -> WireResponse:
+        verify_signature(wire.headers, wire.body, caller)
+        if not self.throttler.allow(api.service_name, operation.name, caller.account, caller.region):
+            return api.protocol.serialize_error(api.errors.throttled(operation.name))
+        try:
+            params = api.protocol.parse(operation, wire)
+        except ProtocolError as problem:
+            return api.protocol.serialize_error(api.errors.invalid_input(problem))
+        handler = api.registry.handlers.get(operation.name)
+        if handler is None:
+            raise NotImplementedOperationError(f"smsvoice does not implement {operation.name} yet")
+
+        token_member = _idempotency_member(operation)
+        token: str | None = params.get(token_member) if token_member else None
+
+        def unit_of_work(connection: Any) -> dict[str, Any]:
+            if token is not None and token_member is not None:
+                digest = idempotency.fingerprint(params, token_member)
+                earlier = idempotency.recall(connection, caller.account, caller.region, operation.name, token)
+                if earlier is not None:
+                    if earlier.fingerprint != digest:
+                        raise api.errors.token_reused(operation.name, token)
+                    return earlier.response
+            context = OperationContext(
+                api=api.short_name,
+                operation=operation.name,
+                account=caller.account,
+                region=caller.region,
+                request_id=request_id,
+                connection=connection,
+                clock=self.clock,
+                settings=self.settings,
+            )
+            output = handler(context, params)
+            if token is not None and token_member is not None:
+                idempotency.remember(
+                    connection,
+                    caller.account,
+                    caller.region,
+                    operation.name,
+                    token,
+                    digest,
+                    output,
+                    self.clock.now(),
+                )
+            return output
+
+        try:
+            output = await self.store.run(unit_of_work)
+        except ServiceError:
+            raise
+        except Exception:
+            log.exception("request_id=%s operation=%s failed unexpectedly", request_id, operation.name)
+            return api.protocol.serialize_error(api.errors.internal(request_id))
+        if self.settings.validate_responses:
+            _, problems = validate_input(operation.output_shape, output)
+            if problems:
+                log.error(
+                    "request_id=%s invalid %s output: %s", request_id, operation.name, summarize(problems)
+                )
+                return api.protocol.serialize_error(api.errors.internal(request_id))
+        return api.protocol.serialize_output(operation, output)
+
+
+def _idempotency_member(operation: OperationModel) -> str | None:
+    """The input member botocore fills with a token (`idempotencyToken` trait), if any."""
+    shape = operation.input_shape
+    if shape is None:
+        return None
+    for name, member in shape.members.items():
+        if member.metadata.get("idempotencyToken"):
+            return str(name)
+    return None

@@ -1,0 +1,46 @@
+"""Running the app under uvicorn: print the endpoint once listening, stop cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from typing import Any
+
+import uvicorn
+
+from smsvoice.config import Settings
+from smsvoice.server.app import create_app
+
+
+class _AnnouncingServer(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, settings: Settings) -> None:
+        super().__init__(config)
+        self.settings = settings
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.should_exit:
+            return
+        port = self.settings.port
+        for server in getattr(self, "servers", []):
+            for sock in server.sockets:
+                port = sock.getsockname()[1]
+                break
+        endpoint = replace(self.settings, port=port).endpoint
+        print(f"smsvoice ready at {endpoint} (store: {self.settings.store_url})", flush=True)
+
+
+def serve(settings: Settings) -> None:
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        server_header=False,
+    )
+    server = _AnnouncingServer(config, settings)
+    server.run()
+    sys.stdout.flush()

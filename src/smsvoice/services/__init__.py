@@ -1,0 +1,1 @@
+"""The served APIs: one package per API, one module per resource family."""

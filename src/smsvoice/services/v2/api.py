@@ -1,0 +1,18 @@
+"""The v2 API as the gateway serves it."""
+
+from __future__ import annotations
+
+from smsvoice.protocol.json_protocol import JsonProtocol
+from smsvoice.protocol.model import load_service_model
+from smsvoice.quotas import V2
+from smsvoice.services.api import Api
+
+# Importing the handler modules registers their operations (one line per resource family).
+from smsvoice.services.v2 import tags  # noqa: F401
+from smsvoice.services.v2.errors import V2Errors
+from smsvoice.services.v2.operations import operations
+
+
+def build_v2_api() -> Api:
+    model = load_service_model(V2)
+    return Api("v2", V2, JsonProtocol(model), operations, V2Errors())

@@ -1,0 +1,1 @@
+"""Durable state: SQLite (WAL) by default, any SQLAlchemy URL (PostgreSQL) by configuration."""

@@ -1,0 +1,66 @@
+"""ClientToken idempotency: remember the first answer to a token and the parameters it came with."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, insert, select
+
+from smsvoice.store.schema import idempotency
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    fingerprint: str
+    response: dict[str, Any]
+
+
+def fingerprint(params: dict[str, Any], token_member: str) -> str:
+    """A digest of the parameters other than the token itself (key order does not matter)."""
+    rest = {key: value for key, value in params.items() if key != token_member}
+    canonical = orjson.dumps(rest, option=orjson.OPT_SORT_KEYS, default=repr)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def recall(
+    connection: Connection, account: str, region: str, operation: str, token: str
+) -> Remembered | None:
+    row = connection.execute(
+        select(idempotency.c.fingerprint, idempotency.c.response).where(
+            idempotency.c.account == account,
+            idempotency.c.region == region,
+            idempotency.c.operation == operation,
+            idempotency.c.token == token,
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    response = orjson.loads(row.response)
+    assert isinstance(response, dict)
+    return Remembered(row.fingerprint, response)
+
+
+def remember(
+    connection: Connection,
+    account: str,
+    region: str,
+    operation: str,
+    token: str,
+    digest: str,
+    response: dict[str, Any],
+    now: float,
+) -> None:
+    connection.execute(
+        insert(idempotency).values(
+            account=account,
+            region=region,
+            operation=operation,
+            token=token,
+            fingerprint=digest,
+            response=orjson.dumps(response).decode(),
+            created_at=now,
+        )
+    )
