@@ -64,6 +64,48 @@ messages = Table(
 )
 Index("messages_by_account", messages.c.account, messages.c.region, messages.c.created_at)
 
+# Every event record of a message, in order: what the inspection API shows and what was matched.
+message_events = Table(
+    "message_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("record", Text, nullable=False),  # the AWS event record, JSON
+)
+Index("message_events_by_message", message_events.c.message_id, message_events.c.id)
+
+# The delivery outbox: one row per (event record, matching event destination), written in the same
+# transaction as the status change that produced the record. Workers claim rows with a lease
+# (`claimed_until`); a row is never deleted when claimed, only marked when done.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("configuration_set", String(256), nullable=False),
+    Column("destination_name", String(64), nullable=False),
+    Column("destination_kind", String(16), nullable=False),  # SNS, CLOUDWATCH_LOGS, FIREHOSE
+    Column("target_arn", String(2048), nullable=False),
+    Column("iam_role_arn", String(2048), nullable=True),
+    Column("record", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # PENDING, DELIVERED, DEAD
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("claimed_until", Float, nullable=True),
+    Column("claimed_by", String(64), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("delivered_at", Float, nullable=True),
+)
+Index("outbox_due", outbox.c.status, outbox.c.next_attempt_at)
+Index("outbox_by_message", outbox.c.message_id)
+
 # Key/value settings of the store itself (schema version, ...).
 store_meta = Table(
     "store_meta",
@@ -73,4 +115,13 @@ store_meta = Table(
 )
 
 SCHEMA_VERSION = 1
-__all__ = ["SCHEMA_VERSION", "Integer", "idempotency", "messages", "metadata", "resources", "store_meta"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "idempotency",
+    "message_events",
+    "messages",
+    "metadata",
+    "outbox",
+    "resources",
+    "store_meta",
+]
