@@ -104,6 +104,8 @@ class _Walker:
             if member_value is None:
                 continue
             result[name] = self.walk(member_shape, member_value, f"{prefix}{name}")
+        if shape.metadata.get("union") and len(result) != 1:
+            self.problem(path or shape.name, "{...}", shape, "Member must have exactly one member set")
         return result
 
     def list(self, shape: ListShape, value: Any, path: str) -> Any:
