@@ -44,20 +44,29 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 RESULT_MARKER = "BENCHJSON "
-ACCOUNT = "111122223333"
 REGION = "us-east-1"
-AUTHORIZATION = (
-    f"AWS4-HMAC-SHA256 Credential={ACCOUNT}/20260101/{REGION}/sms-voice/aws4_request, "
-    "SignedHeaders=host;x-amz-date, Signature=00"
-)
+# The server reads the account from the access key and the region from the credential scope; it does
+# not verify signatures (yet), so a well-formed header with a dummy signature is enough.
+AUTH_PREFIX = "AWS4-HMAC-SHA256 Credential="
+AUTH_SUFFIX = f"/20260101/{REGION}/sms-voice/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
 AMZ_DATE = "20260101T000000Z"
 HEALTH_PATH = "/_smsvoice/health"
+# The server enforces AWS's quotas on configuration sets per account and Region (v1: 10,000; v2: 25),
+# so the load of creates moves to a fresh account every few requests (``Operation.per_account``).
+V1_SETS_QUOTA = 10_000
+V2_SETS_QUOTA = 25
 
 # Goals from the issue.
 GOAL_CONNECTIONS = 16
 GOAL_RATIO = 0.25
 GOAL_P99_MS = 10.0
 GOAL_STARTUP_S = 1.0
+# A 1-minute load average above this when the run starts gets a warning in the report.
+BUSY_LOAD_AVERAGE = 0.5
+
+
+def authorization(account: str) -> str:
+    return f"{AUTH_PREFIX}{account}{AUTH_SUFFIX}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -66,7 +75,13 @@ GOAL_STARTUP_S = 1.0
 
 @dataclass(frozen=True)
 class Operation:
-    """One kind of request.  The body is ``body_prefix + unique token + body_suffix``."""
+    """One kind of request.
+
+    The body is ``body_prefix + unique token + body_suffix`` (a create), or ``static_body``, or none.
+    Creates rotate through fresh accounts, ``per_account`` requests each (per generator thread), to
+    stay under the server's ``quota`` of sets per account; the other operations run in ``account``,
+    which ``seed`` (a create operation) fills with up to ``--seed`` sets first.
+    """
 
     key: str
     label: str
@@ -76,6 +91,20 @@ class Operation:
     body_prefix: str | None = None
     body_suffix: str = ""
     static_body: str | None = None
+    account: str = "111122223333"
+    seed: Operation | None = None
+    quota: int = V1_SETS_QUOTA
+
+    @property
+    def per_account(self) -> int:
+        return max(1, min(2000, self.quota - self.quota // 5))
+
+    @property
+    def rotates_accounts(self) -> bool:
+        return self.body_prefix is not None
+
+    def all_headers(self, account: str | None = None) -> tuple[tuple[str, str], ...]:
+        return (("Authorization", authorization(account or self.account)), *self.headers)
 
     def sample_body(self, token: str) -> bytes | None:
         if self.body_prefix is not None:
@@ -85,18 +114,15 @@ class Operation:
         return None
 
 
-_COMMON_HEADERS: tuple[tuple[str, str], ...] = (
-    ("Authorization", AUTHORIZATION),
-    ("X-Amz-Date", AMZ_DATE),
-)
-_V1_JSON = (("Content-Type", "application/json"), *_COMMON_HEADERS)
+_V1_JSON = (("Content-Type", "application/json"), ("X-Amz-Date", AMZ_DATE))
+_V1_GET = (("X-Amz-Date", AMZ_DATE),)
 
 
 def _v2_headers(target: str) -> tuple[tuple[str, str], ...]:
     return (
         ("Content-Type", "application/x-amz-json-1.0"),
         ("X-Amz-Target", f"PinpointSMSVoiceV2.{target}"),
-        *_COMMON_HEADERS,
+        ("X-Amz-Date", AMZ_DATE),
     )
 
 
@@ -123,7 +149,9 @@ V1_LIST = Operation(
     label="v1 ListConfigurationSets",
     method="GET",
     path="/v1/sms-voice/configuration-sets?PageSize=20",
-    headers=_COMMON_HEADERS,
+    headers=_V1_GET,
+    account="111122223333",
+    seed=V1_CREATE,
 )
 V2_CREATE = Operation(
     key="v2_create",
@@ -133,6 +161,7 @@ V2_CREATE = Operation(
     headers=_v2_headers("CreateConfigurationSet"),
     body_prefix='{"ConfigurationSetName":"',
     body_suffix='"}',
+    quota=V2_SETS_QUOTA,
 )
 V2_DESCRIBE = Operation(
     key="v2_describe",
@@ -141,6 +170,8 @@ V2_DESCRIBE = Operation(
     path="/",
     headers=_v2_headers("DescribeConfigurationSets"),
     static_body='{"MaxResults": 20}',
+    account="444455556666",
+    seed=V2_CREATE,
 )
 SERVER_OPERATIONS = (V1_CREATE, V1_LIST, V2_CREATE, V2_DESCRIBE)
 
@@ -166,6 +197,8 @@ class CellResult:
     socket_errors: int
     server_cpu_pct: float | None
     generator_cpu_pct: float
+    statuses: dict[str, int] = field(default_factory=dict)
+    error_sample: str | None = None
     ratio: float | None = None
 
     @property
@@ -184,6 +217,7 @@ class Report:
     startup_s: list[float] = field(default_factory=list)
     restart_populated_s: float | None = None
     server_cmd: str = ""
+    load_average_before: float | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -266,9 +300,11 @@ def _tree_cpu_seconds(root_pid: int) -> float:
     total = 0.0
     for pid, seconds in cpu.items():
         walk = pid
-        while walk > 1:
+        for _ in range(64):  # depth bound: a pid reused mid-scan cannot make this loop forever
             if walk == root_pid:
                 total += seconds
+                break
+            if walk <= 1:
                 break
             walk = parents.get(walk, 0)
     return total
@@ -284,20 +320,50 @@ def _children_cpu_seconds() -> float:
 
 
 def _http(
-    port: int, op: Operation, token: str = "preflight", timeout: float = 5.0
+    port: int, op: Operation, token: str, account: str | None = None, timeout: float = 5.0
 ) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request(op.method, op.path, body=op.sample_body(token), headers=dict(op.headers))
+        conn.request(op.method, op.path, body=op.sample_body(token), headers=dict(op.all_headers(account)))
         resp = conn.getresponse()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
     finally:
         conn.close()
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], port: int, limit: float = 30.0) -> float:
-    """Poll the health path until it answers 200; return seconds since ``started``."""
-    started = time.monotonic()
+def _seed(
+    port: int, op: Operation, count: int, token: str, time_limit: float = 120.0
+) -> tuple[int, str | None]:
+    """Create ``count`` sets with ``op.seed`` in ``op.account``; return (failures, first failure)."""
+    assert op.seed is not None
+    failures = 0
+    first: str | None = None
+    conn = http.client.HTTPConnection(HOST, port, timeout=10.0)
+    deadline = time.monotonic() + time_limit
+    try:
+        for i in range(count):
+            if time.monotonic() > deadline:
+                return failures + count - i, first or f"seeding stopped after {time_limit:.0f} s"
+            body = op.seed.sample_body(f"{token}{i}")
+            conn.request(
+                op.seed.method, op.seed.path, body=body, headers=dict(op.seed.all_headers(op.account))
+            )
+            resp = conn.getresponse()
+            data = resp.read()
+            if not 200 <= resp.status < 300:
+                failures += 1
+                first = first or f"{resp.status} {data[:300].decode('utf-8', 'replace')}"
+    finally:
+        conn.close()
+    return failures, first
+
+
+def _wait_healthy(
+    proc: subprocess.Popen[bytes], port: int, started: float | None = None, limit: float = 30.0
+) -> float:
+    """Poll the health path until it answers 200; return seconds since ``started`` (monotonic)."""
+    if started is None:
+        started = time.monotonic()
     while time.monotonic() - started < limit:
         if proc.poll() is not None:
             raise RuntimeError(f"process exited with status {proc.returncode} before it was healthy")
@@ -333,6 +399,10 @@ _LUA_TEMPLATE = """\
 local method = {method}
 local path = {path}
 local headers = {{ {headers} }}
+local auth_prefix = {auth_prefix}
+local auth_suffix = {auth_suffix}
+local account_prefix = {account_prefix}
+local per_account = {per_account}
 local body_prefix = {body_prefix}
 local body_suffix = {body_suffix}
 local static_body = {static_body}
@@ -352,6 +422,7 @@ responses = 0
 non2xx = 0
 local static_request = nil
 local token = nil
+local account_block = -1
 
 function init(args)
   token = token_prefix .. "t" .. tostring(tid or 0) .. "-"
@@ -365,31 +436,64 @@ function request()
     return static_request
   end
   counter = counter + 1
+  if account_prefix ~= nil then
+    local block = math.floor(counter / per_account)
+    if block ~= account_block then
+      account_block = block
+      local account = account_prefix .. string.format("%02d%05d", tid or 0, block)
+      headers["Authorization"] = auth_prefix .. account .. auth_suffix
+    end
+  end
   return wrk.format(method, path, headers, body_prefix .. token .. counter .. body_suffix)
 end
+
+statuses = {{}}
+error_sample = nil
 
 function response(status, hdrs, body)
   responses = responses + 1
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
+    local key = tostring(status)
+    statuses[key] = (statuses[key] or 0) + 1
+    if error_sample == nil then
+      error_sample = key .. " " .. string.sub(body or "", 1, 300)
+    end
   end
   if responses >= max_per_thread then
     wrk.thread:stop()
   end
 end
 
+local function json_string(text)
+  return '"' .. string.gsub(text, '[%c"\\\\]', function(c)
+    return string.format("\\\\u%04x", string.byte(c))
+  end) .. '"'
+end
+
 function done(summary, latency, requests)
   local bad = 0
+  local merged = {{}}
+  local sample = nil
   for _, t in ipairs(threads) do
     bad = bad + (t:get("non2xx") or 0)
+    for key, n in pairs(t:get("statuses") or {{}}) do
+      merged[key] = (merged[key] or 0) + n
+    end
+    sample = sample or t:get("error_sample")
+  end
+  local parts = {{}}
+  for key, n in pairs(merged) do
+    table.insert(parts, json_string(key) .. ": " .. n)
   end
   local e = summary.errors
   io.write(string.format(
     '{marker}{{"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, '
       .. '"max_us": %d, "mean_us": %.1f, "non2xx": %d, "err_connect": %d, "err_read": %d, '
-      .. '"err_write": %d, "err_timeout": %d}}\\n',
+      .. '"err_write": %d, "err_timeout": %d, "statuses": {{%s}}, "error_sample": %s}}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, latency.mean, bad, e.connect, e.read, e.write, e.timeout))
+    latency:percentile(99), latency.max, latency.mean, bad, e.connect, e.read, e.write, e.timeout,
+    table.concat(parts, ", "), sample and json_string(sample) or "null"))
 end
 """
 
@@ -411,12 +515,28 @@ def _ensure_wrk(allow_install: bool) -> str | None:
     return shutil.which("wrk")
 
 
+@dataclass(frozen=True)
+class LoadRun:
+    """One bounded load run: ``op`` on ``port`` with ``connections`` for ``duration`` seconds.
+
+    Request bodies get names starting with ``token``; creates run in accounts
+    ``account_prefix`` (5 digits) + thread (2 digits) + block (5 digits), a new one every
+    ``op.per_account`` requests.
+    """
+
+    op: Operation
+    port: int
+    connections: int
+    duration: float
+    max_requests: int
+    token: str
+    account_prefix: str
+
+
 class Generator:
     name = "?"
 
-    def run(
-        self, op: Operation, port: int, connections: int, duration: float, max_requests: int, token: str
-    ) -> dict[str, Any]:
+    def run(self, load: LoadRun) -> dict[str, Any]:
         raise NotImplementedError
 
     @staticmethod
@@ -431,19 +551,24 @@ class Generator:
 class WrkGenerator(Generator):
     name = "wrk"
 
-    def __init__(self, executable: str, workdir: Path) -> None:
+    def __init__(self, executable: str, workdir: Path, threads: int | None = None) -> None:
         self.executable = executable
         self.workdir = workdir
+        self.threads = threads
 
-    def run(
-        self, op: Operation, port: int, connections: int, duration: float, max_requests: int, token: str
-    ) -> dict[str, Any]:
-        threads = 1 if connections == 1 else 2
-        headers = (("Host", f"{HOST}:{port}"), *op.headers)
+    def run(self, load: LoadRun) -> dict[str, Any]:
+        op, port, connections, token = load.op, load.port, load.connections, load.token
+        duration, max_requests = load.duration, load.max_requests
+        threads = min(connections, self.threads or (1 if connections == 1 else 2))
+        headers = (("Host", f"{HOST}:{port}"), *op.all_headers())
         script = _LUA_TEMPLATE.format(
             method=_lua_string(op.method),
             path=_lua_string(op.path),
             headers=", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers),
+            auth_prefix=_lua_string(AUTH_PREFIX),
+            auth_suffix=_lua_string(AUTH_SUFFIX),
+            account_prefix=_lua_string(load.account_prefix) if op.rotates_accounts else "nil",
+            per_account=op.per_account,
             body_prefix=_lua_string(op.body_prefix) if op.body_prefix is not None else "nil",
             body_suffix=_lua_string(op.body_suffix),
             static_body=_lua_string(op.static_body) if op.static_body is not None else "nil",
@@ -479,24 +604,28 @@ class PythonGenerator(Generator):
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
 
-    def run(
-        self, op: Operation, port: int, connections: int, duration: float, max_requests: int, token: str
-    ) -> dict[str, Any]:
+    def run(self, load: LoadRun) -> dict[str, Any]:
+        op, duration = load.op, load.duration
+        rotate = op.rotates_accounts
         spec = {
             "host": HOST,
-            "port": port,
+            "port": load.port,
             "method": op.method,
             "path": op.path,
-            "headers": [list(h) for h in op.headers],
+            "headers": [list(h) for h in (op.headers if rotate else op.all_headers())],
             "body_prefix": op.body_prefix,
             "body_suffix": op.body_suffix,
             "static_body": op.static_body,
-            "token_prefix": token,
-            "connections": connections,
+            "token_prefix": load.token,
+            "connections": load.connections,
             "duration": duration,
-            "max_requests": max_requests,
+            "max_requests": load.max_requests,
+            "auth_prefix": AUTH_PREFIX,
+            "auth_suffix": AUTH_SUFFIX,
+            "account_prefix": load.account_prefix if rotate else None,
+            "per_account": op.per_account,
         }
-        spec_path = self.workdir / f"{token}py.json"
+        spec_path = self.workdir / f"{load.token}py.json"
         spec_path.write_text(json.dumps(spec))
         out_path = spec_path.with_suffix(".out")
         proc = _spawn([sys.executable, str(BENCH_DIR / "loadgen.py"), str(spec_path)], log=out_path)
@@ -524,6 +653,20 @@ class Bench:
         self.generator = generator
         self.report = report
         self.run_id = uuid.uuid4().hex[:6]
+        self.invocations = 0
+
+    def _load(self, target: Target, op: Operation, connections: int, duration: float, phase: str) -> LoadRun:
+        # Every generator run creates in its own range of accounts: "9" + 4 digits + thread + block.
+        self.invocations += 1
+        return LoadRun(
+            op=op,
+            port=target.port,
+            connections=connections,
+            duration=duration,
+            max_requests=self.args.max_requests,
+            token=self._token(op, connections, phase),
+            account_prefix=f"9{self.invocations % 10000:04d}",
+        )
 
     def _token(self, op: Operation, connections: int, phase: str) -> str:
         # Names must match [A-Za-z0-9_-]{1,64}; the Lua/loadgen side appends "t<thread>-<counter>".
@@ -532,20 +675,11 @@ class Bench:
     def measure(self, target: Target, op: Operation, connections: int) -> CellResult:
         args = self.args
         if args.warmup > 0:
-            self.generator.run(
-                op,
-                target.port,
-                connections,
-                args.warmup,
-                args.max_requests,
-                self._token(op, connections, "w"),
-            )
+            self.generator.run(self._load(target, op, connections, args.warmup, "w"))
         cpu_server0 = _tree_cpu_seconds(target.proc.pid)
         cpu_gen0 = _children_cpu_seconds()
         wall0 = time.monotonic()
-        raw = self.generator.run(
-            op, target.port, connections, args.duration, args.max_requests, self._token(op, connections, "m")
-        )
+        raw = self.generator.run(self._load(target, op, connections, args.duration, "m"))
         wall = time.monotonic() - wall0
         cpu_gen = _children_cpu_seconds() - cpu_gen0
         cpu_server = _tree_cpu_seconds(target.proc.pid) - cpu_server0
@@ -566,6 +700,8 @@ class Bench:
             socket_errors=int(raw["err_connect"] + raw["err_read"] + raw["err_write"] + raw["err_timeout"]),
             server_cpu_pct=100.0 * cpu_server / wall if wall > 0 else None,
             generator_cpu_pct=100.0 * cpu_gen / wall if wall > 0 else 0.0,
+            statuses={str(k): int(v) for k, v in (raw.get("statuses") or {}).items()},
+            error_sample=raw.get("error_sample"),
         )
         flag = "  <-- ERRORS" if cell.errors else ""
         print(
@@ -593,6 +729,7 @@ def _start_ceiling(workdir: Path) -> Target:
         "--workers",
         "1",
         "--no-access-log",
+        "--no-server-header",
         "--log-level",
         "warning",
     ]
@@ -605,7 +742,9 @@ def _start_ceiling(workdir: Path) -> Target:
     return Target("ceiling", proc, port)
 
 
-def _start_server(server_cmd: list[str], data_dir: Path, log: Path) -> tuple[Target, float]:
+def _start_server(
+    server_cmd: list[str], extra_args: list[str], data_dir: Path, log: Path
+) -> tuple[Target, float]:
     port = _free_port()
     cmd = [
         *server_cmd,
@@ -618,10 +757,12 @@ def _start_server(server_cmd: list[str], data_dir: Path, log: Path) -> tuple[Tar
         str(data_dir),
         "--throttling",
         "off",
+        *extra_args,
     ]
+    spawned = time.monotonic()
     proc = _spawn(cmd, log=log)
     try:
-        elapsed = _wait_healthy(proc, port)
+        elapsed = _wait_healthy(proc, port, started=spawned)
     except RuntimeError as exc:
         _stop(proc)
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
@@ -632,8 +773,9 @@ def _start_server(server_cmd: list[str], data_dir: Path, log: Path) -> tuple[Tar
 def _preflight(port: int, op: Operation) -> str | None:
     """Send one request; return None if it is served, else why the operation is skipped."""
     try:
+        token = f"preflight-{op.key.replace('_', '')}-{uuid.uuid4().hex[:8]}"
         status, headers, body = _http(
-            port, op, token=f"preflight-{op.key.replace('_', '')}-{uuid.uuid4().hex[:8]}"
+            port, op, token, account="900000000000" if op.rotates_accounts else None
         )
     except OSError as exc:
         return f"{op.label}: preflight request failed: {exc}"
@@ -641,22 +783,45 @@ def _preflight(port: int, op: Operation) -> str | None:
         return None
     text = body.decode("utf-8", "replace")
     kind = headers.get("x-amzn-errortype", "")
-    if "UnknownOperation" in kind or "UnknownOperation" in text:
-        return f"{op.label}: skipped, the server answers UnknownOperation ({status})"
+    for missing in ("UnknownOperation", "NotImplemented"):
+        if missing in kind or missing in text:
+            return f"{op.label}: skipped, not implemented yet (the server answers {status} {missing})"
     return f"{op.label}: skipped, preflight answered {status}: {kind} {text[:300]}"
+
+
+def _seed_for(
+    port: int, op: Operation, count: int, run_id: str, served: dict[str, bool], report: Report
+) -> None:
+    assert op.seed is not None
+    if not served.get(op.seed.key, _preflight(port, op.seed) is None):
+        note = f"{op.label}: not seeded, {op.seed.label} is not served; it lists an empty account"
+        report.notes.append(note)
+        print(f"  {note}", flush=True)
+        return
+    count = min(count, op.seed.quota)
+    started = time.monotonic()
+    failures, first = _seed(port, op, count, f"b{run_id}-seed-{op.key.replace('_', '')}-")
+    print(
+        f"  seeded account {op.account} with {count - failures} sets for {op.label} "
+        f"in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
+    if failures:
+        report.notes.append(f"{op.label}: {failures} of {count} seed creates failed, first: {first}")
 
 
 def _run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
     generator: Generator
     wrk = None if args.generator == "python" else _ensure_wrk(not args.no_install)
     if wrk is not None:
-        generator = WrkGenerator(wrk, workdir)
+        generator = WrkGenerator(wrk, workdir, args.wrk_threads)
     else:
         if args.generator == "wrk":
             raise SystemExit("wrk is not available and could not be installed")
+        why = "as asked" if args.generator == "python" else "because wrk is unavailable"
         report.notes.append(
-            "wrk unavailable: used the Python asyncio generator, which competes with the server for "
-            "CPU; the figures are lower bounds."
+            f"load from the Python asyncio generator ({why}); it costs more CPU than wrk and competes "
+            "with the server for the 2 cores, so the server's figures are lower bounds."
         )
         generator = PythonGenerator(workdir)
     report.generator = generator.name
@@ -675,38 +840,43 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
     if args.skip_server:
         return
     server_cmd = shlex.split(args.server_cmd)
-    report.server_cmd = shlex.join(server_cmd)
+    extra_args = shlex.split(args.server_args)
+    report.server_cmd = shlex.join([*server_cmd, "serve", "...", *extra_args])
     if not shutil.which(server_cmd[0]):
         report.notes.append(f"server not measured: {server_cmd[0]} not found")
         print(f"server command {server_cmd[0]} not found; skipping the server", flush=True)
         return
 
     data_dir = Path(tempfile.mkdtemp(prefix="data-", dir=workdir))
-    print(f"smsvoice: {report.server_cmd} serve ... --data-dir {data_dir}", flush=True)
-    server, first_startup = _start_server(server_cmd, data_dir, workdir / "server.log")
+    print(f"smsvoice: {report.server_cmd} (data dir {data_dir})", flush=True)
+    server, first_startup = _start_server(server_cmd, extra_args, data_dir, workdir / "server.log")
     report.startup_s.append(first_startup)
     print(f"  time to healthy: {first_startup * 1000:.0f} ms", flush=True)
     try:
+        served: dict[str, bool] = {}
         for op in SERVER_OPERATIONS:
             if args.operations and op.key not in args.operations:
                 continue
             problem = _preflight(server.port, op)
+            served[op.key] = problem is None
             if problem is not None:
                 report.notes.append(problem)
                 print(f"  {problem}", flush=True)
                 continue
+            if op.seed is not None and args.seed > 0:
+                _seed_for(server.port, op, args.seed, bench.run_id, served, report)
             for connections in args.connections:
                 bench.measure(server, op, connections)
     finally:
         _stop(server.proc)
 
     # Restart on the data dir the run has filled, then a few cold starts on fresh dirs.
-    restarted, elapsed = _start_server(server_cmd, data_dir, workdir / "server-restart.log")
+    restarted, elapsed = _start_server(server_cmd, extra_args, data_dir, workdir / "server-restart.log")
     _stop(restarted.proc)
     report.restart_populated_s = elapsed
     for i in range(max(0, args.startup_runs - 1)):
         fresh = Path(tempfile.mkdtemp(prefix=f"fresh{i}-", dir=workdir))
-        extra, elapsed = _start_server(server_cmd, fresh, workdir / f"server-start{i}.log")
+        extra, elapsed = _start_server(server_cmd, extra_args, fresh, workdir / f"server-start{i}.log")
         _stop(extra.proc)
         report.startup_s.append(elapsed)
 
@@ -727,9 +897,12 @@ def _fmt_pct(value: float | None) -> str:
 
 
 def render(report: Report) -> str:
+    load = ""
+    if report.load_average_before is not None:
+        load = f" Load average (1 min) before the run: {report.load_average_before:.2f}."
     lines = [
         f"Load generator: {report.generator}; {report.duration_s:g} s per cell after a "
-        f"{report.warmup_s:g} s warm-up; 127.0.0.1; {os.cpu_count()} CPUs.",
+        f"{report.warmup_s:g} s warm-up; 127.0.0.1; {os.cpu_count()} CPUs.{load}",
         "",
         "| operation | conns | requests/s | p50 ms | p99 ms | ratio to ceiling | errors "
         "| server CPU | generator CPU |",
@@ -737,7 +910,10 @@ def render(report: Report) -> str:
     ]
     for c in report.cells:
         ratio = "-" if c.ratio is None else f"{c.ratio * 100:.1f}%"
-        errors = f"**{c.errors}** ({c.non2xx} non-2xx, {c.socket_errors} socket)" if c.errors else "0"
+        errors = "0"
+        if c.errors:
+            by_status = ", ".join(f"{n} x {code}" for code, n in sorted(c.statuses.items()))
+            errors = f"**{c.errors}** ({by_status or f'{c.non2xx} non-2xx'}; {c.socket_errors} socket)"
         lines.append(
             f"| {c.operation} | {c.connections} | {c.rps:,.0f} | {c.p50_ms:.2f} | {c.p99_ms:.2f} | {ratio} "
             f"| {errors} | {_fmt_pct(c.server_cpu_pct)} | {_fmt_pct(c.generator_cpu_pct)} |"
@@ -774,6 +950,10 @@ def render(report: Report) -> str:
     if flagged:
         lines.append("")
         lines.append(f"WARNING: {len(flagged)} cell(s) had non-2xx responses or socket errors (bold above).")
+        for c in flagged:
+            if c.error_sample:
+                sample = " ".join(c.error_sample.split())
+                lines.append(f"- {c.operation}, {c.connections} connections, first error: {sample[:300]}")
     if report.notes:
         lines.append("")
         lines.extend(f"Note: {note}" for note in report.notes)
@@ -814,12 +994,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="command that starts the server; 'serve --host ... --port ... --data-dir ... --throttling off' "
         "is appended (default: the smsvoice script next to this Python)",
     )
+    parser.add_argument(
+        "--server-args",
+        default="",
+        help="extra arguments appended to the serve command, e.g. '--log-level warning' (default none)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument(
         "--generator",
         choices=("auto", "wrk", "python"),
         default="auto",
         help="load generator: wrk (installed with apt-get if missing), the Python fallback, or auto",
+    )
+    parser.add_argument(
+        "--wrk-threads",
+        type=int,
+        default=None,
+        help="wrk threads per cell (default 1 for one connection, 2 otherwise)",
     )
     parser.add_argument("--no-install", action="store_true", help="never try to apt-get install wrk")
     parser.add_argument(
@@ -833,6 +1024,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=lambda s: [p for p in s.split(",") if p],
         default=None,
         help="server operations to run (default all): " + ",".join(op.key for op in SERVER_OPERATIONS),
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1000,
+        help="configuration sets created in the listed account before the list cells, at most the "
+        "per-account quota (default 1000; v2 allows 25)",
     )
     parser.add_argument(
         "--startup-runs", type=int, default=3, help="cold starts timed on fresh dirs (default 3)"
@@ -853,6 +1051,12 @@ def main(argv: list[str] | None = None) -> int:
         warmup_s=args.warmup,
         connections=list(args.connections),
     )
+    report.load_average_before = os.getloadavg()[0]
+    if report.load_average_before > BUSY_LOAD_AVERAGE:
+        report.notes.append(
+            f"the machine was busy when the run started (load average {report.load_average_before:.2f}): "
+            "other processes take CPU from the server and the generator; the figures are noisy."
+        )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     workdir = Path(tempfile.mkdtemp(prefix="smsvoice-bench-"))
     interrupted = False
@@ -861,6 +1065,7 @@ def main(argv: list[str] | None = None) -> int:
         _run(args, report, workdir)
     except KeyboardInterrupt:
         interrupted = True
+        report.notes.append("interrupted: the table is partial")
         print("\ninterrupted; stopping subprocesses", file=sys.stderr)
     except RuntimeError as exc:
         failure = str(exc)

@@ -39,6 +39,11 @@ class LoadSpec:
     The request body is ``body_prefix + token + body_suffix`` where ``token`` is unique per request
     (``token_prefix`` + a counter), so every create carries a fresh name.  With ``body_prefix`` set
     to ``None`` every request carries ``static_body`` (or no body when that is ``None`` too).
+
+    With ``account_prefix`` set, each request also gets an ``Authorization`` header
+    ``auth_prefix + account + auth_suffix`` whose 12-digit account is ``account_prefix`` (5 digits),
+    ``01`` and a block number that moves on every ``per_account`` requests: the server caps the
+    configuration sets per account, so a long run of creates must spread over accounts.
     """
 
     host: str
@@ -53,6 +58,10 @@ class LoadSpec:
     duration: float
     max_requests: int
     static_body: str | None = None
+    auth_prefix: str = ""
+    auth_suffix: str = ""
+    account_prefix: str | None = None
+    per_account: int = 2000
     timeout: float = 10.0
 
     @classmethod
@@ -75,6 +84,10 @@ class LoadSpec:
             "duration": self.duration,
             "max_requests": self.max_requests,
             "static_body": self.static_body,
+            "auth_prefix": self.auth_prefix,
+            "auth_suffix": self.auth_suffix,
+            "account_prefix": self.account_prefix,
+            "per_account": self.per_account,
             "timeout": self.timeout,
         }
 
@@ -88,6 +101,8 @@ class _Stats:
     err_read: int = 0
     err_write: int = 0
     err_timeout: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    error_sample: str | None = None
     latencies_us: list[float] = field(default_factory=list)
 
 
@@ -109,12 +124,17 @@ class _RequestBuilder:
         if self._static is not None:
             return self._static
         spec = self._spec
-        body = f"{spec.body_prefix}{spec.token_prefix}{next(self._counter)}{spec.body_suffix}".encode()
-        return f"{self._head}\r\nContent-Length: {len(body)}\r\n\r\n".encode("latin-1") + body
+        n = next(self._counter)
+        body = f"{spec.body_prefix}{spec.token_prefix}{n}{spec.body_suffix}".encode()
+        auth = ""
+        if spec.account_prefix is not None:
+            account = f"{spec.account_prefix}01{n // spec.per_account:05d}"
+            auth = f"\r\nAuthorization: {spec.auth_prefix}{account}{spec.auth_suffix}"
+        return f"{self._head}{auth}\r\nContent-Length: {len(body)}\r\n\r\n".encode("latin-1") + body
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """Read one response; return its status and whether the server will close the connection."""
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
+    """Read one response; return its status, whether the server will close and the body."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     status = int(lines[0].split(b" ", 2)[1])
@@ -132,7 +152,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
             chunked = True
         elif name == b"connection" and value.strip().lower() == b"close":
             close = True
+    body = b""
     if chunked:
+        chunks = []
         while True:
             size_line = await reader.readuntil(b"\r\n")
             size = int(size_line.split(b";", 1)[0], 16)
@@ -140,10 +162,11 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
                 while await reader.readuntil(b"\r\n") != b"\r\n":
                     pass
                 break
-            await reader.readexactly(size + 2)
+            chunks.append((await reader.readexactly(size + 2))[:-2])
+        body = b"".join(chunks)
     elif length:
-        await reader.readexactly(length)
-    return status, close
+        body = await reader.readexactly(length)
+    return status, close, body
 
 
 async def _worker(spec: LoadSpec, builder: _RequestBuilder, stats: _Stats, deadline: float) -> None:
@@ -170,7 +193,7 @@ async def _worker(spec: LoadSpec, builder: _RequestBuilder, stats: _Stats, deadl
                 continue
             try:
                 async with asyncio.timeout(spec.timeout):
-                    status, close = await _read_response(reader)
+                    status, close, body = await _read_response(reader)
             except TimeoutError:
                 stats.err_timeout += 1
                 close = True
@@ -184,6 +207,10 @@ async def _worker(spec: LoadSpec, builder: _RequestBuilder, stats: _Stats, deadl
                 stats.completed += 1
                 if not 200 <= status < 300:
                     stats.non2xx += 1
+                    key = str(status)
+                    stats.statuses[key] = stats.statuses.get(key, 0) + 1
+                    if stats.error_sample is None:
+                        stats.error_sample = f"{status} {body[:300].decode('utf-8', 'replace')}"
             if close:
                 writer.close()
                 writer, reader = None, None
@@ -229,6 +256,8 @@ async def run(spec: LoadSpec) -> dict[str, Any]:
         "err_read": stats.err_read,
         "err_write": stats.err_write,
         "err_timeout": stats.err_timeout,
+        "statuses": stats.statuses,
+        "error_sample": stats.error_sample,
     }
 
 

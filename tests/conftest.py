@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from tests.support.clients import client, new_account
-from tests.support.server import ServerProcess
+from tests.support.server import LOOPBACK_AWS, ServerProcess
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """A server with throttling off and every response checked against the model."""
     data_dir: Path = tmp_path_factory.mktemp("smsvoice-data")
-    process = ServerProcess(data_dir, "--throttling", "off", "--validate-responses").start()
+    process = ServerProcess(data_dir, "--throttling", "off", "--validate-responses", env=LOOPBACK_AWS).start()
     yield process
     process.stop()
 
@@ -46,8 +46,8 @@ def fresh_server(tmp_path: Path) -> Iterator[Any]:
     """Start servers of the test's own (restart, throttling, crash tests); all stopped at the end."""
     started: list[ServerProcess] = []
 
-    def start(*args: str, data_dir: Path | None = None) -> ServerProcess:
-        process = ServerProcess(data_dir or tmp_path / "data", *args).start()
+    def start(*args: str, data_dir: Path | None = None, env: dict[str, str] | None = None) -> ServerProcess:
+        process = ServerProcess(data_dir or tmp_path / "data", *args, env=env or LOOPBACK_AWS).start()
         started.append(process)
         return process
 

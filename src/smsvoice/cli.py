@@ -41,6 +41,37 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         const=True,
         help="check every response against the model (SMSVOICE_VALIDATE_RESPONSES)",
     )
+    parser.add_argument(
+        "--seed-file",
+        help="JSON file of phone numbers, sender IDs, pools and opt-out lists to provision at start "
+        "(SMSVOICE_SEED_FILE)",
+    )
+    parser.add_argument(
+        "--simulator-rules",
+        help="JSON file of carrier simulator rules: outcomes and delays by destination "
+        "(SMSVOICE_SIMULATOR_RULES; see docs/messaging.md)",
+    )
+
+
+def _add_delivery_options(parser: argparse.ArgumentParser, *, in_server: bool) -> None:
+    if in_server:
+        parser.add_argument(
+            "--delivery",
+            choices=["on", "off"],
+            help="run the event delivery workers in this process (SMSVOICE_DELIVERY, default on)",
+        )
+    parser.add_argument(
+        "--delivery-assume-role",
+        choices=["on", "off"],
+        help="assume each CloudWatch Logs / Firehose destination's IamRoleArn through STS "
+        "(SMSVOICE_DELIVERY_ASSUME_ROLE, default on)",
+    )
+    parser.add_argument(
+        "--delivery-retention-seconds",
+        type=float,
+        help="how long a failing event record is retried before it is dead-lettered "
+        "(SMSVOICE_DELIVERY_RETENTION_SECONDS, default 21600)",
+    )
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
@@ -54,6 +85,11 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "max_body_bytes",
         "log_level",
         "validate_responses",
+        "seed_file",
+        "simulator_rules",
+        "delivery",
+        "delivery_assume_role",
+        "delivery_retention_seconds",
     )
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in names}
     return load_settings(overrides)
@@ -73,6 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the service (both APIs and /_smsvoice/ on one port)")
     _add_server_options(serve)
+    _add_delivery_options(serve, in_server=True)
+    worker = commands.add_parser("worker", help="run only the event delivery workers against a store")
+    worker.add_argument("--data-dir", help="folder of the embedded SQLite store (SMSVOICE_DATA_DIR)")
+    worker.add_argument("--database-url", help="SQLAlchemy URL of another store (SMSVOICE_DATABASE_URL)")
+    worker.add_argument("--log-level", help="debug, info, warning or error (SMSVOICE_LOG_LEVEL)")
+    _add_delivery_options(worker, in_server=False)
     commands.add_parser("coverage", help="print IMPLEMENTATION_COVERAGE.md for the installed models")
     args = parser.parse_args(argv)
 
@@ -87,6 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     _configure_logging(settings.log_level)
+    if args.command == "worker":
+        from smsvoice.delivery.standalone import run_worker
+
+        run_worker(settings)
+        return 0
     from smsvoice.server.run import serve as run_server
 
     run_server(settings)

@@ -31,6 +31,16 @@ class Settings:
     log_level: str = "info"
     # Check every response against the model's output shape (tests turn this on).
     validate_responses: bool = False
+    # Event delivery (docs/delivery.md): run the delivery workers inside `serve`; assume each Logs and
+    # Firehose destination's IamRoleArn through STS as AWS does; how long a failing record is retried
+    # before it is dead-lettered.
+    delivery: bool = True
+    delivery_assume_role: bool = True
+    delivery_retention_seconds: float = 6 * 3600.0
+    # JSON file of origination identities to pre-provision at every start (docs/v2-identities.md).
+    seed_file: str = ""
+    # JSON rules file of the carrier simulator (docs/messaging.md): outcomes and delays by destination.
+    simulator_rules: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -50,13 +60,26 @@ _ENV_PREFIX = "SMSVOICE_"
 def _convert(name: str, raw: str) -> Any:
     if name in ("port", "max_body_bytes"):
         return int(raw)
-    if name == "data_dir":
+    if name in ("data_dir", "simulator_rules"):
         return Path(raw)
     if name == "validate_responses":
         return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name in ("delivery", "delivery_assume_role"):
+        return _on_off(name, raw)
+    if name == "delivery_retention_seconds":
+        return float(raw)
     if name == "throttling" and raw not in ("aws", "off"):
         raise ValueError(f"throttling must be 'aws' or 'off', not {raw!r}")
     return raw
+
+
+def _on_off(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 'on' or 'off', not {raw!r}")
 
 
 def load_settings(

@@ -13,11 +13,31 @@ RATE_LIMITS: dict[tuple[str, str], float] = {
     (V1, "GetConfigurationSetEventDestinations"): 1.0,
     (V1, "UpdateConfigurationSetEventDestination"): 1.0,
     (V1, "DeleteConfigurationSetEventDestination"): 1.0,
+    # v2: the quotas page's one exception to 1 request per second (see DEFAULT_RATES below).
+    (V2, "DeleteOptedOutNumber"): 10.0,
 }
 
-# Operations of an API that have a default rate for "everything else" (filled by the v2 issue).
-DEFAULT_RATES: dict[str, float] = {}
-UNTHROTTLED: dict[str, frozenset[str]] = {}
+# Operations of an API that have a default rate for "everything else".
+# v2: "Quotas for AWS End User Messaging SMS" (https://docs.aws.amazon.com/sms-voice/latest/userguide/
+# quotas.html) lists 1 request per second for every control-plane operation, Describe*/List* included,
+# and 10 for DeleteOptedOutNumber.
+DEFAULT_RATES: dict[str, float] = {V2: 1.0}
+# Sending is limited by message parts per second per origination identity, not by the control-plane
+# request rate (same page), so the send-path operations are left out of the per-operation rate.
+UNTHROTTLED: dict[str, frozenset[str]] = {
+    V2: frozenset(
+        {
+            "SendTextMessage",
+            "SendVoiceMessage",
+            "SendMediaMessage",
+            "SendRcsMessage",
+            "SendNotifyTextMessage",
+            "SendNotifyVoiceMessage",
+            "SendDestinationNumberVerificationCode",
+            "PutMessageFeedback",
+        }
+    )
+}
 
 
 def rate_limit_for(api: str, operation: str) -> float | None:
@@ -36,3 +56,44 @@ V1_EVENT_DESTINATIONS_PER_CONFIGURATION_SET = 10
 V1_CONFIGURATION_SETS_PER_REGION = 10_000
 # v1 ListConfigurationSets page size: AWS does not document one; we use 100 and cap requests at it.
 V1_LIST_PAGE_SIZE = 100
+
+# v2 resource quotas. AWS's quotas page lists request rates only; the numbers of resources an account
+# may hold in a Region are not published (DescribeAccountLimits reports them per account), so these
+# are smsvoice's choices except where a source is named.
+V2_CONFIGURATION_SETS_PER_ACCOUNT = 25  # chosen
+# "Each configuration set can contain between 0 and 5 event destinations." (v2 API reference,
+# CreateEventDestination)
+V2_EVENT_DESTINATIONS_PER_CONFIGURATION_SET = 5
+# Max of each DescribeAccountLimits entry (AccountLimitName enum), per account and Region.
+V2_ACCOUNT_LIMITS: dict[str, int] = {
+    "PHONE_NUMBERS": 100,  # chosen
+    "POOLS": 100,  # chosen
+    "CONFIGURATION_SETS": V2_CONFIGURATION_SETS_PER_ACCOUNT,
+    "OPT_OUT_LISTS": 25,  # chosen
+    "SENDER_IDS": 100,  # chosen
+    "REGISTRATIONS": 100,  # chosen
+    "REGISTRATION_ATTACHMENTS": 100,  # chosen
+    # "You can have up to 10 verified destination phone numbers" (user guide, sandbox.html).
+    "VERIFIED_DESTINATION_NUMBERS": 10,
+}
+# Monthly spend limits in whole US dollars by channel (the SpendLimitName prefix).
+# Sandbox: "$1.00 USD monthly spending quota" for SMS and for MMS (user guide, sandbox.html); voice,
+# Notify and RCS are not documented and take the same $1. Production: the limit AWS grants on request;
+# smsvoice grants 10,000.
+V2_SANDBOX_SPEND_LIMITS: dict[str, int] = {"TEXT": 1, "VOICE": 1, "MEDIA": 1, "NOTIFY": 1, "RCS": 1}
+V2_PRODUCTION_SPEND_LIMITS: dict[str, int] = {
+    "TEXT": 10_000,
+    "VOICE": 10_000,
+    "MEDIA": 10_000,
+    "NOTIFY": 10_000,
+    "RCS": 10_000,
+}
+
+# v2 origination identities (pools, keywords). Account-wide counts of phone numbers, sender IDs, pools
+# and opt-out lists are the V2_ACCOUNT_LIMITS entries above. The model names these quotas as
+# ServiceQuotaExceededException reasons (ORIGINATION_IDENTITIES_PER_POOL, KEYWORDS_PER_PHONE_NUMBER,
+# KEYWORDS_PER_POOL) but AWS publishes no default values: all three numbers are smsvoice's choices.
+V2_ORIGINATION_IDENTITIES_PER_POOL = 100  # chosen
+# Custom keywords only: the built-in HELP and STOP keywords of every number are not counted.
+V2_KEYWORDS_PER_PHONE_NUMBER = 30  # chosen
+V2_KEYWORDS_PER_POOL = 30  # chosen

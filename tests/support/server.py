@@ -14,6 +14,14 @@ from typing import IO
 
 import httpx
 
+# Event delivery inside test servers talks to loopback only: an AWS endpoint that refuses connections
+# (tests/delivery points it at moto's server instead), and credentials that are obviously fake.
+LOOPBACK_AWS = {
+    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 _READY = re.compile(r"smsvoice ready at (http://\S+)")
 SMSVOICE = str(Path(sys.executable).with_name("smsvoice"))
 

@@ -11,11 +11,15 @@ from starlette.routing import Mount, Route
 
 from smsvoice.clock import Clock, SystemClock
 from smsvoice.config import Settings
+from smsvoice.delivery import start_delivery
+from smsvoice.messaging.sim_clock import AdjustableClock
+from smsvoice.messaging.simulator import Simulator, install, load_rules_file
 from smsvoice.server.gateway import Gateway
 from smsvoice.server.internal import internal_routes
 from smsvoice.services.api import Api
 from smsvoice.services.v1.api import build_v1_api
 from smsvoice.services.v2.api import build_v2_api
+from smsvoice.services.v2.seeding import apply_seed_file
 from smsvoice.store.engine import open_store
 
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "HEAD"]
@@ -26,7 +30,9 @@ def build_apis() -> list[Api]:
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    clock = clock or SystemClock()
+    # One adjustable clock for the whole server: POST /_smsvoice/simulator/clock moves it forward.
+    adjustable_clock = AdjustableClock(clock or SystemClock())
+    clock = adjustable_clock
     apis = build_apis()
     holder: dict[str, Gateway] = {}
 
@@ -41,9 +47,19 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         app.state.settings = settings
         app.state.started = time.monotonic()
         holder["gateway"] = Gateway(apis, store, settings, clock)
+        app.state.clock = clock
+        await apply_seed_file(store, settings, clock)  # --seed-file; a bad seed stops the start
+        app.state.delivery = start_delivery(store, settings, clock)
+        app.state.simulator = Simulator(store, adjustable_clock, load_rules_file(settings.simulator_rules))
+        install(app.state.simulator)
+        app.state.simulator.start()
         try:
             yield
         finally:
+            await app.state.simulator.stop()
+            install(None)
+            if app.state.delivery is not None:
+                await app.state.delivery.stop()
             store.close()
 
     routes = [

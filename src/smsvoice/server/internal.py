@@ -10,21 +10,34 @@ from starlette.routing import Route
 
 from smsvoice import __version__
 from smsvoice.protocol.model import botocore_version
+from smsvoice.server.accounts_api import account_routes
+from smsvoice.server.deliveries_api import delivery_health, delivery_routes
+from smsvoice.server.identities_api import identity_routes
+from smsvoice.server.messages_api import message_routes
 
 
 def internal_routes() -> list[Route]:
-    return [Route("/health", health, methods=["GET"])]
+    return [
+        Route("/health", health, methods=["GET"]),
+        *account_routes(),
+        *delivery_routes(),
+        *identity_routes(),
+        *message_routes(),
+    ]
 
 
 async def health(request: Request) -> JSONResponse:
     state = request.app.state
+    delivery, delivery_ok = delivery_health(state)
     return JSONResponse(
         {
-            "status": "ok",
+            "status": "ok" if delivery_ok else "delivery workers stopped",
+            "delivery": delivery,
             "version": __version__,
             "botocore": botocore_version(),
             "store": "sqlite" if state.store.is_sqlite else "sql",
             "apis": [api.service_name for api in state.apis],
             "uptime_seconds": round(time.monotonic() - state.started, 3),
-        }
+        },
+        status_code=200 if delivery_ok else 503,
     )

@@ -1,48 +1,277 @@
-"""Sent messages: one row per accepted message, its document holding what the inspection API shows."""
+"""Sent messages, their event records, the simulator's pending transitions and month-to-date spend.
+
+Every function runs in the caller's transaction. The send path touches each table by key only
+(no scans), so its cost does not grow with the number of messages stored.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from smsvoice.store.schema import messages
+from smsvoice.messaging.message import Message
+from smsvoice.store.schema import message_events, message_spend, messages, outbox, scheduled_transitions
+
+# Statements of the send path are built once: building a SQLAlchemy statement costs several times
+# more than running it, and a send runs a handful of them.
+_INSERT_MESSAGE = insert(messages)
+_UPDATE_MESSAGE = (
+    update(messages)
+    .where(messages.c.id == bindparam("message_id"))
+    .values(status=bindparam("status"), updated_at=bindparam("updated_at"), doc=bindparam("doc"))
+)
+# FOR UPDATE (PostgreSQL; SQLite's writer lock already serializes): the scheduler and a manual advance
+# never move the same message at once.
+_LOAD_MESSAGE = select(messages.c.doc).where(messages.c.id == bindparam("message_id")).with_for_update()
+_INSERT_EVENT = insert(message_events)
+_UNSCHEDULE = delete(scheduled_transitions).where(
+    scheduled_transitions.c.message_id == bindparam("message_id")
+)
+_MONTH_SPEND = select(message_spend.c.total).where(
+    message_spend.c.account == bindparam("account"),
+    message_spend.c.region == bindparam("region"),
+    message_spend.c.channel == bindparam("channel"),
+    message_spend.c.month == bindparam("month"),
+)
+_UPSERTS: dict[str, tuple[Any, Any]] = {}
 
 
-def add_message(
-    connection: Connection,
-    *,
-    message_id: str,
-    account: str,
-    region: str,
-    api: str,
-    channel: str,
-    destination: str,
-    status: str,
-    created_at: float,
-    doc: dict[str, Any],
-) -> None:
-    connection.execute(
-        insert(messages).values(
-            id=message_id,
-            account=account,
-            region=region,
-            api=api,
-            channel=channel,
-            destination=destination,
-            status=status,
-            created_at=created_at,
-            updated_at=created_at,
-            doc=orjson.dumps(doc).decode(),
+def _upserts(connection: Connection) -> tuple[Any, Any]:
+    """(schedule, add spend) as INSERT ... ON CONFLICT for the connection's dialect (SQLite or PostgreSQL)."""
+    name = connection.dialect.name
+    found = _UPSERTS.get(name)
+    if found is None:
+        dialect_insert: Any = postgresql.insert if name == "postgresql" else sqlite.insert
+        schedule = dialect_insert(scheduled_transitions)
+        schedule = schedule.on_conflict_do_update(
+            index_elements=["message_id"], set_={"due_at": schedule.excluded.due_at}
         )
+        spend = dialect_insert(message_spend)
+        spend = spend.on_conflict_do_update(
+            index_elements=["account", "region", "channel", "month"],
+            set_={"total": message_spend.c.total + spend.excluded.total},
+        )
+        found = _UPSERTS[name] = (schedule, spend)
+    return found
+
+
+def insert_message(connection: Connection, message: Message) -> None:
+    connection.execute(
+        _INSERT_MESSAGE,
+        {
+            "id": message.message_id,
+            "account": message.account,
+            "region": message.region,
+            "api": message.api,
+            "channel": message.channel,
+            "destination": message.destination,
+            "status": message.status,
+            "created_at": message.requested_at,
+            "updated_at": message.updated_at,
+            "doc": orjson.dumps(message).decode(),  # orjson writes dataclasses as objects, like to_doc()
+        },
     )
 
 
-def get_message(connection: Connection, message_id: str) -> dict[str, Any] | None:
-    row = connection.execute(select(messages.c.doc).where(messages.c.id == message_id)).scalar_one_or_none()
+def update_message(connection: Connection, message: Message) -> None:
+    connection.execute(
+        _UPDATE_MESSAGE,
+        {
+            "message_id": message.message_id,
+            "status": message.status,
+            "updated_at": message.updated_at,
+            "doc": orjson.dumps(message).decode(),
+        },
+    )
+
+
+def load_message(connection: Connection, message_id: str) -> Message | None:
+    row = connection.execute(_LOAD_MESSAGE, {"message_id": message_id}).scalar_one_or_none()
     if row is None:
         return None
-    value = orjson.loads(row)
-    assert isinstance(value, dict)
-    return value
+    return Message.from_doc(orjson.loads(row))
+
+
+def insert_event(
+    connection: Connection, message_id: str, event_type: str, at: float, record_text: str
+) -> int:
+    result = connection.execute(
+        _INSERT_EVENT,
+        {"message_id": message_id, "event_type": event_type, "created_at": at, "record": record_text},
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+# --- the simulator's pending transitions -------------------------------------------------------------
+
+
+def schedule(connection: Connection, message_id: str, due_at: float) -> None:
+    connection.execute(_upserts(connection)[0], {"message_id": message_id, "due_at": due_at})
+
+
+def unschedule(connection: Connection, message_id: str) -> None:
+    connection.execute(_UNSCHEDULE, {"message_id": message_id})
+
+
+def due_message_ids(connection: Connection, now: float, limit: int) -> list[str]:
+    rows = connection.execute(
+        select(scheduled_transitions.c.message_id)
+        .where(scheduled_transitions.c.due_at <= now)
+        .order_by(scheduled_transitions.c.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL: concurrent rounds take different messages
+    )
+    return [str(row[0]) for row in rows]
+
+
+def next_due_at(connection: Connection) -> float | None:
+    value = connection.execute(select(func.min(scheduled_transitions.c.due_at))).scalar_one_or_none()
+    return None if value is None else float(value)
+
+
+def pending_count(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(scheduled_transitions)).scalar_one())
+
+
+# --- month-to-date spend -----------------------------------------------------------------------------
+
+
+def month_spend(connection: Connection, account: str, region: str, channel: str, month: str) -> float:
+    value = connection.execute(
+        _MONTH_SPEND, {"account": account, "region": region, "channel": channel, "month": month}
+    ).scalar_one_or_none()
+    return 0.0 if value is None else float(value)
+
+
+def add_spend(
+    connection: Connection, account: str, region: str, channel: str, month: str, amount: float
+) -> None:
+    if amount <= 0:
+        return
+    connection.execute(
+        _upserts(connection)[1],
+        {"account": account, "region": region, "channel": channel, "month": month, "total": amount},
+    )
+
+
+# --- reading and clearing (the inspection API) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFilter:
+    account: str | None = None
+    region: str | None = None
+    destination: str | None = None
+    status: str | None = None
+    channel: str | None = None
+    api: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    id: int
+    message_id: str
+    event_type: str
+    created_at: float
+    record: dict[str, Any]
+
+
+def find_messages(connection: Connection, where: MessageFilter, limit: int, offset: int) -> list[Message]:
+    """Messages in the order they were accepted."""
+    query = select(messages.c.doc)
+    for column, value in (
+        (messages.c.account, where.account),
+        (messages.c.region, where.region),
+        (messages.c.destination, where.destination),
+        (messages.c.status, where.status),
+        (messages.c.channel, where.channel),
+        (messages.c.api, where.api),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    query = query.order_by(messages.c.created_at, messages.c.id).limit(limit).offset(offset)
+    return [Message.from_doc(orjson.loads(doc)) for (doc,) in connection.execute(query)]
+
+
+def events_of(connection: Connection, message_ids: Sequence[str]) -> dict[str, list[StoredEvent]]:
+    found: dict[str, list[StoredEvent]] = {message_id: [] for message_id in message_ids}
+    for chunk in _chunks(message_ids):
+        rows = connection.execute(
+            select(message_events)
+            .where(message_events.c.message_id.in_(chunk))
+            .order_by(message_events.c.message_id, message_events.c.id)
+        )
+        for row in rows:
+            found[row.message_id].append(
+                StoredEvent(row.id, row.message_id, row.event_type, row.created_at, orjson.loads(row.record))
+            )
+    return found
+
+
+def deliveries_of(connection: Connection, message_ids: Sequence[str]) -> dict[int, list[dict[str, Any]]]:
+    """The outbox rows of these messages' records, by event id: where each record goes and how it went."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(message_ids):
+        rows = connection.execute(
+            select(
+                outbox.c.id,
+                outbox.c.event_id,
+                outbox.c.configuration_set,
+                outbox.c.destination_name,
+                outbox.c.destination_kind,
+                outbox.c.target_arn,
+                outbox.c.status,
+                outbox.c.attempts,
+                outbox.c.last_error,
+                outbox.c.delivered_at,
+            )
+            .where(outbox.c.message_id.in_(chunk))
+            .order_by(outbox.c.id)
+        )
+        for row in rows:
+            found.setdefault(int(row.event_id), []).append(
+                {
+                    "id": row.id,
+                    "configuration_set": row.configuration_set,
+                    "destination_name": row.destination_name,
+                    "destination_kind": row.destination_kind,
+                    "target_arn": row.target_arn,
+                    "status": row.status,
+                    "attempts": row.attempts,
+                    "last_error": row.last_error,
+                    "delivered_at": row.delivered_at,
+                }
+            )
+    return found
+
+
+def delete_messages(connection: Connection, account: str | None = None) -> int:
+    """Forget messages (all, or one account's) with their records, pending transitions and spend.
+
+    Outbox rows stay: records already handed to delivery are still delivered.
+    """
+    ids = select(messages.c.id)
+    if account is not None:
+        ids = ids.where(messages.c.account == account)
+    connection.execute(delete(scheduled_transitions).where(scheduled_transitions.c.message_id.in_(ids)))
+    connection.execute(delete(message_events).where(message_events.c.message_id.in_(ids)))
+    spend = delete(message_spend)
+    if account is not None:
+        spend = spend.where(message_spend.c.account == account)
+    connection.execute(spend)
+    removed = delete(messages)
+    if account is not None:
+        removed = removed.where(messages.c.account == account)
+    return int(connection.execute(removed).rowcount)
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -76,6 +76,28 @@ message_events = Table(
 )
 Index("message_events_by_message", message_events.c.message_id, message_events.c.id)
 
+# The carrier simulator's pending work: one row per message that has a timed transition still to come
+# (the next one is due at `due_at`). Manual-mode messages have no row: only the inspection API moves them.
+scheduled_transitions = Table(
+    "scheduled_transitions",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("due_at", Float, nullable=False),
+)
+Index("scheduled_transitions_due", scheduled_transitions.c.due_at)
+
+# Month-to-date spend per account, region and channel (TEXT, VOICE, MEDIA), kept as a running total
+# so that the spend-limit check of a send is one key lookup, not a scan of the month's messages.
+message_spend = Table(
+    "message_spend",
+    metadata,
+    Column("account", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("channel", String(8), primary_key=True),
+    Column("month", String(7), primary_key=True),  # YYYY-MM, UTC
+    Column("total", Float, nullable=False),
+)
+
 # The delivery outbox: one row per (event record, matching event destination), written in the same
 # transaction as the status change that produced the record. Workers claim rows with a lease
 # (`claimed_until`); a row is never deleted when claimed, only marked when done.
@@ -119,9 +141,11 @@ __all__ = [
     "SCHEMA_VERSION",
     "idempotency",
     "message_events",
+    "message_spend",
     "messages",
     "metadata",
     "outbox",
     "resources",
+    "scheduled_transitions",
     "store_meta",
 ]

@@ -1,8 +1,10 @@
-"""v1 SendVoiceMessage: validate, store the message, answer its MessageId.
+"""v1 SendVoiceMessage: validate, hand the call to the carrier simulator, answer its MessageId.
 
-The call's life (INITIATED_CALL, RINGING, ...) and its events come from the carrier simulator.
-v1 has no origination-identity resources: OriginationPhoneNumber and CallerId are taken as given
-when they are valid E.164 numbers.
+The call's life (INITIATED_CALL, RINGING, ANSWERED, COMPLETED_CALL, or BUSY, NO_ANSWER, FAILED) and
+its event records come from the simulator (smsvoice.messaging); records go to the destinations of
+the v1 configuration set named in the request. v1 has no origination-identity resources:
+OriginationPhoneNumber and CallerId are taken as given when they are valid E.164 numbers. v1 declares
+no errors for opt-outs, the sandbox or spend limits, so none of those checks apply to v1 calls.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from typing import Any
 import phonenumbers
 
 from smsvoice.arns import new_message_id
+from smsvoice.domain import pricing
+from smsvoice.domain.phone_numbers import parse_destination
+from smsvoice.messaging.message import Message, Price
+from smsvoice.messaging.outgoing import apply_network_facts, dispatch, estimated_call_seconds
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v1.configuration_sets import CONFIGURATION_SET
 from smsvoice.services.v1.errors import BadRequestException
 from smsvoice.services.v1.operations import operations
-from smsvoice.store.messages import add_message
 
 # Old Pinpoint voice limits: 3,000 billable characters; 6,000 characters in all including SSML tags.
 MAX_PLAIN_TEXT_CHARACTERS = 3_000
@@ -69,30 +74,42 @@ def send_voice_message(context: OperationContext, params: dict[str, Any]) -> dic
     # The model declares no NotFoundException for this operation, so an unknown set is a bad request.
     if set_name and context.documents.get(CONFIGURATION_SET, set_name) is None:
         raise BadRequestException(f"Configuration set {set_name} does not exist")
-    message_id = new_message_id()
     now = context.now()
-    add_message(
-        context.connection,
-        message_id=message_id,
+    origination_country = _country_of(origination or caller_id)
+    info = parse_destination(destination, origination_country)
+    assert info is not None  # e164_or_error accepted it
+    text = str(body["Text"])
+    seconds = estimated_call_seconds(text, ssml=kind == "SSMLMessage")
+    price = pricing.price_voice(info.iso_country_code, pricing.billable_minutes(seconds))
+    message = Message(
+        message_id=new_message_id(),
         account=context.account,
         region=context.region,
         api="v1",
+        operation=context.operation,
         channel="VOICE",
         destination=destination,
-        status="ACCEPTED",
-        created_at=now,
-        doc={
-            "MessageId": message_id,
-            "Api": "v1",
-            "Channel": "VOICE",
-            "DestinationPhoneNumber": destination,
-            "OriginationPhoneNumber": origination,
-            "CallerId": caller_id,
-            "ConfigurationSetName": set_name,
-            "ContentType": kind,
-            "Content": body,
-            "Status": "ACCEPTED",
-            "RequestTimestamp": now,
+        requested_at=now,
+        # Records show the number the call comes from: OriginationPhoneNumber, else the CallerId.
+        origination=origination or caller_id,
+        origination_identity={"origination_phone_number": origination, "caller_id": caller_id},
+        configuration_set=set_name,
+        body=text,
+        price=Price(pricing.to_float(price.message_price), pricing.to_float(price.carrier_fee)),
+        details={
+            "content_type": kind,
+            "voice_id": body.get("VoiceId"),
+            "language_code": body.get("LanguageCode"),
+            "estimated_seconds": seconds,
         },
     )
-    return {"MessageId": message_id}
+    apply_network_facts(message, info)
+    dispatch(context.connection, message, now)
+    return {"MessageId": message.message_id}
+
+
+def _country_of(number: str | None) -> str | None:
+    if not number:
+        return None
+    found = parse_destination(number)
+    return found.iso_country_code if found else None

@@ -8,7 +8,20 @@ from smsvoice.quotas import V2
 from smsvoice.services.api import Api
 
 # Importing the handler modules registers their operations (one line per resource family).
-from smsvoice.services.v2 import tags  # noqa: F401
+from smsvoice.services.v2 import (  # noqa: F401
+    account,
+    configuration_set_defaults,
+    configuration_sets,
+    event_destinations,
+    keywords,
+    opt_outs,
+    phone_numbers,
+    pools,
+    sender_ids,
+    sending,
+    tags,
+    verified_destinations,
+)
 from smsvoice.services.v2.errors import V2Errors
 from smsvoice.services.v2.operations import operations
 

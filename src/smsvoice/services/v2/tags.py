@@ -7,9 +7,12 @@ TagResource on an ARN no family knows, or of another account or region, is not f
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from smsvoice.arns import SERVICE, parse_arn
+from smsvoice.protocol.model import load_service_model
+from smsvoice.quotas import V2
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.errors import ResourceNotFoundException, ServiceQuotaExceededException
 from smsvoice.services.v2.operations import operations
@@ -69,9 +72,14 @@ def _check_exists(context: OperationContext, arn_text: str) -> None:
         or exists is None
         or not exists(context, resource_id)
     ):
-        raise ResourceNotFoundException(
-            f"The resource {arn_text} does not exist", resource_type or "account", arn_text
-        )
+        # ResourceType is an enum of the model: an ARN of no known type is reported as `account`.
+        reported = resource_type if resource_type in _resource_types() else "account"
+        raise ResourceNotFoundException(f"The resource {arn_text} does not exist", reported, arn_text)
+
+
+@cache
+def _resource_types() -> frozenset[str]:
+    return frozenset(load_service_model(V2).shape_for("ResourceType").enum)
 
 
 @operations.handler("TagResource")
@@ -88,7 +96,8 @@ def untag_resource(context: OperationContext, params: dict[str, Any]) -> dict[st
     _check_exists(context, arn)
     found = context.documents.get(TAGS, arn)
     if found is not None:
-        remaining = {k: v for k, v in found["Tags"].items() if k not in set(params["TagKeys"])}
+        removed = set(params["TagKeys"])
+        remaining = {key: value for key, value in found["Tags"].items() if key not in removed}
         context.documents.replace(TAGS, arn, {"Tags": remaining})
     return {}
 

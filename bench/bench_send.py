@@ -1,0 +1,245 @@
+"""Benchmark v2 SendTextMessage with its event records written, beside the same run's bare-server ceiling.
+
+One run:
+
+1. serves ``ceiling_app.py`` (uvicorn, parse the JSON body, answer ``{}``) and measures a POST of the
+   same size as the send, at each connection count;
+2. starts ``smsvoice serve`` on a fresh temporary data dir (throttling off, event delivery off so the
+   delivery workers do not compete for the CPU; the records still go into the outbox), provisions one
+   account with a toll-free number and a configuration set whose SNS event destination matches ALL,
+   and drives SendTextMessage from that number through that set: each send commits, in one
+   transaction, the message, its TEXT_SUCCESSFUL event record and one outbox row;
+3. checks through the inspection API that every answered send was stored with its record, and prints
+   a markdown table (sends/s, p50, p99, ratio to the ceiling) and the verdict on the goal:
+   2,000 sends/s with p99 under 20 ms at 16 connections.
+
+The load generator, process handling and ceiling are those of ``bench_protocol.py`` (wrk when
+available, else the asyncio generator of ``loadgen.py``). Everything targets 127.0.0.1; each load run
+is bounded in time and in requests; every child process is stopped on exit.
+
+Run with ``.venv/bin/python bench/bench_send.py --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+from botocore.config import Config
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_protocol as bp  # the sibling benchmark: generators, ceiling, processes
+
+ACCOUNT = "222233334444"
+DESTINATION = "+12065550142"
+GOAL_CONNECTIONS = 16
+GOAL_SENDS_PER_SECOND = 2_000
+GOAL_P99_MS = 20.0
+
+
+def _send_operation(origination: str) -> bp.Operation:
+    body = json.dumps(
+        {
+            "DestinationPhoneNumber": DESTINATION,
+            "OriginationIdentity": origination,
+            "MessageBody": "Your code is 123456. It expires in 10 minutes.",
+            "ConfigurationSetName": "bench",
+            "Context": {"source": "bench"},
+        }
+    )
+    return bp.Operation(
+        key="v2_send_text",
+        label="v2 SendTextMessage (+record, outbox)",
+        method="POST",
+        path="/",
+        headers=bp._v2_headers("SendTextMessage"),
+        static_body=body,
+        account=ACCOUNT,
+    )
+
+
+def _ceiling_operation(size: int) -> bp.Operation:
+    """A POST to the ceiling with a body as large as the send's."""
+    padding = "x" * max(0, size - len('{"p": ""}'))
+    return bp.Operation(
+        key="ceiling",
+        label="ceiling: bare ASGI POST + orjson",
+        method="POST",
+        path="/",
+        headers=bp._v2_headers("SendTextMessage"),
+        static_body=json.dumps({"p": padding}),
+    )
+
+
+def _provision(port: int) -> str:
+    """A toll-free number and a configuration set with an SNS destination for every event type."""
+    v2 = boto3.client(
+        "pinpoint-sms-voice-v2",
+        endpoint_url=f"http://{bp.HOST}:{port}",
+        region_name=bp.REGION,
+        aws_access_key_id=ACCOUNT,
+        aws_secret_access_key="bench",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    number = v2.request_phone_number(
+        IsoCountryCode="US", MessageType="TRANSACTIONAL", NumberCapabilities=["SMS"], NumberType="TOLL_FREE"
+    )["PhoneNumber"]
+    v2.create_configuration_set(ConfigurationSetName="bench")
+    v2.create_event_destination(
+        ConfigurationSetName="bench",
+        EventDestinationName="all",
+        MatchingEventTypes=["ALL"],
+        SnsDestination={"TopicArn": f"arn:aws:sns:{bp.REGION}:{ACCOUNT}:bench"},
+    )
+    return str(number)
+
+
+def _count_stored(port: int) -> tuple[int, int, int]:
+    """Messages, event records and outbox rows of the bench account, read back through the inspection API."""
+    messages = events = deliveries = 0
+    offset = 0
+    with httpx.Client(base_url=f"http://{bp.HOST}:{port}", timeout=60) as http:
+        for _ in range(100_000):  # bounded: 10,000 messages a page
+            page = http.get(
+                "/_smsvoice/messages", params={"account": ACCOUNT, "limit": "10000", "offset": str(offset)}
+            ).json()["messages"]
+            for message in page:
+                messages += 1
+                events += len(message["events"])
+                deliveries += sum(len(event["deliveries"]) for event in message["events"])
+            if len(page) < 10_000:
+                break
+            offset += len(page)
+    return messages, events, deliveries
+
+
+def _run(args: argparse.Namespace, report: bp.Report, workdir: Path) -> dict[str, Any]:
+    wrk = None if args.generator == "python" else bp._ensure_wrk(not args.no_install)
+    generator: bp.Generator = bp.WrkGenerator(wrk, workdir) if wrk else bp.PythonGenerator(workdir)
+    if wrk is None:
+        report.notes.append("load from the Python asyncio generator: its figures are lower bounds")
+    report.generator = generator.name
+    bench = bp.Bench(args, generator, report)
+    server_cmd = shlex.split(args.server_cmd)
+    extra = ["--delivery", "off", "--log-level", "warning", *shlex.split(args.server_args)]
+    report.server_cmd = shlex.join([*server_cmd, "serve", "...", *extra])
+    data_dir = Path(tempfile.mkdtemp(prefix="data-", dir=workdir))
+    server, startup = bp._start_server(server_cmd, extra, data_dir, workdir / "server.log")
+    report.startup_s.append(startup)
+    answered = 0
+    try:
+        origination = _provision(server.port)
+        send = _send_operation(origination)
+        problem = bp._preflight(server.port, send)
+        if problem is not None:
+            raise RuntimeError(problem)
+        answered += 1
+        size = len(send.static_body or "")
+        print(f"smsvoice: {report.server_cmd}; sending from {origination} to {DESTINATION}", flush=True)
+        for connections in args.connections:
+            cell = bench.measure(server, send, connections)  # each cell warms up first (--warmup)
+            answered += cell.requests - cell.non2xx
+        stored = _count_stored(server.port)
+    finally:
+        bp._stop(server.proc)
+
+    print("ceiling: bare ASGI app (uvicorn, orjson parse, 200 {})", flush=True)
+    ceiling = bp._start_ceiling(workdir)
+    try:
+        for connections in args.connections:
+            bench.measure(ceiling, _ceiling_operation(size), connections)
+    finally:
+        bp._stop(ceiling.proc)
+    return {"answered": answered, "stored": stored}
+
+
+def _verdict(report: bp.Report, stored: dict[str, Any]) -> list[str]:
+    lines = []
+    messages, events, deliveries = stored["stored"]
+    lines.append(
+        f"Stored for the bench account: {messages:,} messages, {events:,} event records, {deliveries:,} outbox rows "
+        f"(measured successful sends: {stored['answered']:,}; warm-ups and the preflight add to the stored count)."
+    )
+    cell = next(
+        (c for c in report.cells if c.target == "smsvoice" and c.connections == GOAL_CONNECTIONS),
+        None,
+    )
+    if cell is None:
+        lines.append(f"Goal not measured: run with {GOAL_CONNECTIONS} among --connections.")
+        return lines
+    met = cell.rps >= GOAL_SENDS_PER_SECOND and cell.p99_ms < GOAL_P99_MS and not cell.errors
+    lines.append(
+        f"Goal at {GOAL_CONNECTIONS} connections: {GOAL_SENDS_PER_SECOND:,} sends/s with p99 under "
+        f"{GOAL_P99_MS:g} ms: {'MET' if met else 'MISSED'} ({cell.rps:,.0f} sends/s, p99 {cell.p99_ms:.2f} ms"
+        f"{', with errors' if cell.errors else ''})."
+    )
+    return lines
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per cell (default 5)")
+    parser.add_argument(
+        "--warmup", type=float, default=1.0, help="warm-up seconds before each cell (default 1)"
+    )
+    parser.add_argument(
+        "--connections",
+        type=bp._parse_connections,
+        default=[1, 16, 64],
+        help="connection counts (default 1,16,64)",
+    )
+    parser.add_argument("--server-cmd", default=bp._default_server_cmd(), help="command that starts smsvoice")
+    parser.add_argument("--server-args", default="", help="more arguments for `serve`")
+    parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
+    parser.add_argument("--max-requests", type=int, default=2_000_000, help="request bound per cell")
+    parser.add_argument("--json", help="also write the figures as JSON to this file")
+    parser.add_argument("--keep-workdir", action="store_true", help="keep the temp dir (logs, data)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.wrk_threads = None
+    report = bp.Report(
+        generator="?", duration_s=args.duration, warmup_s=args.warmup, connections=args.connections
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="smsvoice-bench-send-"))
+    try:
+        stored = _run(args, report, workdir)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        bp._stop_all()
+        if not args.keep_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    bp._fill_ratios(report)
+    print()
+    print("| target | conns | requests/s | p50 ms | p99 ms | ratio to ceiling | errors | server CPU |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for cell in report.cells:
+        print(
+            f"| {cell.operation} | {cell.connections} | {cell.rps:,.0f} | {cell.p50_ms:.2f} | {cell.p99_ms:.2f} | "
+            f"{bp._fmt_pct(100 * cell.ratio if cell.ratio is not None else None)} | {cell.errors} | "
+            f"{bp._fmt_pct(cell.server_cpu_pct)} |"
+        )
+    print()
+    for line in [*_verdict(report, stored), *report.notes]:
+        print(line)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"cells": [vars(c) for c in report.cells], **stored}, indent=2))
+    return 1 if any(cell.errors for cell in report.cells) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Which AWS SDK failures are worth retrying, and a short text for the outbox's `last_error`.
+
+Retryable (the issue's list, plus the cases where waiting fixes things): throttling, any 5xx,
+connection errors and timeouts, a topic / stream / log group that does not exist yet, and
+permission or credential errors (IAM changes take time to propagate; terraform retries
+CreateEventDestination for the same reason). Anything else the service rejects (a malformed
+request, a record it will never take) is final: the record is dead-lettered at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    CredentialRetrievalError,
+    HTTPClientError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
+
+_THROTTLING = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "KMSThrottlingException",
+        "ServiceUnavailableException",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "InternalError",
+    }
+)
+_NOT_FOUND = frozenset({"NotFound", "NotFoundException", "ResourceNotFoundException", "NoSuchEntity"})
+# Credentials that expired are dropped from the cache before the retry (see credentials.py).
+EXPIRED_CREDENTIALS = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+_PERMISSIONS = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "AuthorizationError",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "KMSAccessDeniedException",
+        *EXPIRED_CREDENTIALS,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """What went wrong with one attempt at one record."""
+
+    message: str
+    retryable: bool
+    expired_credentials: bool = False
+
+
+def error_code(error: BaseException) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def classify(error: BaseException, during: str) -> Failure:
+    """Turn an exception raised by an SDK call (`during` names the call) into a Failure."""
+    if isinstance(error, ClientError):
+        code = error_code(error)
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        detail = str(error.response.get("Error", {}).get("Message", "")) or str(error)
+        return from_code(code, detail, during, status)
+    if isinstance(error, ConnectionError | HTTPClientError):
+        return Failure(f"{during}: connection failed: {error}", retryable=True)
+    if isinstance(error, NoCredentialsError | PartialCredentialsError | CredentialRetrievalError):
+        return Failure(f"{during}: no usable AWS credentials: {error}", retryable=True)
+    if isinstance(error, BotoCoreError):
+        # ParamValidationError and friends: the request can never succeed as it is.
+        return Failure(f"{during}: {type(error).__name__}: {error}", retryable=False)
+    # A bug of ours or an unexpected library error: keep the record and try again later.
+    return Failure(f"{during}: {type(error).__name__}: {error}", retryable=True)
+
+
+def from_code(code: str, detail: str, during: str, status: int = 0) -> Failure:
+    """A failure the service reported by error code (whole call, or one record of a batch)."""
+    message = f"{during}: {code or status} {detail}".strip()
+    retryable = status >= 500 or code in _THROTTLING or code in _NOT_FOUND or code in _PERMISSIONS
+    return Failure(message, retryable, expired_credentials=code in EXPIRED_CREDENTIALS)
+
+
+def rejected(message: str) -> Failure:
+    """A record the destination will never accept (too large, too old): dead at once."""
+    return Failure(message, retryable=False)

@@ -1,0 +1,116 @@
+"""Kinesis Data Firehose: `PutRecordBatch`, one record per event, each ending in a newline.
+
+The newline makes the objects Firehose writes to S3 newline-delimited JSON, which Athena, Glue and
+`jq` read as one record per line (AWS is silent on the framing it uses; this is our choice). Writes
+use the destination's IamRoleArn when roles are assumed (credentials.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smsvoice.delivery.credentials import AwsClients
+from smsvoice.delivery.failures import Failure, classify, from_code, rejected
+from smsvoice.delivery.sinks import (
+    DELIVERED,
+    NOT_ATTEMPTED,
+    Destination,
+    Envelope,
+    Result,
+    past,
+    region_of,
+    resource_of,
+    unusable_arn,
+)
+
+# PutRecordBatch API reference: "up to 500 records per call ... up to a limit of 4 MiB for the entire
+# request"; "The maximum size of a record sent to Firehose, before base64-encoding, is 1,000 KiB."
+MAX_RECORDS_PER_CALL = 500
+MAX_BYTES_PER_CALL = 4 * 1024 * 1024
+MAX_RECORD_BYTES = 1000 * 1024
+
+
+def stream_name(arn_resource: str) -> str:
+    """`deliverystream/NAME` -> NAME."""
+    return arn_resource.split("/", 1)[1] if "/" in arn_resource else arn_resource
+
+
+def _chunks(items: list[tuple[int, bytes]]) -> list[list[tuple[int, bytes]]]:
+    chunks: list[list[tuple[int, bytes]]] = []
+    current: list[tuple[int, bytes]] = []
+    size = 0
+    for item in items:
+        if current and (len(current) == MAX_RECORDS_PER_CALL or size + len(item[1]) > MAX_BYTES_PER_CALL):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += len(item[1])
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+class FirehoseSink:
+    def __init__(self, clients: AwsClients) -> None:
+        self._clients = clients
+
+    def deliver(self, destination: Destination, batch: list[Envelope], deadline: float) -> list[Result]:
+        region = region_of(destination.target_arn)
+        if region is None:
+            return unusable_arn(destination, batch)
+        name = stream_name(resource_of(destination.target_arn))
+        results: list[Result] = [NOT_ATTEMPTED] * len(batch)
+        try:
+            client = self._clients.client("firehose", region, destination.iam_role_arn)
+        except Exception as error:
+            failure = classify(error, "STS AssumeRole for Firehose")
+            self._forget_if_expired(failure, destination, region)
+            return [failure] * len(batch)
+        framed: list[tuple[int, bytes]] = []
+        for index, envelope in enumerate(batch):
+            data = (envelope.record + "\n").encode()
+            if len(data) > MAX_RECORD_BYTES:
+                results[index] = rejected(f"record is larger than Firehose's {MAX_RECORD_BYTES} bytes")
+            else:
+                framed.append((index, data))
+        for chunk in _chunks(framed):
+            if past(deadline):
+                break
+            outcome = self._put(client, name, chunk)
+            for (index, _), result in zip(chunk, outcome, strict=True):
+                results[index] = result
+            if any(isinstance(result, Failure) and result.retryable for result in outcome):
+                self._forget_if_expired(outcome, destination, region)
+        return results
+
+    def _put(self, client: Any, name: str, chunk: list[tuple[int, bytes]]) -> list[Result]:
+        try:
+            answer = client.put_record_batch(
+                DeliveryStreamName=name, Records=[{"Data": data} for _, data in chunk]
+            )
+        except Exception as error:
+            failure = classify(error, "Firehose PutRecordBatch")
+            return [failure] * len(chunk)
+        responses: list[dict[str, Any]] = answer.get("RequestResponses", [])
+        outcome: list[Result] = []
+        for position in range(len(chunk)):
+            if position >= len(responses):
+                outcome.append(from_code("", "no answer for this record", "Firehose PutRecordBatch", 500))
+                continue
+            response = responses[position]
+            code = response.get("ErrorCode")
+            if code:
+                # Per-record failures are ServiceUnavailableException or InternalFailure: retried.
+                outcome.append(
+                    from_code(str(code), str(response.get("ErrorMessage", "")), "Firehose PutRecordBatch")
+                )
+            else:
+                outcome.append(DELIVERED)
+        return outcome
+
+    def _forget_if_expired(
+        self, outcome: Failure | list[Result], destination: Destination, region: str
+    ) -> None:
+        failures = [outcome] if isinstance(outcome, Failure) else outcome
+        if any(isinstance(item, Failure) and item.expired_credentials for item in failures):
+            self._clients.forget(destination.iam_role_arn, region)

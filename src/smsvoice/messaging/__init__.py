@@ -1,0 +1,1 @@
+"""Messages after they are accepted: the carrier simulator, its state machines and AWS event records."""

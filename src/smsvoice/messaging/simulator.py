@@ -1,0 +1,123 @@
+"""The carrier simulator at run time: its rules, its clock and the scheduler of timed transitions.
+
+The application lifespan creates one `Simulator`, starts it and `install`s it, so that send handlers
+(which see only their OperationContext) can reach the rules through `current_rules()`. The scheduler
+is an asyncio task: each round runs one store unit of work (on the store's thread, never on the event
+loop) that applies the transitions that have come due, up to a batch; it sleeps briefly when there is
+nothing to do, and wakes at once when the inspection API changes the clock or a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from pathlib import Path
+from typing import Final
+
+from sqlalchemy import Connection
+
+from smsvoice.messaging.rules import RuleError, RuleSet, parse_rules
+from smsvoice.messaging.sim_clock import AdjustableClock
+from smsvoice.messaging.transitions import advance_due
+from smsvoice.store import messages as rows
+from smsvoice.store.engine import Store
+
+log = logging.getLogger("smsvoice.simulator")
+
+BATCH: Final = 200  # transitions applied per unit of work
+IDLE_SECONDS: Final = 0.1  # how long the scheduler sleeps when nothing is due
+
+
+def load_rules_file(path: Path | None) -> RuleSet:
+    """The rules of `smsvoice serve --simulator-rules PATH` (none without a path)."""
+    if path is None:
+        return RuleSet()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as problem:
+        raise RuleError(f"cannot read simulator rules {path}: {problem}") from None
+    except json.JSONDecodeError as problem:
+        raise RuleError(f"simulator rules {path} are not JSON: {problem}") from None
+    return RuleSet(tuple(parse_rules(document)))
+
+
+class Simulator:
+    def __init__(self, store: Store, clock: AdjustableClock, rules: RuleSet) -> None:
+        self.store = store
+        self.clock = clock
+        self.rules = rules
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="smsvoice-simulator")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_due(self) -> int:
+        """Apply everything due now (the scheduler's round; the inspection API can call it too)."""
+        total = 0
+        for _ in range(10_000):  # bounded: 10,000 batches is two million transitions
+            done = await self.store.run(self._apply_batch)
+            total += done
+            if done < BATCH:
+                break
+        return total
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("simulator round failed; retrying")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE_SECONDS)
+
+    def _apply_batch(self, connection: Connection) -> int:
+        now = self.clock.now()
+        due = rows.due_message_ids(connection, now, BATCH)
+        for message_id in due:
+            try:
+                with connection.begin_nested():
+                    advance_due(connection, message_id, now)
+            except Exception:
+                # One broken message must not hold the others back forever: drop its schedule.
+                log.exception(
+                    "message %s could not be advanced; its remaining transitions are dropped", message_id
+                )
+                rows.unschedule(connection, message_id)
+        return len(due)
+
+
+_installed: Simulator | None = None
+
+
+def install(simulator: Simulator | None) -> None:
+    global _installed
+    _installed = simulator
+
+
+def installed() -> Simulator | None:
+    return _installed
+
+
+def current_rules() -> RuleSet:
+    """The rules the running server's simulator applies (none when no simulator is installed)."""
+    return _installed.rules if _installed is not None else RuleSet()

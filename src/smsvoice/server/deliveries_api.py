@@ -1,0 +1,72 @@
+"""`GET /_smsvoice/deliveries`: one entry per (event record, event destination) of the outbox.
+
+Query parameters narrow the list: `account`, `region`, `status` (PENDING, DELIVERED, DEAD),
+`message_id`; `limit` pages it, and `after` continues from the previous page's `next_after`.
+Without any, everything is listed. The health route reports the delivery workers' state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.datastructures import State
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from smsvoice.delivery.listing import STATUSES, DeliveryFilter, list_deliveries
+
+MAX_LIMIT = 10_000
+
+
+def delivery_routes() -> list[Route]:
+    return [Route("/deliveries", deliveries, methods=["GET"])]
+
+
+def _problem(message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=400)
+
+
+def _whole(raw: str | None, name: str, low: int, high: int) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+async def deliveries(request: Request) -> JSONResponse:
+    query = request.query_params
+    status = query.get("status") or None
+    if status is not None and status not in STATUSES:
+        return _problem(f"status must be one of {', '.join(STATUSES)}")
+    try:
+        limit = _whole(query.get("limit"), "limit", 1, MAX_LIMIT)
+        after = _whole(query.get("after"), "after", 0, 2**62) or 0
+    except ValueError as error:
+        return _problem(str(error))
+    where = DeliveryFilter(
+        account=query.get("account") or None,
+        region=query.get("region") or None,
+        status=status,
+        message_id=query.get("message_id") or None,
+        after=after,
+        limit=limit,
+    )
+
+    def read(connection: Connection) -> tuple[list[dict[str, Any]], int | None]:
+        return list_deliveries(connection, where)
+
+    rows, next_after = await request.app.state.store.run(read)
+    return JSONResponse({"deliveries": rows, "next_after": next_after})
+
+
+def delivery_health(state: State) -> tuple[dict[str, Any], bool]:
+    """The workers' state for /_smsvoice/health, and whether that is healthy. With `--delivery off`
+    this process runs no workers (a separate `smsvoice worker` does) and that is healthy too."""
+    worker = getattr(state, "delivery", None)
+    if worker is None:
+        return {"running": False, "mode": "off"}, True
+    status: dict[str, Any] = worker.status()
+    return {**status, "mode": "in-process"}, bool(status["running"])

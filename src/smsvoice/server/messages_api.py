@@ -1,0 +1,318 @@
+"""The inspection API for sent messages and the carrier simulator (ours, not AWS's; JSON in and out).
+
+    GET    /_smsvoice/messages                 ?account=&region=&destination=&status=&channel=&api=&limit=&offset=
+    DELETE /_smsvoice/messages                 ?account=  (all messages when no account)
+    GET    /_smsvoice/messages/{id}
+    POST   /_smsvoice/messages/{id}/advance    {"status": "TEXT_DELIVERED"} | {"to_end": true} | {}
+    GET    /_smsvoice/simulator/rules
+    PUT    /_smsvoice/simulator/rules          ?account=  {"rules": [...]}: replace (one account's) rules
+    POST   /_smsvoice/simulator/rules          a rule, or {"rules": [...]}: add
+    DELETE /_smsvoice/simulator/rules          ?account=&id=  (all rules when neither)
+    GET    /_smsvoice/simulator/clock
+    POST   /_smsvoice/simulator/clock          {"advance_seconds": 3600}: move time on, apply what falls due
+
+Each message shows what was sent, what the network knows, its status and its event records in order,
+with the outbox rows (destination and delivery status) of each record. Errors are `{"error": "..."}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import orjson
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from smsvoice.messaging.message import Message
+from smsvoice.messaging.rules import RuleError, RuleSet, parse_rule, parse_rules
+from smsvoice.messaging.simulator import Simulator
+from smsvoice.messaging.transitions import AdvanceError, advance_manually
+from smsvoice.store import messages as rows
+
+DEFAULT_LIMIT: Final = 1_000
+MAX_LIMIT: Final = 10_000
+_PREFIXES: Final = ("TEXT_", "MEDIA_", "VOICE_")
+
+
+def message_routes() -> list[Route]:
+    return [
+        Route("/messages", list_or_clear_messages, methods=["GET", "DELETE"]),
+        Route("/messages/{message_id}", get_message, methods=["GET"]),
+        Route("/messages/{message_id}/advance", advance_message, methods=["POST"]),
+        Route("/simulator/rules", simulator_rules, methods=["GET", "PUT", "POST", "DELETE"]),
+        Route("/simulator/clock", simulator_clock, methods=["GET", "POST"]),
+    ]
+
+
+class _Problem(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(value), status, media_type="application/json")
+
+
+async def _body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise _Problem(400, "the body must be JSON") from None
+
+
+def _simulator(request: Request) -> Simulator:
+    simulator: Simulator = request.app.state.simulator
+    return simulator
+
+
+def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise _Problem(400, f"{name} must be a non-negative integer")
+    return min(int(raw), maximum)
+
+
+def _filter(request: Request) -> rows.MessageFilter:
+    query = request.query_params
+    status = query.get("status") or None
+    channel = (query.get("channel") or "").upper() or None
+    if status is not None:
+        status = status.upper()
+        for prefix in _PREFIXES:
+            if status.startswith(prefix) and len(status) > len(prefix):
+                channel, status = prefix[:-1], status[len(prefix) :]
+                break
+    destination = query.get("destination") or None
+    if destination is not None and not destination.startswith("+"):
+        destination = f"+{destination.strip()}"
+    return rows.MessageFilter(
+        account=query.get("account") or None,
+        region=query.get("region") or None,
+        destination=destination,
+        status=status,
+        channel=channel,
+        api=query.get("api") or None,
+    )
+
+
+def render(
+    message: Message,
+    events: list[rows.StoredEvent],
+    deliveries: dict[int, list[dict[str, Any]]],
+    now: float,
+) -> dict[str, Any]:
+    machine = message.machine
+    return {
+        "message_id": message.message_id,
+        "account": message.account,
+        "region": message.region,
+        "api": message.api,
+        "operation": message.operation,
+        "channel": message.channel,
+        "status": message.status,
+        "event_type": events[-1].event_type if events else None,
+        "is_final": message.is_final,
+        "destination": message.destination,
+        "origination": message.origination,
+        "origination_identity": message.origination_identity,
+        "configuration_set": message.configuration_set,
+        "message_type": message.message_type,
+        "body": message.body,
+        "encoding": message.encoding,
+        "parts": message.parts,
+        "price": {
+            "message_price": message.price.message_price,
+            "carrier_fee": message.price.carrier_fee,
+            "total": message.price.total,
+            "currency": "USD",
+        },
+        "iso_country_code": message.iso_country_code,
+        "is_international_send": message.is_international_send,
+        "mcc": message.mcc,
+        "mnc": message.mnc,
+        "carrier_name": message.carrier_name,
+        "context": message.context,
+        "time_to_live": message.time_to_live,
+        "protect_configuration_id": message.protect_configuration_id,
+        "feedback": {
+            "enabled": message.feedback_enabled,
+            "status": message.feedback_state(now),
+            "updated_at": message.feedback_updated_at,
+        },
+        "details": message.details,
+        "requested_at": message.requested_at,
+        "updated_at": message.updated_at,
+        "simulation": {
+            "rule": message.plan.rule,
+            "outcome": message.plan.outcome,
+            "manual": message.plan.manual,
+            "pending": [
+                {"status": step.status, "event_type": machine.event_type(step.status), "due_at": step.due_at}
+                for step in message.plan.steps
+            ],
+        },
+        "events": [
+            {
+                "id": event.id,
+                "event_type": event.event_type,
+                "created_at": event.created_at,
+                "record": event.record,
+                "deliveries": deliveries.get(event.id, []),
+            }
+            for event in events
+        ],
+    }
+
+
+def _render_all(connection: Connection, found: list[Message], now: float) -> list[dict[str, Any]]:
+    ids = [message.message_id for message in found]
+    events = rows.events_of(connection, ids)
+    deliveries = rows.deliveries_of(connection, ids)
+    return [render(message, events[message.message_id], deliveries, now) for message in found]
+
+
+async def list_or_clear_messages(request: Request) -> Response:
+    store = request.app.state.store
+    clock = request.app.state.clock
+    try:
+        if request.method == "DELETE":
+            account = request.query_params.get("account") or None
+
+            def clear(connection: Connection) -> int:
+                return rows.delete_messages(connection, account)
+
+            return _json({"deleted": await store.run(clear)})
+        where = _filter(request)
+        limit = _int_param(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+        offset = _int_param(request, "offset", 0, 2**31)
+    except _Problem as problem:
+        return _error(problem.status, str(problem))
+
+    def read(connection: Connection) -> list[dict[str, Any]]:
+        return _render_all(connection, rows.find_messages(connection, where, limit, offset), clock.now())
+
+    return _json({"messages": await store.run(read)})
+
+
+async def get_message(request: Request) -> Response:
+    message_id = request.path_params["message_id"]
+    clock = request.app.state.clock
+
+    def read(connection: Connection) -> dict[str, Any] | None:
+        found = rows.load_message(connection, message_id)
+        return None if found is None else _render_all(connection, [found], clock.now())[0]
+
+    shown = await request.app.state.store.run(read)
+    if shown is None:
+        return _error(404, f"message {message_id} does not exist")
+    return _json(shown)
+
+
+async def advance_message(request: Request) -> Response:
+    message_id = request.path_params["message_id"]
+    clock = request.app.state.clock
+    try:
+        body = await _body(request)
+        if not isinstance(body, dict):
+            raise _Problem(400, 'the body must be an object such as {"status": "TEXT_DELIVERED"}')
+        target = body.get("status")
+        to_end = body.get("to_end", False)
+        if target is not None and not isinstance(target, str):
+            raise _Problem(400, "status must be a string")
+        if not isinstance(to_end, bool):
+            raise _Problem(400, "to_end must be true or false")
+    except _Problem as problem:
+        return _error(problem.status, str(problem))
+
+    def advance(connection: Connection) -> dict[str, Any]:
+        now = clock.now()
+        moved = advance_manually(connection, message_id, now, target=target, to_end=to_end)
+        return _render_all(connection, [moved], now)[0]
+
+    try:
+        shown = await request.app.state.store.run(advance)
+    except AdvanceError as problem:
+        return _error(problem.status, str(problem))
+    _simulator(request).wake()
+    return _json(shown)
+
+
+def _rules_for_account(document: Any, account: str | None) -> list[Any]:
+    parsed = parse_rules(document)
+    if account is None:
+        return parsed
+    wrong = [rule.id for rule in parsed if rule.account not in (None, account)]
+    if wrong:
+        raise RuleError(f"rules {wrong} name another account than {account}")
+    return [parse_rule({**rule.to_json(), "account": account}) for rule in parsed]
+
+
+async def simulator_rules(request: Request) -> Response:
+    simulator = _simulator(request)
+    account = request.query_params.get("account") or None
+    try:
+        if request.method == "PUT":
+            added = _rules_for_account(await _body(request), account)
+            kept = simulator.rules.without(account=account) if account else RuleSet()
+            simulator.rules = kept.with_rules(added)
+        elif request.method == "POST":
+            body = await _body(request)
+            document = (
+                body if isinstance(body, list) or (isinstance(body, dict) and "rules" in body) else [body]
+            )
+            added = _rules_for_account(document, account)
+            taken = {rule.id for rule in simulator.rules.rules}
+            clash = [rule.id for rule in added if rule.id in taken]
+            if clash:
+                raise RuleError(f"rule ids {clash} are already in use")
+            simulator.rules = simulator.rules.with_rules(added)
+            return _json({"rules": [rule.to_json() for rule in added]}, 201)
+        elif request.method == "DELETE":
+            simulator.rules = simulator.rules.without(account=account, rule_id=request.query_params.get("id"))
+    except RuleError as problem:
+        return _error(400, str(problem))
+    except _Problem as problem:
+        return _error(problem.status, str(problem))
+    return _json(simulator.rules.to_json())
+
+
+async def simulator_clock(request: Request) -> Response:
+    simulator = _simulator(request)
+    applied = 0
+    if request.method == "POST":
+        try:
+            body = await _body(request)
+            seconds = body.get("advance_seconds") if isinstance(body, dict) else None
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+                raise _Problem(400, 'give {"advance_seconds": N} with N >= 0')
+        except _Problem as problem:
+            return _error(problem.status, str(problem))
+        simulator.clock.advance(float(seconds))
+        # Apply what fell due before answering, so a test can read the results at once.
+        applied = await simulator.run_due()
+
+    def pending(connection: Connection) -> tuple[int, float | None]:
+        return rows.pending_count(connection), rows.next_due_at(connection)
+
+    count, next_due = await request.app.state.store.run(pending)
+    return _json(
+        {
+            "now": simulator.clock.now(),
+            "offset_seconds": simulator.clock.offset,
+            "applied": applied,
+            "pending": count,
+            "next_due_at": next_due,
+        }
+    )

@@ -1,0 +1,103 @@
+"""One configuration-set flow through the AWS CLI (`aws pinpoint-sms-voice-v2 ...`) against a live server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+AWS = str(Path(sys.executable).with_name("aws"))
+TOPIC = "arn:aws:sns:us-east-1:111122223333:cli-events"
+
+
+@pytest.fixture
+def aws(endpoint: str, account: str, tmp_path: Path) -> Any:
+    """Run `aws pinpoint-sms-voice-v2 <args>` as the test's account; answer (exit code, JSON or stderr)."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    environment.update(
+        {
+            "AWS_ACCESS_KEY_ID": account,
+            "AWS_SECRET_ACCESS_KEY": "test-secret",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+            "AWS_MAX_ATTEMPTS": "1",
+            "AWS_PAGER": "",
+        }
+    )
+
+    def run(*args: str) -> tuple[int, Any]:
+        done = subprocess.run(
+            [AWS, "--endpoint-url", endpoint, "--output", "json", "pinpoint-sms-voice-v2", *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            return done.returncode, done.stderr
+        return 0, json.loads(done.stdout) if done.stdout.strip() else {}
+
+    return run
+
+
+def test_configuration_set_flow_through_the_cli(aws: Any, account: str) -> None:
+    code, created = aws(
+        "create-configuration-set", "--configuration-set-name", "cli-set", "--tags", "Key=app,Value=cli"
+    )
+    assert code == 0
+    assert (
+        created["ConfigurationSetArn"] == f"arn:aws:sms-voice:us-east-1:{account}:configuration-set/cli-set"
+    )
+    assert created["Tags"] == [{"Key": "app", "Value": "cli"}]
+
+    code, destination = aws(
+        "create-event-destination",
+        "--configuration-set-name",
+        "cli-set",
+        "--event-destination-name",
+        "to-sns",
+        "--matching-event-types",
+        "TEXT_DELIVERED",
+        "TEXT_BLOCKED",
+        "--sns-destination",
+        f"TopicArn={TOPIC}",
+    )
+    assert code == 0
+    assert destination["EventDestination"]["Enabled"] is True
+
+    code, _ = aws(
+        "set-default-message-type", "--configuration-set-name", "cli-set", "--message-type", "TRANSACTIONAL"
+    )
+    assert code == 0
+
+    code, described = aws("describe-configuration-sets", "--configuration-set-names", "cli-set")
+    assert code == 0
+    (only,) = described["ConfigurationSets"]
+    assert only["DefaultMessageType"] == "TRANSACTIONAL"
+    assert only["EventDestinations"] == [
+        {
+            "EventDestinationName": "to-sns",
+            "Enabled": True,
+            "MatchingEventTypes": ["TEXT_DELIVERED", "TEXT_BLOCKED"],
+            "SnsDestination": {"TopicArn": TOPIC},
+        }
+    ]
+
+    code, message = aws("create-configuration-set", "--configuration-set-name", "cli-set")
+    assert code != 0
+    assert "ConflictException" in message
+
+    code, deleted = aws("delete-configuration-set", "--configuration-set-name", "cli-set")
+    assert code == 0
+    assert deleted["ConfigurationSetName"] == "cli-set"
+    assert len(deleted["EventDestinations"]) == 1
+
+    code, empty = aws("describe-configuration-sets")
+    assert code == 0
+    assert empty["ConfigurationSets"] == []
