@@ -99,3 +99,12 @@ def test_union_needs_exactly_one_member() -> None:
     union = V2.shape_for("RcsContent")
     _, problems = validate_input(union, {})  # type: ignore[arg-type]
     assert any("exactly one member" in problem.message for problem in problems)
+
+
+def test_outputs_with_members_outside_the_model_are_rejected_in_strict_mode() -> None:
+    shape = V2.operation_model("CreateConfigurationSet").output_shape
+    output = {"ConfigurationSetName": "cs", "InternalNote": "leaked"}
+    _, lenient = validate_input(shape, output)
+    _, strict = validate_input(shape, output, reject_unknown=True)
+    assert lenient == []
+    assert [problem.name for problem in strict] == ["InternalNote"]

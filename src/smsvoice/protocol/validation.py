@@ -44,8 +44,10 @@ def _show(value: Any, shape: Shape) -> str:
 class _Walker:
     """Walks one input value with its shape, converting wire forms and collecting problems."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, reject_unknown: bool = False) -> None:
         self.problems: list[FieldProblem] = []
+        # Inputs ignore unknown members, as AWS does; outputs must not carry any (strict checking).
+        self.reject_unknown = reject_unknown
 
     def problem(self, path: str, value: Any, shape: Shape, constraint: str) -> None:
         shown = "null" if value is None else _show(value, shape)
@@ -96,6 +98,9 @@ class _Walker:
             return value
         result: dict[str, Any] = {}
         prefix = f"{path}." if path else ""
+        if self.reject_unknown:
+            for name in value.keys() - shape.members.keys():
+                self.problem(f"{prefix}{name}", value[name], shape, "Member is not in the model")
         for name in shape.required_members:
             if value.get(name) is None:
                 self.problem(f"{prefix}{name}", None, shape, "Member must not be null")
@@ -168,11 +173,13 @@ class _Walker:
             self.problem(path, value, shape, f"Member must have value less than or equal to {maximum}")
 
 
-def validate_input(shape: StructureShape | None, value: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
+def validate_input(
+    shape: StructureShape | None, value: Any, *, reject_unknown: bool = False
+) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Check `value` against `shape`; return the converted input and every problem found."""
     if shape is None:
         return {}, []
-    walker = _Walker()
+    walker = _Walker(reject_unknown=reject_unknown)
     converted = walker.walk(shape, value, "")
     if not isinstance(converted, dict):
         return {}, walker.problems

@@ -218,7 +218,7 @@ class Gateway:
             log.exception("request_id=%s operation=%s failed unexpectedly", request_id, operation.name)
             return api.protocol.serialize_error(api.errors.internal(request_id))
         if self.settings.validate_responses:
-            _, problems = validate_input(operation.output_shape, output)
+            _, problems = validate_input(operation.output_shape, output, reject_unknown=True)
             if problems:
                 log.error(
                     "request_id=%s invalid %s output: %s", request_id, operation.name, summarize(problems)

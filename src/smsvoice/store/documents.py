@@ -20,6 +20,13 @@ class DuplicateKey(Exception):
 Document = dict[str, Any]
 
 
+class _Keep:
+    """Marker: leave the stored value as it is."""
+
+
+_KEEP = _Keep()
+
+
 class Documents:
     """JSON documents scoped to one (account, region); every call runs in the caller's transaction."""
 
@@ -59,11 +66,13 @@ class Documents:
         except IntegrityError:
             raise DuplicateKey(f"{kind} {key}") from None
 
-    def replace(self, kind: str, key: str, doc: Document, *, parent: str | None = None) -> None:
+    def replace(self, kind: str, key: str, doc: Document, *, parent: str | None | _Keep = _KEEP) -> None:
+        """Replace a document's content; its parent stays unless a new one (or None) is given."""
+        values: dict[str, Any] = {"doc": orjson.dumps(doc).decode()}
+        if not isinstance(parent, _Keep):
+            values["parent"] = parent
         self.connection.execute(
-            update(resources)
-            .where(self._scope(kind), resources.c.key == key)
-            .values(doc=orjson.dumps(doc).decode(), parent=parent)
+            update(resources).where(self._scope(kind), resources.c.key == key).values(values)
         )
 
     def remove(self, kind: str, key: str) -> bool:
