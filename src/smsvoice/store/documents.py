@@ -66,7 +66,7 @@ class Documents:
         except IntegrityError:
             raise DuplicateKey(f"{kind} {key}") from None
 
-    def replace(self, kind: str, key: str, doc: Document, *, parent: str | None | _Keep = _KEEP) -> None:
+    def replace(self, kind: str, key: str, doc: Document, *, parent: str | _Keep | None = _KEEP) -> None:
         """Replace a document's content; its parent stays unless a new one (or None) is given."""
         values: dict[str, Any] = {"doc": orjson.dumps(doc).decode()}
         if not isinstance(parent, _Keep):
