@@ -35,6 +35,17 @@ resources = Table(
 )
 Index("resources_by_parent", resources.c.account, resources.c.region, resources.c.kind, resources.c.parent)
 
+# How many documents of each kind an account has in a region: quota checks read one row instead of
+# counting an index range (kept by Documents.add/remove in the same transaction).
+resource_counts = Table(
+    "resource_counts",
+    metadata,
+    Column("account", String(12), primary_key=True),
+    Column("region", String(32), primary_key=True),
+    Column("kind", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
 # ClientToken idempotency: the first answer to a token, and a fingerprint of the parameters it came with.
 idempotency = Table(
     "idempotency",
