@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError, ReadTimeoutError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ParamValidationError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
 
 from smsvoice.delivery.failures import classify
 from smsvoice.delivery.retry import RetryPolicy
@@ -50,6 +57,8 @@ def test_retryable_failures() -> None:
         client_error("AccessDenied", 403),
         EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
         ReadTimeoutError(endpoint_url="http://127.0.0.1:9"),
+        NoCredentialsError(),
+        ProfileNotFound(profile="missing"),
     ):
         assert classify(error, "Call").retryable, error
     assert classify(client_error("ExpiredTokenException", 400), "Call").expired_credentials

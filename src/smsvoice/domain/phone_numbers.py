@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Final
 
 import phonenumbers
-from phonenumbers import PhoneNumber, PhoneNumberType, carrier
+from phonenumbers import PhoneNumber, PhoneNumberType
 
 # AWS's PhoneNumber pattern, anchored.
 _AWS_PHONE_PATTERN: Final = re.compile(r"\+?[1-9][0-9]{1,18}")
@@ -253,6 +253,9 @@ def parse_destination(number: str, origination_country: str | None = None) -> Nu
     if country_code is None:  # parse() always sets it; this narrows the type
         return None
     region = _region_of(parsed, country_code)
+    # The carrier tables take a noticeable share of start-up time: load them on first use.
+    from phonenumbers import carrier
+
     carrier_name = carrier.name_for_number(parsed, "en") or None
     mcc = MCC_BY_COUNTRY.get(region) if region else None
     mnc: str | None = None
