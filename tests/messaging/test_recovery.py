@@ -85,6 +85,7 @@ def test_rules_file_from_environment(fresh_server: Any, tmp_path: Path) -> None:
     rules.write_text(json.dumps({"rules": [{"id": "spam", "prefix": "+1206", "outcome": "SPAM"}]}))
     server = fresh_server("--throttling", "off", env={**LOOPBACK_AWS, "SMSVOICE_SIMULATOR_RULES": str(rules)})
     inspector = Inspector(server.endpoint)
+    assert server.health().json()["simulator"] == "running"
     assert [rule["id"] for rule in inspector.rules()] == ["spam"]
     v2 = client("pinpoint-sms-voice-v2", server.endpoint, new_account())
     message_id = v2.send_text_message(

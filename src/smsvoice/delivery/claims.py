@@ -84,7 +84,9 @@ def claim_due(
     statement = (
         update(outbox)
         .where(outbox.c.id.in_(due.scalar_subquery()))
-        .values(claimed_by=worker_id, claimed_until=now + lease_seconds)
+        # Moving next_attempt_at to the end of the lease takes claimed rows out of the due range, so
+        # the next claim's index scan does not wade through rows that are in flight.
+        .values(claimed_by=worker_id, claimed_until=now + lease_seconds, next_attempt_at=now + lease_seconds)
         .returning(
             outbox.c.id,
             outbox.c.message_id,
@@ -127,16 +129,16 @@ def renew_leases(connection: Connection, *, worker_id: str, until: float) -> Non
     connection.execute(
         update(outbox)
         .where(outbox.c.claimed_by == worker_id, outbox.c.status == PENDING)
-        .values(claimed_until=until)
+        .values(claimed_until=until, next_attempt_at=until)
     )
 
 
-def release_all(connection: Connection, *, worker_id: str) -> None:
+def release_all(connection: Connection, *, worker_id: str, now: float) -> None:
     """Give back every claim this worker holds (clean shutdown): due again at once for the next worker."""
     connection.execute(
         update(outbox)
         .where(outbox.c.claimed_by == worker_id, outbox.c.status == PENDING)
-        .values(claimed_until=None, claimed_by=None)
+        .values(claimed_until=None, claimed_by=None, next_attempt_at=now)
     )
 
 
@@ -189,5 +191,5 @@ def record_outcomes(connection: Connection, outcomes: Outcomes, *, worker_id: st
                 outbox.c.status == PENDING,
                 outbox.c.claimed_by == worker_id,
             )
-            .values(**cleared)
+            .values(next_attempt_at=now, **cleared)
         )

@@ -50,7 +50,9 @@ class AwsClients:
         self.assume_role = assume_role
         self._clock = clock
         self._config = config
-        self._session = boto3.session.Session()
+        # Made on first use, so that a broken SDK configuration shows as failed deliveries (retried,
+        # visible in /_smsvoice/deliveries) instead of stopping the server from starting.
+        self._session: boto3.session.Session | None = None
         # Creating clients from one boto3 session is not thread-safe; the lock is never held over a call.
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str, str | None], tuple[str, Any]] = {}
@@ -78,6 +80,8 @@ class AwsClients:
             found = self._clients.get(key)
             if found is not None and found[0] == identity:
                 return found[1]
+            if self._session is None:
+                self._session = boto3.session.Session()
             if assumed is None:
                 made = self._session.client(service, region_name=region, config=self._config)
             else:

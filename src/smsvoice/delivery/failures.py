@@ -3,8 +3,10 @@
 Retryable (the issue's list, plus the cases where waiting fixes things): throttling, any 5xx,
 connection errors and timeouts, a topic / stream / log group that does not exist yet, and
 permission or credential errors (IAM changes take time to propagate; terraform retries
-CreateEventDestination for the same reason). Anything else the service rejects (a malformed
-request, a record it will never take) is final: the record is dead-lettered at once.
+CreateEventDestination for the same reason), and the SDK's own configuration errors (a missing
+profile: fixed by the user, not by the record). Anything else the service rejects (a malformed
+request, a record it will never take) and requests the SDK refuses to build are final: the record
+is dead-lettered at once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from botocore.exceptions import (
     CredentialRetrievalError,
     HTTPClientError,
     NoCredentialsError,
+    ParamValidationError,
     PartialCredentialsError,
 )
 
@@ -87,9 +90,12 @@ def classify(error: BaseException, during: str) -> Failure:
         return Failure(f"{during}: connection failed: {error}", retryable=True)
     if isinstance(error, NoCredentialsError | PartialCredentialsError | CredentialRetrievalError):
         return Failure(f"{during}: no usable AWS credentials: {error}", retryable=True)
-    if isinstance(error, BotoCoreError):
-        # ParamValidationError and friends: the request can never succeed as it is.
+    if isinstance(error, ParamValidationError):
+        # The request can never succeed as it is.
         return Failure(f"{during}: {type(error).__name__}: {error}", retryable=False)
+    if isinstance(error, BotoCoreError):
+        # Mostly the SDK's configuration (a missing profile, a bad config file): fixable, so retried.
+        return Failure(f"{during}: {type(error).__name__}: {error}", retryable=True)
     # A bug of ours or an unexpected library error: keep the record and try again later.
     return Failure(f"{during}: {type(error).__name__}: {error}", retryable=True)
 

@@ -73,7 +73,8 @@ UNKNOWN_KIND = LaneShape(batch_size=100, concurrency=1)
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    claim_limit: int = 1000
+    # On SQLite a claim runs on the event loop thread (store/engine.py): 500 rows keep that pause short.
+    claim_limit: int = 500
     max_in_flight: int = 5000
     # A claim lasts this long unless renewed; renewed every lease/3 while the worker lives.
     lease_seconds: float = 15.0
@@ -189,7 +190,9 @@ class DeliveryWorker:
             # the next worker (their claims are released below).
             await asyncio.wait(self._batches, timeout=self.tuning.stop_grace_seconds)
         try:
-            await self.store.run(lambda connection: release_all(connection, worker_id=self.worker_id))
+            await self.store.run(
+                lambda connection: release_all(connection, worker_id=self.worker_id, now=self.clock.now())
+            )
         except Exception:
             logger.exception(
                 "could not release the claims of %s; they come back when their lease ends", self.worker_id

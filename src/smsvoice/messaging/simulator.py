@@ -2,9 +2,10 @@
 
 The application lifespan creates one `Simulator`, starts it and `install`s it, so that send handlers
 (which see only their OperationContext) can reach the rules through `current_rules()`. The scheduler
-is an asyncio task: each round runs one store unit of work (on the store's thread, never on the event
-loop) that applies the transitions that have come due, up to a batch; it sleeps briefly when there is
-nothing to do, and wakes at once when the inspection API changes the clock or a message.
+is an asyncio task: each round runs store units of work (`Store.run`: on the event loop's thread for
+SQLite, where a unit of work takes microseconds, on a store thread for other databases) that apply the
+transitions that have come due, a small batch at a time; it sleeps briefly when there is nothing to do,
+and wakes at once when the inspection API changes the clock or a message.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from smsvoice.store.engine import Store
 
 log = logging.getLogger("smsvoice.simulator")
 
-BATCH: Final = 200  # transitions applied per unit of work
+# Messages advanced per unit of work. On SQLite a unit of work runs on the event loop's thread, so a
+# batch is kept small and the scheduler yields between batches: requests are never held up for long.
+BATCH: Final = 100
 IDLE_SECONDS: Final = 0.1  # how long the scheduler sleeps when nothing is due
 
 
@@ -73,11 +76,12 @@ class Simulator:
     async def run_due(self) -> int:
         """Apply everything due now (the scheduler's round; the inspection API can call it too)."""
         total = 0
-        for _ in range(10_000):  # bounded: 10,000 batches is two million transitions
+        for _ in range(10_000):  # bounded: 10,000 batches is a million messages
             done = await self.store.run(self._apply_batch)
             total += done
             if done < BATCH:
                 break
+            await asyncio.sleep(0)
         return total
 
     async def _run(self) -> None:

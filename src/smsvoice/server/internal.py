@@ -33,6 +33,8 @@ async def health(request: Request) -> JSONResponse:
         {
             "status": "ok" if delivery_ok else "delivery workers stopped",
             "delivery": delivery,
+            # The carrier simulator's scheduler of timed transitions (docs/messaging.md).
+            "simulator": _simulator_state(state),
             "version": __version__,
             "botocore": botocore_version(),
             "store": "sqlite" if state.store.is_sqlite else "sql",
@@ -41,3 +43,8 @@ async def health(request: Request) -> JSONResponse:
         },
         status_code=200 if delivery_ok else 503,
     )
+
+
+def _simulator_state(state: object) -> str:
+    simulator = getattr(state, "simulator", None)
+    return "running" if simulator is not None and simulator.running else "stopped"

@@ -11,58 +11,46 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, delete, func, select
 
 from smsvoice.messaging.message import Message
 from smsvoice.store.schema import message_events, message_spend, messages, outbox, scheduled_transitions
+from smsvoice.store.sql import Statement
 
-# Statements of the send path are built once: building a SQLAlchemy statement costs several times
-# more than running it, and a send runs a handful of them.
-_INSERT_MESSAGE = insert(messages)
-_UPDATE_MESSAGE = (
-    update(messages)
-    .where(messages.c.id == bindparam("message_id"))
-    .values(status=bindparam("status"), updated_at=bindparam("updated_at"), doc=bindparam("doc"))
+# The send path's statements run on the DB-API cursor (store/sql.py): building SQLAlchemy statements
+# costs several times more than SQLite takes to run them, and a send runs a handful.
+_INSERT_MESSAGE = Statement(
+    "INSERT INTO messages (id, account, region, api, channel, destination, status, created_at, updated_at, doc) "
+    "VALUES (:id, :account, :region, :api, :channel, :destination, :status, :created_at, :updated_at, :doc)"
 )
-# FOR UPDATE (PostgreSQL; SQLite's writer lock already serializes): the scheduler and a manual advance
-# never move the same message at once.
-_LOAD_MESSAGE = select(messages.c.doc).where(messages.c.id == bindparam("message_id")).with_for_update()
-_INSERT_EVENT = insert(message_events)
-_UNSCHEDULE = delete(scheduled_transitions).where(
-    scheduled_transitions.c.message_id == bindparam("message_id")
+_UPDATE_MESSAGE = Statement(
+    "UPDATE messages SET status = :status, updated_at = :updated_at, doc = :doc WHERE id = :message_id"
 )
-_MONTH_SPEND = select(message_spend.c.total).where(
-    message_spend.c.account == bindparam("account"),
-    message_spend.c.region == bindparam("region"),
-    message_spend.c.channel == bindparam("channel"),
-    message_spend.c.month == bindparam("month"),
+_LOAD_MESSAGE = Statement("SELECT doc FROM messages WHERE id = :message_id")
+# PostgreSQL: lock the row, so the scheduler and a manual advance never move the same message at once
+# (SQLite's single writer already serializes them).
+_LOAD_MESSAGE_FOR_UPDATE = Statement("SELECT doc FROM messages WHERE id = :message_id FOR UPDATE")
+_INSERT_EVENT = Statement(
+    "INSERT INTO message_events (message_id, event_type, created_at, record) "
+    "VALUES (:message_id, :event_type, :created_at, :record) RETURNING id"
 )
-_UPSERTS: dict[str, tuple[Any, Any]] = {}
-
-
-def _upserts(connection: Connection) -> tuple[Any, Any]:
-    """(schedule, add spend) as INSERT ... ON CONFLICT for the connection's dialect (SQLite or PostgreSQL)."""
-    name = connection.dialect.name
-    found = _UPSERTS.get(name)
-    if found is None:
-        dialect_insert: Any = postgresql.insert if name == "postgresql" else sqlite.insert
-        schedule = dialect_insert(scheduled_transitions)
-        schedule = schedule.on_conflict_do_update(
-            index_elements=["message_id"], set_={"due_at": schedule.excluded.due_at}
-        )
-        spend = dialect_insert(message_spend)
-        spend = spend.on_conflict_do_update(
-            index_elements=["account", "region", "channel", "month"],
-            set_={"total": message_spend.c.total + spend.excluded.total},
-        )
-        found = _UPSERTS[name] = (schedule, spend)
-    return found
+_SCHEDULE = Statement(
+    "INSERT INTO scheduled_transitions (message_id, due_at) VALUES (:message_id, :due_at) "
+    "ON CONFLICT (message_id) DO UPDATE SET due_at = :due_at"
+)
+_UNSCHEDULE = Statement("DELETE FROM scheduled_transitions WHERE message_id = :message_id")
+_SPEND_KEY = "account = :account AND region = :region AND channel = :channel AND month = :month"
+_MONTH_SPEND = Statement(f"SELECT total FROM message_spend WHERE {_SPEND_KEY}")
+_ADD_SPEND = Statement(
+    "INSERT INTO message_spend (account, region, channel, month, total) "
+    "VALUES (:account, :region, :channel, :month, :total) "
+    "ON CONFLICT (account, region, channel, month) DO UPDATE SET total = message_spend.total + :total"
+)
 
 
 def insert_message(connection: Connection, message: Message) -> None:
-    connection.execute(
-        _INSERT_MESSAGE,
+    _INSERT_MESSAGE.execute(
+        connection,
         {
             "id": message.message_id,
             "account": message.account,
@@ -79,8 +67,8 @@ def insert_message(connection: Connection, message: Message) -> None:
 
 
 def update_message(connection: Connection, message: Message) -> None:
-    connection.execute(
-        _UPDATE_MESSAGE,
+    _UPDATE_MESSAGE.execute(
+        connection,
         {
             "message_id": message.message_id,
             "status": message.status,
@@ -91,33 +79,33 @@ def update_message(connection: Connection, message: Message) -> None:
 
 
 def load_message(connection: Connection, message_id: str) -> Message | None:
-    row = connection.execute(_LOAD_MESSAGE, {"message_id": message_id}).scalar_one_or_none()
+    statement = _LOAD_MESSAGE_FOR_UPDATE if connection.dialect.name == "postgresql" else _LOAD_MESSAGE
+    row = statement.one(connection, {"message_id": message_id})
     if row is None:
         return None
-    return Message.from_doc(orjson.loads(row))
+    return Message.from_doc(orjson.loads(row[0]))
 
 
 def insert_event(
     connection: Connection, message_id: str, event_type: str, at: float, record_text: str
 ) -> int:
-    result = connection.execute(
-        _INSERT_EVENT,
+    row = _INSERT_EVENT.one(
+        connection,
         {"message_id": message_id, "event_type": event_type, "created_at": at, "record": record_text},
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    assert row is not None
+    return int(row[0])
 
 
 # --- the simulator's pending transitions -------------------------------------------------------------
 
 
 def schedule(connection: Connection, message_id: str, due_at: float) -> None:
-    connection.execute(_upserts(connection)[0], {"message_id": message_id, "due_at": due_at})
+    _SCHEDULE.execute(connection, {"message_id": message_id, "due_at": due_at})
 
 
 def unschedule(connection: Connection, message_id: str) -> None:
-    connection.execute(_UNSCHEDULE, {"message_id": message_id})
+    _UNSCHEDULE.execute(connection, {"message_id": message_id})
 
 
 def due_message_ids(connection: Connection, now: float, limit: int) -> list[str]:
@@ -144,10 +132,10 @@ def pending_count(connection: Connection) -> int:
 
 
 def month_spend(connection: Connection, account: str, region: str, channel: str, month: str) -> float:
-    value = connection.execute(
-        _MONTH_SPEND, {"account": account, "region": region, "channel": channel, "month": month}
-    ).scalar_one_or_none()
-    return 0.0 if value is None else float(value)
+    row = _MONTH_SPEND.one(
+        connection, {"account": account, "region": region, "channel": channel, "month": month}
+    )
+    return 0.0 if row is None else float(row[0])
 
 
 def add_spend(
@@ -155,8 +143,8 @@ def add_spend(
 ) -> None:
     if amount <= 0:
         return
-    connection.execute(
-        _upserts(connection)[1],
+    _ADD_SPEND.execute(
+        connection,
         {"account": account, "region": region, "channel": channel, "month": month, "total": amount},
     )
 

@@ -31,6 +31,7 @@ from smsvoice.messaging.outgoing import (
     month_to_date_spend,
     record_spend,
 )
+from smsvoice.messaging.read_cache import RememberingDocuments
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.account import SANDBOX, account_tier, enforced_spend_limit
@@ -106,6 +107,7 @@ class _Draft:
 
 def _prepare(context: OperationContext, params: dict[str, Any], channel: str) -> _Draft:
     """The message every send starts from: set, destination, origination and the refusals they imply."""
+    context.documents = RememberingDocuments(context.connection, context.account, context.region)
     set_name_or_arn = params.get("ConfigurationSetName")
     configuration_set = load_configuration_set(context, set_name_or_arn) if set_name_or_arn else None
     destination = _destination(params["DestinationPhoneNumber"])
