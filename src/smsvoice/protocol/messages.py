@@ -12,6 +12,8 @@ class WireRequest:
     query_string: str
     headers: dict[str, str]  # lower-case names
     body: bytes
+    # Path labels of the matched URI template, kept by `match` for `parse` (rest-json only).
+    labels: dict[str, str] | None = None
 
 
 @dataclass(slots=True)

@@ -94,11 +94,14 @@ class RestJsonProtocol:
         found = self._find(request)
         if found is None:
             raise UnknownOperationException(f"No operation for {request.method} {request.raw_path}")
+        request.labels = found[1]
         return found[0].operation
 
     def parse(self, operation: OperationModel, request: WireRequest) -> dict[str, Any]:
-        found = self._find(request)
-        labels = found[1] if found else {}
+        if request.labels is None:
+            found = self._find(request)
+            request.labels = found[1] if found else {}
+        labels = request.labels
         shape = operation.input_shape
         if shape is None:
             return {}

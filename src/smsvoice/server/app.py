@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.routing import Mount, Route
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from smsvoice.clock import Clock, SystemClock
 from smsvoice.config import Settings
@@ -22,8 +24,6 @@ from smsvoice.services.v2.api import build_v2_api
 from smsvoice.services.v2.seeding import apply_seed_file
 from smsvoice.store.engine import open_store
 
-ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "HEAD"]
-
 
 def build_apis() -> list[Api]:
     return [build_v2_api(), build_v1_api()]
@@ -36,8 +36,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     apis = build_apis()
     holder: dict[str, Gateway] = {}
 
-    async def gateway(request):  # type: ignore[no-untyped-def]
-        return await holder["gateway"](request)
+    class AwsApis:
+        """Sends every request outside /_smsvoice/ to the gateway, before any routing."""
+
+        def __init__(self, app: ASGIApp) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http" and not scope["path"].startswith("/_smsvoice/"):
+                await holder["gateway"].asgi(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -60,10 +69,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             install(None)
             if app.state.delivery is not None:
                 await app.state.delivery.stop()
+            holder["gateway"].access_log.flush()
             store.close()
 
-    routes = [
-        Mount("/_smsvoice", routes=internal_routes()),
-        Route("/{path:path}", gateway, methods=ALL_METHODS),
-    ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    routes = [Mount("/_smsvoice", routes=internal_routes())]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(AwsApis)])

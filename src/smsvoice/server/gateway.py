@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botocore.model import OperationModel
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
@@ -30,6 +30,7 @@ from smsvoice.protocol.errors import (
 )
 from smsvoice.protocol.messages import WireRequest, WireResponse
 from smsvoice.protocol.validation import summarize, validate_input
+from smsvoice.server.access_log import AccessLog
 from smsvoice.services.api import Api, OperationContext
 from smsvoice.store import idempotency
 from smsvoice.store.engine import Store
@@ -60,17 +61,32 @@ class Gateway:
         self.settings = settings
         self.clock = clock
         self.throttler = Throttler(settings.throttling == "aws", clock.now)
+        self.access_log = AccessLog()
 
-    async def __call__(self, request: Request) -> Response:
-        started = time.perf_counter()
-        request_id = str(uuid.uuid4())
+    async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one AWS API request straight on ASGI (no framework objects on the hot path)."""
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
+        }
+        raw_path = scope.get("raw_path") or scope["path"].encode()
         wire = WireRequest(
-            method=request.method,
-            raw_path=request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
-            query_string=request.scope.get("query_string", b"").decode("latin-1"),
-            headers=dict(request.headers),
+            method=scope["method"],
+            raw_path=raw_path.decode("latin-1"),
+            query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
             body=b"",
         )
+        answer = await self.answer(wire, lambda: self._read_body(headers, receive))
+        response_headers = [
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()
+        ]
+        response_headers.append((b"content-length", str(len(answer.body)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": answer.body})
+
+    async def answer(self, wire: WireRequest, read_body: Callable[[], Awaitable[bytes]]) -> WireResponse:
+        started = time.perf_counter()
+        request_id = str(uuid.uuid4())
         api = self._api_for(wire)
         operation_name = "-"
         caller: Caller | None = None
@@ -82,7 +98,7 @@ class Gateway:
             else:
                 operation = api.protocol.match(wire)
                 operation_name = operation.name
-                wire.body = await self._read_body(request)
+                wire.body = await read_body()
                 caller = identify(
                     wire.headers,
                     wire.query_string,
@@ -112,8 +128,7 @@ class Gateway:
                 answer = api.protocol.serialize_error(api.errors.internal(request_id))
         answer.headers["x-amzn-requestid"] = request_id
         answer.headers["access-control-allow-origin"] = "*"
-        log.info(
-            "request_id=%s api=%s operation=%s account=%s region=%s status=%d duration_ms=%.2f",
+        self.access_log.record(
             request_id,
             api.short_name if api else "-",
             operation_name,
@@ -122,7 +137,7 @@ class Gateway:
             answer.status,
             (time.perf_counter() - started) * 1000,
         )
-        return Response(answer.body, answer.status, answer.headers)
+        return answer
 
     def _api_for(self, wire: WireRequest) -> Api | None:
         for api in self.apis:
@@ -147,18 +162,24 @@ class Gateway:
             status, dump_json(body), {"content-type": "application/json", "x-amzn-errortype": error.code}
         )
 
-    async def _read_body(self, request: Request) -> bytes:
+    async def _read_body(self, headers: dict[str, str], receive: Receive) -> bytes:
         limit = self.settings.max_body_bytes
-        declared = request.headers.get("content-length")
+        declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise _BodyTooLarge()
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                break
+            chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
                 raise _BodyTooLarge()
             chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
         return b"".join(chunks)
 
     async def _dispatch(
