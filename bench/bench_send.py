@@ -169,6 +169,8 @@ def _verdict(report: bp.Report, stored: dict[str, Any]) -> list[str]:
         f"Stored for the bench account: {messages:,} messages, {events:,} event records, {deliveries:,} outbox rows "
         f"(measured successful sends: {stored['answered']:,}; warm-ups and the preflight add to the stored count)."
     )
+    if not (messages == events == deliveries and messages >= stored["answered"]):
+        lines.append("WARNING: some answered sends are missing their message, record or outbox row.")
     cell = next(
         (c for c in report.cells if c.target == "smsvoice" and c.connections == GOAL_CONNECTIONS),
         None,

@@ -32,6 +32,8 @@ resources = Table(
     Column("parent", String(512), nullable=True),
     Column("created_at", Float, nullable=False),
     Column("doc", Text, nullable=False),
+    # Rows live in the primary-key B-tree itself on SQLite: one tree less to write per change.
+    sqlite_with_rowid=False,
 )
 Index("resources_by_parent", resources.c.account, resources.c.region, resources.c.kind, resources.c.parent)
 
@@ -44,6 +46,7 @@ resource_counts = Table(
     Column("region", String(32), primary_key=True),
     Column("kind", String(64), primary_key=True),
     Column("count", Integer, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 # ClientToken idempotency: the first answer to a token, and a fingerprint of the parameters it came with.
@@ -57,6 +60,7 @@ idempotency = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("response", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 messages = Table(

@@ -1,8 +1,8 @@
 """v2 sends: SendTextMessage, SendVoiceMessage, SendMediaMessage, and PutMessageFeedback.
 
 Every send runs the same checks, in this order, and a refused send writes and publishes nothing
-(the handler's transaction rolls back): configuration set (ResourceNotFoundException), destination
-number, body, origination identity (services/v2/origination.py), protect configuration, opt-out
+(the handler's transaction rolls back): body (missing, too long, media type), configuration set
+(ResourceNotFoundException), destination number, origination identity (services/v2/origination.py), protect configuration, opt-out
 (ConflictException DESTINATION_PHONE_NUMBER_OPTED_OUT), sandbox verification (ConflictException
 DESTINATION_PHONE_NUMBER_NOT_VERIFIED), MaxPrice (ValidationException PRICE_OVER_THRESHOLD), then
 the month's spend limit (ServiceQuotaExceededException MONTHLY_SPEND_LIMIT_REACHED_FOR_<channel>).
@@ -175,9 +175,8 @@ def _prepare(context: OperationContext, params: dict[str, Any], channel: str) ->
         feedback_enabled=bool(feedback),
     )
     apply_network_facts(message, info)
-    for member, key in (("DestinationCountryParameters", "destination_country_parameters"),):
-        if params.get(member):
-            message.details[key] = params[member]
+    if params.get("DestinationCountryParameters"):
+        message.details["destination_country_parameters"] = params["DestinationCountryParameters"]
     return _Draft(message, origination, info, configuration_set)
 
 
