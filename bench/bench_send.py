@@ -130,7 +130,8 @@ def _run(args: argparse.Namespace, report: bp.Report, workdir: Path) -> dict[str
     report.generator = generator.name
     bench = bp.Bench(args, generator, report)
     server_cmd = shlex.split(args.server_cmd)
-    extra = ["--delivery", "off", "--log-level", "warning", *shlex.split(args.server_args)]
+    # Delivery off: the records are still written to the outbox; publishing them is bench_delivery.py's.
+    extra = ["--delivery", "off", *shlex.split(args.server_args)]
     report.server_cmd = shlex.join([*server_cmd, "serve", "...", *extra])
     data_dir = Path(tempfile.mkdtemp(prefix="data-", dir=workdir))
     server, startup = bp._start_server(server_cmd, extra, data_dir, workdir / "server.log")

@@ -24,6 +24,7 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Final
 
@@ -224,8 +225,8 @@ def _normalise(number: str) -> str | None:
     return candidate if candidate.startswith("+") else "+" + candidate
 
 
-def _region_of(parsed: PhoneNumber, country_code: int) -> str | None:
-    region = phonenumbers.region_code_for_number(parsed)
+def _country_of(found_region: str | None, country_code: int) -> str | None:
+    region = found_region
     if region is None:
         # Invalid numbers in a shared calling code (e.g. +47 for NO/SJ) get no region from the
         # number itself; the calling code's main country is the best guess.
@@ -236,11 +237,19 @@ def _region_of(parsed: PhoneNumber, country_code: int) -> str | None:
     return region
 
 
+_MOBILE_TYPES = frozenset(
+    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.PAGER}
+)
+
+
+@lru_cache(maxsize=4096)
 def parse_destination(number: str, origination_country: str | None = None) -> NumberInfo | None:
     """Analyse a destination number; ``None`` when it is not an AWS-shaped or parseable number.
 
     ``number`` may omit the leading '+', as AWS accepts; ``e164`` always carries it.
     ``is_international_send`` is only ever True when ``origination_country`` is given.
+    Results are cached (NumberInfo is immutable): apps send to the same numbers again and again,
+    and phonenumbers needs a few hundred microseconds for a +1 number.
     """
     e164 = _normalise(number)
     if e164 is None:
@@ -252,11 +261,19 @@ def parse_destination(number: str, origination_country: str | None = None) -> Nu
     country_code = parsed.country_code
     if country_code is None:  # parse() always sets it; this narrows the type
         return None
-    region = _region_of(parsed, country_code)
+    # Finding the region is the expensive step for shared calling codes (+1 scans every NANP
+    # region): do it once and reuse it, instead of is_valid_number() doing it again.
+    found_region = phonenumbers.region_code_for_number(parsed)
+    region = _country_of(found_region, country_code)
+    number_type = phonenumbers.number_type(parsed)
+    is_valid = found_region is not None and phonenumbers.is_valid_number_for_region(parsed, found_region)
     # The carrier tables take a noticeable share of start-up time: load them on first use.
     from phonenumbers import carrier
 
-    carrier_name = carrier.name_for_number(parsed, "en") or None
+    # name_for_number() names carriers of mobile numbers only; it would look the type up again.
+    carrier_name = (
+        (carrier.name_for_valid_number(parsed, "en") or None) if number_type in _MOBILE_TYPES else None
+    )
     mcc = MCC_BY_COUNTRY.get(region) if region else None
     mnc: str | None = None
     if region and carrier_name:
@@ -268,8 +285,8 @@ def parse_destination(number: str, origination_country: str | None = None) -> Nu
         e164=e164,
         iso_country_code=region,
         country_calling_code=country_code,
-        is_valid=phonenumbers.is_valid_number(parsed),
-        number_type=_NUMBER_TYPE_NAMES.get(phonenumbers.number_type(parsed), "UNKNOWN"),
+        is_valid=is_valid,
+        number_type=_NUMBER_TYPE_NAMES.get(number_type, "UNKNOWN"),
         carrier_name=carrier_name,
         mcc=mcc,
         mnc=mnc,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
-from smsvoice.store.schema import outbox
+from smsvoice.store.sql import Statement
 
 PENDING = "PENDING"
 DELIVERED = "DELIVERED"
@@ -30,12 +30,25 @@ class OutboxEntry:
     record: str  # the event record's JSON text, exactly as published
 
 
+# Set on a connection whose transaction wrote outbox rows: the delivery worker's commit hook
+# (delivery/wakeup.py) wakes the worker when that transaction commits.
+OUTBOX_WRITTEN = "smsvoice_outbox_written"
+
+_INSERT = Statement(
+    "INSERT INTO outbox (account, region, message_id, event_id, event_type, configuration_set, "
+    "destination_name, destination_kind, target_arn, iam_role_arn, record, status, attempts, "
+    "next_attempt_at, created_at) VALUES (:account, :region, :message_id, :event_id, :event_type, "
+    ":configuration_set, :destination_name, :destination_kind, :target_arn, :iam_role_arn, :record, "
+    ":status, 0, :now, :now)"
+)
+
+
 def enqueue(connection: Connection, entries: list[OutboxEntry], now: float) -> None:
-    """Add entries in the caller's transaction, due at once."""
+    """Add entries in the caller's transaction, due at once (hot path: one statement, many rows)."""
     if not entries:
         return
-    connection.execute(
-        insert(outbox),
+    _INSERT.execute_many(
+        connection,
         [
             {
                 "account": entry.account,
@@ -50,10 +63,9 @@ def enqueue(connection: Connection, entries: list[OutboxEntry], now: float) -> N
                 "iam_role_arn": entry.iam_role_arn,
                 "record": entry.record,
                 "status": PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
+                "now": now,
             }
             for entry in entries
         ],
     )
+    connection.info[OUTBOX_WRITTEN] = True

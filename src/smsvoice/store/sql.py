@@ -51,6 +51,15 @@ class Statement:
             cursor.execute(self._for(style), dict(params))
         return cursor
 
+    def execute_many(self, connection: Connection, rows: list[Mapping[str, Any]]) -> None:
+        style = connection.dialect.paramstyle
+        dbapi_connection: Any = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
+        if style in ("qmark", "format"):
+            cursor.executemany(self._for(style), [tuple(row[name] for name in self.names) for row in rows])
+        else:
+            cursor.executemany(self._for(style), [dict(row) for row in rows])
+
     def one(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self.execute(connection, params).fetchone()
         return row
