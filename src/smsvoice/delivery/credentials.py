@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import boto3
 from botocore.config import Config
 
 from smsvoice.clock import Clock
@@ -52,7 +51,7 @@ class AwsClients:
         self._config = config
         # Made on first use, so that a broken SDK configuration shows as failed deliveries (retried,
         # visible in /_smsvoice/deliveries) instead of stopping the server from starting.
-        self._session: boto3.session.Session | None = None
+        self._session: Any = None  # a boto3 Session
         # Creating clients from one boto3 session is not thread-safe; the lock is never held over a call.
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str, str | None], tuple[str, Any]] = {}
@@ -81,6 +80,9 @@ class AwsClients:
             if found is not None and found[0] == identity:
                 return found[1]
             if self._session is None:
+                # boto3 (with s3transfer) is a tenth of the server's start-up: import it when needed.
+                import boto3
+
                 self._session = boto3.session.Session()
             if assumed is None:
                 made = self._session.client(service, region_name=region, config=self._config)
