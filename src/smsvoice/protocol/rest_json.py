@@ -78,15 +78,18 @@ class RestJsonProtocol:
         return any(route.path.match(raw_path) for route in self._routes)
 
     def _find(self, request: WireRequest) -> tuple[_Route, dict[str, str]] | None:
-        query = dict(parse_qsl(request.query_string, keep_blank_values=True))
+        query: dict[str, str] | None = None
         for route in self._routes:
             if route.method != request.method:
                 continue
             found = route.path.match(request.raw_path)
             if found is None:
                 continue
-            if any(query.get(key) != value for key, value in route.required_query):
-                continue
+            if route.required_query:
+                if query is None:
+                    query = dict(parse_qsl(request.query_string, keep_blank_values=True))
+                if any(query.get(key) != value for key, value in route.required_query):
+                    continue
             return route, {name: unquote(value) for name, value in found.groupdict().items()}
         return None
 
@@ -120,7 +123,7 @@ class RestJsonProtocol:
         request: WireRequest,
         problems: list[FieldProblem],
     ) -> dict[str, Any]:
-        query_pairs = parse_qsl(request.query_string, keep_blank_values=True)
+        query_pairs = parse_qsl(request.query_string, keep_blank_values=True) if request.query_string else []
         payload_name = shape.serialization.get("payload")
         raw: dict[str, Any] = {}
         body_members = False

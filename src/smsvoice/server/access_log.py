@@ -23,6 +23,8 @@ class AccessLog:
         self._stream = stream
         self._pending: list[str] = []
         self._flush_scheduled = False
+        self._stamp_second = -1
+        self._stamp = ""
 
     def record(
         self,
@@ -37,7 +39,11 @@ class AccessLog:
         if not _logger.isEnabledFor(logging.INFO):
             return
         now = time.time()
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+        second = int(now)
+        if second != self._stamp_second:  # formatting the date costs more than the rest of the line
+            self._stamp_second = second
+            self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+        stamp = self._stamp
         self._pending.append(
             f"{stamp},{int(now * 1000) % 1000:03d} INFO smsvoice.request request_id={request_id} api={api} "
             f"operation={operation} account={account} region={region} status={status} "

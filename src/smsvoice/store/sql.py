@@ -44,6 +44,8 @@ class Statement:
         """Run on the connection's DB-API cursor; returns the cursor."""
         style = connection.dialect.paramstyle
         dbapi_connection: Any = connection.connection.dbapi_connection
+        if style == "qmark":  # sqlite3: Connection.execute makes the cursor in C
+            return dbapi_connection.execute(self._for(style), tuple([params[name] for name in self.names]))
         cursor = dbapi_connection.cursor()
         if style in ("qmark", "format"):
             cursor.execute(self._for(style), tuple(params[name] for name in self.names))
