@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from smsvoice.domain.phone_numbers import NumberInfo
 from smsvoice.messaging.message import Message
 from smsvoice.messaging.plan import make_plan
-from smsvoice.messaging.simulator import current_rules
+from smsvoice.messaging.rules import RuleSet
 from smsvoice.messaging.transitions import accept
 from smsvoice.store import messages as rows
 from smsvoice.store.documents import Document
@@ -38,15 +38,14 @@ def dispatch(
     message: Message,
     now: float,
     *,
+    rules: RuleSet,
     valid_number: bool = True,
     configuration_set: Document | None = None,
 ) -> None:
     """Plan the message's life by the simulator's rules, store it and apply what is due now.
 
     `configuration_set` is the set the caller has just loaded in this transaction, if any."""
-    decision = current_rules().decide(
-        message.machine, message.account, message.destination, valid_number=valid_number
-    )
+    decision = rules.decide(message.machine, message.account, message.destination, valid_number=valid_number)
     message.plan = make_plan(message.machine, decision, message.requested_at, message.time_to_live)
     destinations = None
     if configuration_set is not None:

@@ -1,7 +1,7 @@
 """The carrier simulator at run time: its rules, its clock and the scheduler of timed transitions.
 
-The application lifespan creates one `Simulator`, starts it and `install`s it, so that send handlers
-(which see only their OperationContext) can reach the rules through `current_rules()`. The scheduler
+The application lifespan creates one `Simulator` and starts it; the gateway hands its current rules to
+every request's OperationContext, where send handlers find them. The scheduler
 is an asyncio task: each round runs store units of work (`Store.run`: on the event loop's thread for
 SQLite, where a unit of work takes microseconds, on a store thread for other databases) that apply the
 transitions that have come due, a small batch at a time; it sleeps briefly when there is nothing to do,
@@ -108,20 +108,3 @@ class Simulator:
                 )
                 rows.unschedule(connection, message_id)
         return len(due)
-
-
-_installed: Simulator | None = None
-
-
-def install(simulator: Simulator | None) -> None:
-    global _installed
-    _installed = simulator
-
-
-def installed() -> Simulator | None:
-    return _installed
-
-
-def current_rules() -> RuleSet:
-    """The rules the running server's simulator applies (none when no simulator is installed)."""
-    return _installed.rules if _installed is not None else RuleSet()

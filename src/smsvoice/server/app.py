@@ -16,7 +16,7 @@ from smsvoice.clock import Clock, SystemClock
 from smsvoice.config import Settings
 from smsvoice.delivery import start_delivery
 from smsvoice.messaging.sim_clock import AdjustableClock
-from smsvoice.messaging.simulator import Simulator, install, load_rules_file
+from smsvoice.messaging.simulator import Simulator, load_rules_file
 from smsvoice.server.gateway import Gateway
 from smsvoice.server.internal import internal_routes
 from smsvoice.services.api import Api
@@ -56,12 +56,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         app.state.apis = apis
         app.state.settings = settings
         app.state.started = time.monotonic()
-        holder["gateway"] = Gateway(apis, store, settings, clock)
         app.state.clock = clock
         await apply_seed_file(store, settings, clock)  # --seed-file; a bad seed stops the start
         app.state.delivery = start_delivery(store, settings, clock)
         app.state.simulator = Simulator(store, adjustable_clock, load_rules_file(settings.simulator_rules))
-        install(app.state.simulator)
+        simulator = app.state.simulator
+        holder["gateway"] = Gateway(apis, store, settings, clock, lambda: simulator.rules)
         app.state.simulator.start()
         # The service models and libraries loaded at start are hundreds of thousands of long-lived
         # objects; a full garbage collection walking them stalled requests for ~30 ms. Move them out
@@ -72,7 +72,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             yield
         finally:
             await app.state.simulator.stop()
-            install(None)
             if app.state.delivery is not None:
                 await app.state.delivery.stop()
             holder["gateway"].access_log.flush()

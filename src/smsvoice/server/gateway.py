@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
 from smsvoice.identity import Caller, identify, verify_signature
+from smsvoice.messaging.rules import RuleSet
 from smsvoice.protocol.base import dump_json
 from smsvoice.protocol.errors import (
     NotImplementedOperationError,
@@ -55,8 +56,17 @@ class _BodyTooLarge(Exception):
 
 
 class Gateway:
-    def __init__(self, apis: list[Api], store: Store, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        apis: list[Api],
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        simulator_rules: Callable[[], RuleSet] = RuleSet,
+    ) -> None:
         self.apis = apis
+        # Rules change at run time (the inspection API), so each request asks for the current ones.
+        self.simulator_rules = simulator_rules
         self.store = store
         self.settings = settings
         self.clock = clock
@@ -216,6 +226,7 @@ class Gateway:
                 connection=connection,
                 clock=self.clock,
                 settings=self.settings,
+                simulator_rules=self.simulator_rules(),
             )
             output = handler(context, params)
             if token is not None and token_member is not None:

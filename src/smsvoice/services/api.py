@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
+from smsvoice.messaging.rules import RuleSet
 from smsvoice.protocol.base import WireProtocol
 from smsvoice.protocol.errors import ProtocolError, ServiceError
 from smsvoice.store.documents import Documents
@@ -27,6 +28,8 @@ class OperationContext:
     connection: Connection
     clock: Clock
     settings: Settings
+    # The carrier simulator's rules in force for this request (sends plan their message with them).
+    simulator_rules: RuleSet = field(default_factory=RuleSet)
     documents: Documents = field(init=False)
 
     def __post_init__(self) -> None:

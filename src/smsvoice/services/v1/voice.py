@@ -104,7 +104,7 @@ def send_voice_message(context: OperationContext, params: dict[str, Any]) -> dic
         },
     )
     apply_network_facts(message, info)
-    dispatch(context.connection, message, now)
+    dispatch(context.connection, message, now, rules=context.simulator_rules)
     return {"MessageId": message.message_id}
 
 

@@ -218,6 +218,7 @@ def _finish(context: OperationContext, draft: _Draft, params: dict[str, Any]) ->
         context.connection,
         message,
         context.now(),
+        rules=context.simulator_rules,
         valid_number=valid,
         configuration_set=draft.configuration_set,
     )

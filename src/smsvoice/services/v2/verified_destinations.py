@@ -285,7 +285,7 @@ def send_destination_number_verification_code(
         },
     )
     apply_network_facts(message, info)
-    dispatch(context.connection, message, now, valid_number=True)
+    dispatch(context.connection, message, now, rules=context.simulator_rules, valid_number=True)
     doc["VerificationCode"] = code
     doc["CodeSentAt"] = now
     doc["CodesSent"] = [*recent, now]
