@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -126,12 +127,13 @@ def test_verification_flow_lets_a_sandbox_account_send(v2: Any, account: str, in
     verified = v2.verify_destination_number(VerifiedDestinationNumberId=key, VerificationCode=code)
     assert (verified["Status"], verified["VerifiedDestinationNumberId"]) == ("VERIFIED", key)
     v2.send_text_message(DestinationPhoneNumber=NUMBER, OriginationIdentity=origin, MessageBody="hi")
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: v2.verify_destination_number(VerifiedDestinationNumberId=key, VerificationCode=code),
         lambda: v2.send_destination_number_verification_code(
             VerifiedDestinationNumberId=key, VerificationChannel="TEXT"
         ),
-    ):
+    )
+    for call in calls:
         with pytest.raises(ClientError) as info:
             call()
         assert error_of(info)["Reason"] == "VERIFICATION_ALREADY_COMPLETE"

@@ -97,7 +97,7 @@ def test_map_sizes_and_value_patterns() -> None:
 
 def test_union_needs_exactly_one_member() -> None:
     union = V2.shape_for("RcsContent")
-    _, problems = validate_input(union, {})  # type: ignore[arg-type]
+    _, problems = validate_input(union, {})
     assert any("exactly one member" in problem.message for problem in problems)
 
 

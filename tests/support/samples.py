@@ -37,7 +37,7 @@ def sample_string(shape: Shape) -> str:
         if pattern is None or re.fullmatch(pattern, candidate):
             return candidate
     if pattern is None:
-        return "x" * max(minimum, 1)
+        return "x" * max(int(minimum), 1)
     raise AssertionError(f"no sample for {shape.name} pattern {pattern!r}")
 
 

@@ -42,7 +42,7 @@ def _tier(v2: Any) -> str:
     attributes = {
         item["Name"]: item["Value"] for item in v2.describe_account_attributes()["AccountAttributes"]
     }
-    return attributes["ACCOUNT_TIER"]
+    return str(attributes["ACCOUNT_TIER"])
 
 
 def _spend(v2: Any) -> dict[str, dict[str, Any]]:

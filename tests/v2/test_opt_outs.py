@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -60,12 +61,13 @@ def test_duplicate_and_unknown(v2: Any) -> None:
     with pytest.raises(ClientError) as info:
         v2.create_opt_out_list(OptOutListName="Default")
     assert error_of(info)["Reason"] == "RESOURCE_ALREADY_EXISTS"
-    for call in (
+    calls: tuple[Callable[[], object], ...] = (
         lambda: v2.describe_opt_out_lists(OptOutListNames=["nope"]),
         lambda: v2.delete_opt_out_list(OptOutListName="nope"),
         lambda: v2.put_opted_out_number(OptOutListName="nope", OptedOutNumber=NUMBER),
         lambda: v2.describe_opted_out_numbers(OptOutListName="nope"),
-    ):
+    )
+    for call in calls:
         with pytest.raises(ClientError) as info:
             call()
         assert error_of(info) == {
