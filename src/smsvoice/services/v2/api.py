@@ -18,6 +18,7 @@ from smsvoice.services.v2 import (  # noqa: F401
     opt_outs,
     phone_numbers,
     pools,
+    resource_policies,
     sender_ids,
     sending,
     tags,

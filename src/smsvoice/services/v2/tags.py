@@ -18,6 +18,8 @@ from smsvoice.services.v2.errors import ResourceNotFoundException, ServiceQuotaE
 from smsvoice.services.v2.operations import operations
 
 TAGS = "v2/tags"
+# Resource policies (resource_policies.py) are kept by ARN too, and forgotten with the tags.
+RESOURCE_POLICY = "v2/resource-policy"
 # TagList allows 200 items and AWS's quota is 200 tags per resource.
 MAX_TAGS_PER_RESOURCE = 200
 
@@ -56,8 +58,17 @@ def set_tags(context: OperationContext, arn: str, tags: list[dict[str, str]] | N
 
 
 def drop_tags(context: OperationContext, arn: str) -> None:
-    """Forget a deleted resource's tags."""
+    """Forget what is kept by ARN for a deleted resource: its tags and its resource policy."""
     context.documents.remove(TAGS, arn)
+    context.documents.remove(RESOURCE_POLICY, arn)
+
+
+def ensure_resource_exists(context: OperationContext, arn_text: str) -> str:
+    """The resource type of an existing resource of the caller's; ResourceNotFoundException otherwise."""
+    _check_exists(context, arn_text)
+    arn = parse_arn(arn_text)
+    assert arn is not None
+    return arn.resource.partition("/")[0]
 
 
 def _check_exists(context: OperationContext, arn_text: str) -> None:
