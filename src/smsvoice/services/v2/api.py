@@ -10,6 +10,7 @@ from smsvoice.services.api import Api
 # Importing the handler modules registers their operations (one line per resource family).
 from smsvoice.services.v2 import (  # noqa: F401
     account,
+    available_numbers,
     carrier_lookup,
     configuration_set_defaults,
     configuration_sets,

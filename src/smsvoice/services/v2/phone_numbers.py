@@ -12,10 +12,12 @@ import random
 from typing import Any
 
 from smsvoice.arns import new_resource_id
+from smsvoice.domain.number_search import matching_us_numbers
 from smsvoice.domain.phone_numbers import mint_phone_number
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.quotas import V2_ACCOUNT_LIMITS, V2_ORIGINATION_IDENTITIES_PER_POOL
 from smsvoice.services.api import OperationContext
+from smsvoice.services.v2.available_numbers import is_taken, number_preference
 from smsvoice.services.v2.common import paginate
 from smsvoice.services.v2.errors import (
     ConflictException,
@@ -95,6 +97,19 @@ def _mint(context: OperationContext, iso_country_code: str, number_type: str) ->
     raise ServiceQuotaExceededException(
         f"No more {number_type} numbers are available in {iso_country_code}", "PHONE_NUMBERS_PER_ACCOUNT"
     )
+
+
+def _chosen(
+    context: OperationContext, params: dict[str, Any], iso_country_code: str, number_type: str
+) -> str:
+    """A number matching the request's NumberPreference, else any number of the country and type."""
+    preference = number_preference(params, number_type, iso_country_code)
+    if preference is None:
+        return _mint(context, iso_country_code, number_type)
+    found = matching_us_numbers(preference, 1, _RANDOM, lambda number: is_taken(context, number))
+    if not found:
+        raise _invalid("NumberPreference", "No available phone number matches the NumberPreference")
+    return found[0]
 
 
 def check_phone_quota(context: OperationContext) -> None:
@@ -200,7 +215,7 @@ def request_phone_number(context: OperationContext, params: dict[str, Any]) -> d
     phone_number_id = new_resource_id("phone")
     doc = new_phone_number_doc(
         context,
-        phone_number=_mint(context, country, number_type),
+        phone_number=_chosen(context, params, country, number_type),
         phone_number_id=phone_number_id,
         iso_country_code=country,
         message_type=message_type,
