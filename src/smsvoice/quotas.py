@@ -61,6 +61,9 @@ V1_LIST_PAGE_SIZE = 100
 # may hold in a Region are not published (DescribeAccountLimits reports them per account), so these
 # are smsvoice's choices except where a source is named.
 V2_CONFIGURATION_SETS_PER_ACCOUNT = 25  # chosen
+# "By default you can have up to 25 protect configurations in your AWS account." (user guide,
+# protect-configuration-create.html); smsvoice counts them per account and Region, like every quota.
+V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT = 25
 # "Each configuration set can contain between 0 and 5 event destinations." (v2 API reference,
 # CreateEventDestination)
 V2_EVENT_DESTINATIONS_PER_CONFIGURATION_SET = 5

@@ -93,6 +93,15 @@ def build_record(message: Message, status: str, at: float) -> dict[str, Any]:
     if message.protect_configuration_id is not None:
         record["protectConfiguration"] = {
             "protectConfigurationId": message.protect_configuration_id,
-            "protectStatus": "BLOCK" if status == "PROTECT_BLOCKED" else "ALLOW",
+            "protectStatus": _protect_status(message, status),
         }
     return record
+
+
+def _protect_status(message: Message, status: str) -> str:
+    """The country rule or number override the send met (ALLOW, MONITOR, FILTER). A message that ends
+    PROTECT_BLOCKED was filtered (FILTER) or, by a simulator rule on a send without FILTER, blocked."""
+    met = str(message.details.get("protect_status", "ALLOW"))
+    if status == "PROTECT_BLOCKED" and met != "FILTER":
+        return "BLOCK"
+    return met

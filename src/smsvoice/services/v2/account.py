@@ -57,6 +57,21 @@ def _save_settings(documents: Documents, settings: Document) -> None:
         documents.replace(ACCOUNT_SETTINGS, _SETTINGS_KEY, settings)
 
 
+def default_protect_configuration_id(documents: Documents) -> str | None:
+    """The account's default protect configuration (SetAccountDefaultProtectConfiguration), if any."""
+    found = _settings(documents).get("DefaultProtectConfigurationId")
+    return str(found) if found else None
+
+
+def set_default_protect_configuration_id(documents: Documents, protect_id: str | None) -> None:
+    settings = _settings(documents)
+    if protect_id is None:
+        settings.pop("DefaultProtectConfigurationId", None)
+    else:
+        settings["DefaultProtectConfigurationId"] = protect_id
+    _save_settings(documents, settings)
+
+
 def tier_of(documents: Documents) -> str:
     return str(_settings(documents).get("AccountTier", PRODUCTION))
 
@@ -99,7 +114,7 @@ def enforced_spend_limit(context: OperationContext, channel: str) -> Decimal:
 @operations.handler("DescribeAccountAttributes")
 def describe_account_attributes(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
     attributes = [{"Name": "ACCOUNT_TIER", "Value": account_tier(context)}]
-    default_protect = _settings(context.documents).get("DefaultProtectConfigurationId")
+    default_protect = default_protect_configuration_id(context.documents)
     if default_protect:
         attributes.append({"Name": "DEFAULT_PROTECT_CONFIGURATION_ID", "Value": default_protect})
     return _paged(context, "AccountAttributes", attributes, params)

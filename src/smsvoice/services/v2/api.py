@@ -19,6 +19,8 @@ from smsvoice.services.v2 import (  # noqa: F401
     opt_outs,
     phone_numbers,
     pools,
+    protect_configurations,
+    protect_overrides,
     resource_policies,
     sender_ids,
     sending,

@@ -35,7 +35,6 @@ from smsvoice.messaging.read_cache import RememberingDocuments
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.account import SANDBOX, account_tier, enforced_spend_limit
-from smsvoice.services.v2.common import resolve_id
 from smsvoice.services.v2.configuration_sets import load_configuration_set
 from smsvoice.services.v2.errors import (
     ConflictException,
@@ -45,11 +44,12 @@ from smsvoice.services.v2.errors import (
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
+from smsvoice.services.v2.protect_configurations import load_protect_configuration
+from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
 from smsvoice.services.v2.verified_destinations import is_verified
 from smsvoice.store import messages as rows
 from smsvoice.store.documents import Document
 
-PROTECT_CONFIGURATION: Final = "v2/protect-configuration"
 # SendVoiceMessage: "TEXT: ... the maximum character limit is 3000. SSML: ... 6000 including SSML tagging."
 MAX_VOICE_TEXT_CHARACTERS: Final = 3_000
 MAX_VOICE_SSML_CHARACTERS: Final = 6_000
@@ -81,12 +81,7 @@ def _destination(raw: str) -> NumberInfo:
 def _protect_configuration(context: OperationContext, value: str | None) -> str | None:
     if value is None:
         return None
-    protect_id = resolve_id(context, value, "protect-configuration")
-    if context.documents.get(PROTECT_CONFIGURATION, protect_id) is None:
-        raise ResourceNotFoundException(
-            f"The protect-configuration {value} does not exist", "protect-configuration", value
-        )
-    return protect_id
+    return str(load_protect_configuration(context, value)["ProtectConfigurationId"])
 
 
 @dataclass(slots=True)
@@ -125,7 +120,12 @@ def _prepare(context: OperationContext, params: dict[str, Any], channel: str) ->
         destination.iso_country_code
     )
     info = replace(destination, is_international_send=international)
-    protect_id = _protect_configuration(context, params.get("ProtectConfigurationId"))
+    protect_id = effective_protect_configuration_id(
+        context, _protect_configuration(context, params.get("ProtectConfigurationId")), configuration_set
+    )
+    verdict = None
+    if protect_id is not None:
+        verdict = judge_send(context, protect_id, channel, info.iso_country_code, info.e164)
     if is_opted_out(context, origination.opt_out_list_name, info.e164):
         raise ConflictException(
             f"{info.e164} opted out of messages from {origination.identity} "
@@ -171,10 +171,12 @@ def _prepare(context: OperationContext, params: dict[str, Any], channel: str) ->
         configuration_set=configuration_set["ConfigurationSetName"] if configuration_set else None,
         context=params.get("Context") or None,
         time_to_live=params.get("TimeToLive") or DEFAULT_TIME_TO_LIVE,
-        protect_configuration_id=protect_id,
+        protect_configuration_id=verdict.protect_configuration_id if verdict else None,
         feedback_enabled=bool(feedback),
     )
     apply_network_facts(message, info)
+    if verdict is not None:
+        message.details["protect_status"] = verdict.protect_status
     if params.get("DestinationCountryParameters"):
         message.details["destination_country_parameters"] = params["DestinationCountryParameters"]
     return _Draft(message, origination, info, configuration_set)
