@@ -79,6 +79,8 @@ V2_ACCOUNT_LIMITS: dict[str, int] = {
     # "You can have up to 10 verified destination phone numbers" (user guide, sandbox.html).
     "VERIFIED_DESTINATION_NUMBERS": 10,
 }
+# RCS agents an account may hold per Region (RCS_AGENTS_PER_ACCOUNT): AWS publishes no default; chosen.
+V2_RCS_AGENTS_PER_ACCOUNT = 25
 # Monthly spend limits in whole US dollars by channel (the SpendLimitName prefix).
 # Sandbox: "$1.00 USD monthly spending quota" for SMS and for MMS (user guide, sandbox.html); voice,
 # Notify and RCS are not documented and take the same $1. Production: the limit AWS grants on request;

@@ -203,6 +203,19 @@ def price_voice(iso_country: str | None, minutes: int) -> Price:
     )
 
 
+# ESTIMATE, like every figure here: one RCS message (a text, file, card or carousel is one billable
+# message; AWS bills RCS per message by type and country) at this fraction of the country's SMS part.
+_RCS_SHARE_OF_SMS: Final = Decimal("1.0")
+
+
+def price_rcs(iso_country: str | None) -> Price:
+    """Estimated price of one RCS message: the country's transactional SMS part price, no carrier fee."""
+    return Price(
+        message_price=_round(rates_for(iso_country).sms_transactional * _RCS_SHARE_OF_SMS),
+        carrier_fee=_round(_ZERO),
+    )
+
+
 def to_float(value: Decimal) -> float:
     """A price as the float event records carry, rounded to five decimal places first."""
     return float(_round(value))

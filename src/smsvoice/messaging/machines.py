@@ -28,7 +28,7 @@ class UnreachableStatus(ValueError):
 @dataclass(frozen=True, slots=True)
 class Machine:
     name: str  # TEXT, MEDIA, VOICE (v2) or V1_VOICE
-    channel: str  # the messages table's channel: TEXT, MEDIA or VOICE
+    channel: str  # the messages table's channel: TEXT, MEDIA, VOICE or RCS
     prefix: str  # event type prefix: "TEXT_", "MEDIA_", "VOICE_", or "" for v1
     transitions: Mapping[str, tuple[str, ...]]  # status -> statuses it may move to, in preference order
     finals: frozenset[str]
@@ -192,8 +192,32 @@ V1_VOICE: Final = Machine(
     ttl_expired=None,
 )
 
+# RCS (SendRcsMessage): RCS_QUEUED -> RCS_SENT -> RCS_DELIVERED, or RCS_FAILED, RCS_TTL_EXPIRED,
+# RCS_PROTECT_BLOCKED, or RCS_FALLEN_BACK_TO_SMS when the destination cannot take RCS and the request
+# allowed an SMS/MMS fallback (the fallback is a message of its own). RCS_DELIVERED is final: a read
+# receipt (RCS_READ) depends on the recipient's settings, so the simulator never emits it and READ is
+# not a status of this machine. See docs/v2-rcs.md.
+RCS: Final = Machine(
+    name="RCS",
+    channel="RCS",
+    prefix="RCS_",
+    transitions=MappingProxyType(
+        {
+            ACCEPTED: ("QUEUED", "TTL_EXPIRED", "PROTECT_BLOCKED"),
+            "QUEUED": ("SENT", "FAILED", "TTL_EXPIRED", "FALLEN_BACK_TO_SMS"),
+            "SENT": ("DELIVERED", "FAILED"),
+        }
+    ),
+    finals=frozenset({"DELIVERED", "FAILED", "TTL_EXPIRED", "PROTECT_BLOCKED", "FALLEN_BACK_TO_SMS"}),
+    before_handoff=frozenset({ACCEPTED, "QUEUED"}),
+    default_success="DELIVERED",
+    default_failure="FAILED",
+    invalid_destination="FAILED",
+    ttl_expired="TTL_EXPIRED",
+)
+
 MACHINES: Final[Mapping[str, Machine]] = MappingProxyType(
-    {machine.name: machine for machine in (TEXT, MEDIA, VOICE, V1_VOICE)}
+    {machine.name: machine for machine in (TEXT, MEDIA, VOICE, V1_VOICE, RCS)}
 )
 
 

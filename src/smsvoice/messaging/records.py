@@ -54,6 +54,16 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "FAILED": "The call failed",
     "INITIATED_CALL": "The call has been initiated",
     "COMPLETED_CALL": "The call has been completed",
+    "SENT": "The message has been sent",
+    "FALLEN_BACK_TO_SMS": "The message was sent through its fallback channel instead",
+}
+# Descriptions that differ by channel, by event type (smsvoice's words, like most of the above).
+EVENT_DESCRIPTIONS: Final[dict[str, str]] = {
+    "RCS_QUEUED": "The RCS message is queued for delivery",
+    "RCS_SENT": "The RCS message has been sent to the RCS platform",
+    "RCS_DELIVERED": "The RCS message has been delivered to the device",
+    "RCS_FAILED": "The RCS message could not be delivered",
+    "RCS_FALLEN_BACK_TO_SMS": "The destination cannot receive RCS; the fallback message was sent instead",
 }
 
 
@@ -82,7 +92,9 @@ def build_record(message: Message, status: str, at: float) -> dict[str, Any]:
         record["messageEncoding"] = message.encoding or "GSM"
         record["messageType"] = message.message_type or "TRANSACTIONAL"
     record["messageStatus"] = status
-    record["messageStatusDescription"] = DESCRIPTIONS.get(status, status)
+    record["messageStatusDescription"] = EVENT_DESCRIPTIONS.get(record["eventType"]) or DESCRIPTIONS.get(
+        status, status
+    )
     if message.context:
         record["context"] = dict(message.context)
     if not is_voice:

@@ -11,6 +11,7 @@ A rule (JSON object, every member optional):
 * `outcome` names the final status: an event type (`TEXT_BLOCKED`), a bare status (`BLOCKED`, `BUSY`,
   `TTL_EXPIRED`), or SUCCESS / FAILURE (each channel's default verdict). A rule only applies to the
   channels whose machine knows its outcome (`BUSY` never touches SMS); `channels` narrows it further.
+  RCS messages only follow rules whose `channels` name RCS.
   Without `outcome` the rule only sets timing.
 * `path` lists statuses to pass through on the way (`["QUEUED", "PENDING"]`); missing links are filled
   in along the channel's state machine.
@@ -39,6 +40,9 @@ _NUMBER: Final = re.compile(r"\+[0-9]{1,19}")
 _PREFIX: Final = re.compile(r"\+[0-9]{0,19}")
 _ACCOUNT: Final = re.compile(r"[0-9]{12}")
 CHANNELS: Final = ("TEXT", "MEDIA", "VOICE")
+# RCS (SendRcsMessage) is only touched by a rule that names it in `channels`: rules written before RCS
+# existed keep meaning what they meant.
+KNOWN_CHANNELS: Final = (*CHANNELS, "RCS")
 _KNOWN_MEMBERS: Final = frozenset(
     {"id", "account", "destination", "prefix", "channels", "outcome", "path"}
     | {"delay_seconds", "step_seconds", "manual"}
@@ -259,11 +263,11 @@ def _channels(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        raise RuleError(f"{where}: channels must be a non-empty list of TEXT, MEDIA, VOICE")
+        raise RuleError(f"{where}: channels must be a non-empty list of TEXT, MEDIA, VOICE, RCS")
     channels = tuple(str(item).upper() for item in value)
-    wrong = [item for item in channels if item not in CHANNELS]
+    wrong = [item for item in channels if item not in KNOWN_CHANNELS]
     if wrong:
-        raise RuleError(f"{where}: unknown channel(s) {wrong}; use TEXT, MEDIA or VOICE")
+        raise RuleError(f"{where}: unknown channel(s) {wrong}; use TEXT, MEDIA, VOICE or RCS")
     return channels
 
 

@@ -21,6 +21,8 @@ from smsvoice.services.v2 import (  # noqa: F401
     pools,
     protect_configurations,
     protect_overrides,
+    rcs_agents,
+    rcs_sending,
     resource_policies,
     sender_ids,
     sending,

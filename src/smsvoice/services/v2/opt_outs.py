@@ -101,10 +101,14 @@ def _checked_number(value: str) -> str:
     return number
 
 
+# rcs_agents.RCS_AGENT (named here: rcs_agents imports this module).
+_RCS_AGENT = "v2/rcs-agent"
+
+
 def list_in_use(context: OperationContext, name: str) -> bool:
     return any(
         doc.get("OptOutListName") == name
-        for kind in (PHONE_NUMBER, POOL)
+        for kind in (PHONE_NUMBER, POOL, _RCS_AGENT)
         for _, doc in context.documents.iterate(kind)
     )
 

@@ -29,7 +29,7 @@ from smsvoice.services.v2.protect_configurations import (
 from smsvoice.store.documents import Document
 
 # The NumberCapability whose country rules apply to each send channel.
-CAPABILITY_OF_CHANNEL: Final = {"TEXT": "SMS", "MEDIA": "MMS", "VOICE": "VOICE"}
+CAPABILITY_OF_CHANNEL: Final = {"TEXT": "SMS", "MEDIA": "MMS", "VOICE": "VOICE", "RCS": "RCS"}
 
 
 def _override_key(protect_id: str, e164: str) -> str:

@@ -67,7 +67,7 @@ def _missing(member: str, what: str) -> ValidationException:
     )
 
 
-def _destination(raw: str) -> NumberInfo:
+def destination_info(raw: str) -> NumberInfo:
     info = parse_destination(raw)
     if info is None:
         raise ValidationException(
@@ -78,14 +78,14 @@ def _destination(raw: str) -> NumberInfo:
     return info
 
 
-def _protect_configuration(context: OperationContext, value: str | None) -> str | None:
+def protect_configuration_id(context: OperationContext, value: str | None) -> str | None:
     if value is None:
         return None
     return str(load_protect_configuration(context, value)["ProtectConfigurationId"])
 
 
 @dataclass(slots=True)
-class _Draft:
+class SendDraft:
     message: Message
     origination: Origination
     info: NumberInfo
@@ -100,12 +100,12 @@ class _Draft:
         return str(found or self.origination.message_type or "TRANSACTIONAL")
 
 
-def _prepare(context: OperationContext, params: dict[str, Any], channel: str) -> _Draft:
+def prepare_send(context: OperationContext, params: dict[str, Any], channel: str) -> SendDraft:
     """The message every send starts from: set, destination, origination and the refusals they imply."""
     context.documents = RememberingDocuments(context.connection, context.account, context.region)
     set_name_or_arn = params.get("ConfigurationSetName")
     configuration_set = load_configuration_set(context, set_name_or_arn) if set_name_or_arn else None
-    destination = _destination(params["DestinationPhoneNumber"])
+    destination = destination_info(params["DestinationPhoneNumber"])
     origination = resolve_origination(
         context,
         params.get("OriginationIdentity"),
@@ -121,7 +121,7 @@ def _prepare(context: OperationContext, params: dict[str, Any], channel: str) ->
     )
     info = replace(destination, is_international_send=international)
     protect_id = effective_protect_configuration_id(
-        context, _protect_configuration(context, params.get("ProtectConfigurationId")), configuration_set
+        context, protect_configuration_id(context, params.get("ProtectConfigurationId")), configuration_set
     )
     verdict = None
     if protect_id is not None:
@@ -179,10 +179,10 @@ def _prepare(context: OperationContext, params: dict[str, Any], channel: str) ->
         message.details["protect_status"] = verdict.protect_status
     if params.get("DestinationCountryParameters"):
         message.details["destination_country_parameters"] = params["DestinationCountryParameters"]
-    return _Draft(message, origination, info, configuration_set)
+    return SendDraft(message, origination, info, configuration_set)
 
 
-def _charge(
+def charge_send(
     context: OperationContext,
     message: Message,
     price: pricing.Price,
@@ -211,7 +211,7 @@ def _charge(
     message.price = Price(pricing.to_float(price.message_price), pricing.to_float(price.carrier_fee))
 
 
-def _finish(context: OperationContext, draft: _Draft, params: dict[str, Any]) -> dict[str, Any]:
+def finish_send(context: OperationContext, draft: SendDraft, params: dict[str, Any]) -> dict[str, Any]:
     message, info = draft.message, draft.info
     if params.get("DryRun"):
         return {"MessageId": message.message_id}
@@ -243,7 +243,7 @@ def send_text_message(context: OperationContext, params: dict[str, Any]) -> dict
             "MAXIMUM_SIZE_EXCEEDED",
             [FieldProblem("MessageBody", "Longer than 1530 GSM or 630 non-GSM characters")],
         )
-    draft = _prepare(context, params, "TEXT")
+    draft = prepare_send(context, params, "TEXT")
     message, info = draft.message, draft.info
     message.message_type = draft.message_type(params)
     message.body = body
@@ -254,8 +254,8 @@ def send_text_message(context: OperationContext, params: dict[str, Any]) -> dict
     price = pricing.price_text(
         info.iso_country_code, analysis.parts, message.message_type, draft.origination.number_type
     )
-    _charge(context, message, price, params.get("MaxPrice"), "MaxPrice")
-    return _finish(context, draft, params)
+    charge_send(context, message, price, params.get("MaxPrice"), "MaxPrice")
+    return finish_send(context, draft, params)
 
 
 @operations.handler("SendMediaMessage")
@@ -272,7 +272,7 @@ def send_media_message(context: OperationContext, params: dict[str, Any]) -> dic
                 "MEDIA_TYPE_NOT_SUPPORTED",
                 [FieldProblem("MediaUrls", f"Unsupported file type {extension}")],
             )
-    draft = _prepare(context, params, "MEDIA")
+    draft = prepare_send(context, params, "MEDIA")
     message, info = draft.message, draft.info
     message.message_type = draft.message_type(params)
     message.body = body
@@ -280,8 +280,8 @@ def send_media_message(context: OperationContext, params: dict[str, Any]) -> dic
     message.parts = 1  # MMS is not split into parts (user guide, MMS limits)
     message.details["media_urls"] = media
     price = pricing.price_media(info.iso_country_code, message.message_type, draft.origination.number_type)
-    _charge(context, message, price, params.get("MaxPrice"), "MaxPrice")
-    return _finish(context, draft, params)
+    charge_send(context, message, price, params.get("MaxPrice"), "MaxPrice")
+    return finish_send(context, draft, params)
 
 
 @operations.handler("SendVoiceMessage")
@@ -297,7 +297,7 @@ def send_voice_message(context: OperationContext, params: dict[str, Any]) -> dic
             "MAXIMUM_SIZE_EXCEEDED",
             [FieldProblem("MessageBody", f"Longer than {limit} characters")],
         )
-    draft = _prepare(context, params, "VOICE")
+    draft = prepare_send(context, params, "VOICE")
     message, info = draft.message, draft.info
     message.body = body
     seconds = estimated_call_seconds(body, ssml=text_type == "SSML")
@@ -310,8 +310,8 @@ def send_voice_message(context: OperationContext, params: dict[str, Any]) -> dic
     )
     price = pricing.price_voice(info.iso_country_code, pricing.billable_minutes(seconds))
     per_minute = pricing.price_voice(info.iso_country_code, 1).total
-    _charge(context, message, price, params.get("MaxPricePerMinute"), "MaxPricePerMinute", per_minute)
-    return _finish(context, draft, params)
+    charge_send(context, message, price, params.get("MaxPricePerMinute"), "MaxPricePerMinute", per_minute)
+    return finish_send(context, draft, params)
 
 
 def _own_message(context: OperationContext, message_id: str) -> Message:

@@ -1,0 +1,223 @@
+"""SendRcsMessage: a rich message from an RCS agent, with an optional SMS or MMS fallback.
+
+Checks, in order (a refused send writes nothing): configuration set, destination, origination (an RCS
+agent of the account by RcsAgentId or RcsAgentArn, else ResourceNotFoundException rcs-agent), the
+fallback configuration's members, protect configuration (NumberCapability RCS), opt-out (the agent's
+list), sandbox verification, MaxPrice, then the month's RCS spend limit
+(MONTHLY_SPEND_LIMIT_REACHED_FOR_RCS). DryRun runs every check and stores nothing.
+
+Where AWS is silent (docs/v2-rcs.md): a destination can take RCS when the agent is launched in its
+country (rcs_agents.RCS_LAUNCH_COUNTRIES) and no simulator rule for RCS gives it the outcome
+RCS_FALLEN_BACK_TO_SMS. Otherwise the RCS message ends RCS_FALLEN_BACK_TO_SMS and
+the fallback goes out at once as a message of its own through the SendTextMessage / SendMediaMessage
+path (same checks, its own MessageId and records), or, without a FallbackConfiguration, ends
+RCS_FAILED. A fallback after an asynchronous failure or TTL expiry is not simulated.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from smsvoice.arns import new_message_id
+from smsvoice.domain import pricing, simulator_numbers
+from smsvoice.domain.encoding import analyze_text
+from smsvoice.messaging.machines import RCS
+from smsvoice.messaging.message import Message
+from smsvoice.messaging.outgoing import DEFAULT_TIME_TO_LIVE, apply_network_facts, dispatch, record_spend
+from smsvoice.messaging.plan import make_plan
+from smsvoice.messaging.rules import Decision
+from smsvoice.messaging.transitions import accept
+from smsvoice.protocol.errors import FieldProblem
+from smsvoice.services.api import OperationContext
+from smsvoice.services.v2.account import SANDBOX, account_tier
+from smsvoice.services.v2.configuration_sets import load_configuration_set
+from smsvoice.services.v2.errors import ConflictException, ValidationException
+from smsvoice.services.v2.operations import operations
+from smsvoice.services.v2.origination import is_opted_out
+from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
+from smsvoice.services.v2.rcs_agents import get_rcs_agent, launched_countries
+from smsvoice.services.v2.sending import (
+    SendDraft,
+    charge_send,
+    destination_info,
+    finish_send,
+    prepare_send,
+    protect_configuration_id,
+)
+from smsvoice.services.v2.verified_destinations import is_verified
+from smsvoice.store.documents import Document
+
+# The plan's source when the destination cannot take RCS (shown by the inspection API).
+NOT_RCS_CAPABLE: Final = "not-rcs-capable"
+_CONTENT_KINDS: Final = ("TextMessage", "FileMessage", "RichCard", "Carousel")
+
+
+def _fallback_params(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The channel and Send*Message parameters of the request's fallback, or None without one."""
+    fallback = params.get("FallbackConfiguration")
+    if not fallback:
+        return None
+    channel = fallback["Channel"]
+    body, media = fallback.get("MessageBody"), fallback.get("MediaUrls")
+    if channel == "SMS" and media:
+        raise ValidationException(
+            "MediaUrls are only valid with an MMS fallback",
+            "PARAMETERS_CANNOT_BE_USED_TOGETHER",
+            [FieldProblem("FallbackConfiguration.MediaUrls", "Only valid when Channel is MMS")],
+        )
+    if (channel == "SMS" and not body) or (channel == "MMS" and not body and not media):
+        member = "MessageBody" if channel == "SMS" else "MediaUrls"
+        raise ValidationException(
+            f"An {channel} fallback needs a {'MessageBody' if channel == 'SMS' else 'MessageBody or MediaUrls'}",
+            "MISSING_PARAMETER",
+            [FieldProblem(f"FallbackConfiguration.{member}", f"{member} is required")],
+        )
+    sent: dict[str, Any] = {"DestinationPhoneNumber": params["DestinationPhoneNumber"], "MessageBody": body}
+    if media:
+        sent["MediaUrls"] = media
+    for member in ("ConfigurationSetName", "Context", "ProtectConfigurationId"):
+        if params.get(member) is not None:
+            sent[member] = params[member]
+    if fallback.get("OriginationIdentity"):
+        sent["OriginationIdentity"] = fallback["OriginationIdentity"]
+    return ("TEXT" if channel == "SMS" else "MEDIA"), sent
+
+
+def _prepare_fallback(
+    context: OperationContext, channel: str, sent: dict[str, Any], rcs_message_id: str
+) -> SendDraft:
+    """The fallback message, checked and priced by the text/media send path (sent by `finish_send`)."""
+    draft = prepare_send(context, sent, channel)
+    message, info = draft.message, draft.info
+    message.message_type = draft.message_type(sent)
+    body = sent.get("MessageBody")
+    message.body = body
+    message.details["rcs_message_id"] = rcs_message_id
+    number_type = draft.origination.number_type
+    if channel == "TEXT":
+        analysis = analyze_text(body or "")
+        message.encoding, message.parts = analysis.encoding, analysis.parts
+        price = pricing.price_text(info.iso_country_code, analysis.parts, message.message_type, number_type)
+    else:
+        message.encoding = analyze_text(body).encoding if body else "GSM"
+        message.parts = 1
+        message.details["media_urls"] = list(sent.get("MediaUrls") or [])
+        price = pricing.price_media(info.iso_country_code, message.message_type, number_type)
+    charge_send(context, message, price, None, "MaxPrice")
+    return draft
+
+
+def _ruled_incapable(context: OperationContext, e164: str) -> bool:
+    """A simulator rule whose outcome is RCS_FALLEN_BACK_TO_SMS marks its numbers as unable to take RCS."""
+    decision = context.simulator_rules.decide(RCS, context.account, e164)
+    return decision.outcome == "FALLEN_BACK_TO_SMS"
+
+
+def _content_kind(params: dict[str, Any]) -> str:
+    content = (params.get("RcsMessageContent") or {}).get("Content") or {}
+    return next((kind for kind in _CONTENT_KINDS if content.get(kind)), "TextMessage")
+
+
+@operations.handler("SendRcsMessage")
+def send_rcs_message(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
+    set_name = params.get("ConfigurationSetName")
+    configuration_set: Document | None = load_configuration_set(context, set_name) if set_name else None
+    info = destination_info(params["DestinationPhoneNumber"])
+    agent = get_rcs_agent(context, params["OriginationIdentity"])
+    fallback = _fallback_params(params)
+    protect_id = effective_protect_configuration_id(
+        context, protect_configuration_id(context, params.get("ProtectConfigurationId")), configuration_set
+    )
+    verdict = judge_send(context, protect_id, "RCS", info.iso_country_code, info.e164) if protect_id else None
+    opt_out_list = str(agent.get("OptOutListName") or "Default")
+    if is_opted_out(context, opt_out_list, info.e164):
+        raise ConflictException(
+            f"{info.e164} opted out of messages from {agent['RcsAgentId']} (opt-out list {opt_out_list})",
+            "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+            "opted-out-number",
+            info.e164,
+        )
+    if (
+        account_tier(context) == SANDBOX
+        and not simulator_numbers.is_simulator_number(info.e164)
+        and not is_verified(context, info.e164)
+    ):
+        raise ConflictException(
+            f"The account is in the sandbox and {info.e164} is not a verified destination number",
+            "DESTINATION_PHONE_NUMBER_NOT_VERIFIED",
+            "verified-destination-number",
+            info.e164,
+        )
+    feedback = params.get("MessageFeedbackEnabled")
+    if feedback is None:
+        feedback = bool((configuration_set or {}).get("DefaultMessageFeedbackEnabled", False))
+    content = (params.get("RcsMessageContent") or {}).get("Content") or {}
+    message = Message(
+        message_id=new_message_id(),
+        account=context.account,
+        region=context.region,
+        api="v2",
+        operation=context.operation,
+        channel="RCS",
+        destination=info.e164,
+        requested_at=context.now(),
+        origination=str(agent["RcsAgentId"]),
+        origination_identity={
+            "kind": "RCS_AGENT",
+            "identity": agent["RcsAgentId"],
+            "arn": agent["RcsAgentArn"],
+        },
+        configuration_set=configuration_set["ConfigurationSetName"] if configuration_set else None,
+        message_type="TRANSACTIONAL",
+        body=(content.get("TextMessage") or {}).get("Body"),
+        encoding="UNICODE",
+        parts=1,
+        context=params.get("Context") or None,
+        time_to_live=params.get("TimeToLive") or DEFAULT_TIME_TO_LIVE,
+        protect_configuration_id=verdict.protect_configuration_id if verdict else None,
+        feedback_enabled=bool(feedback),
+    )
+    apply_network_facts(message, info)
+    message.details["rcs_content_type"] = _content_kind(params)
+    if verdict is not None:
+        message.details["protect_status"] = verdict.protect_status
+    capable = info.iso_country_code in launched_countries(agent) and not _ruled_incapable(context, info.e164)
+    if capable:
+        charge_send(
+            context, message, pricing.price_rcs(info.iso_country_code), params.get("MaxPrice"), "MaxPrice"
+        )
+    dry_run = bool(params.get("DryRun"))
+    fallback_draft = None
+    if not capable and fallback is not None:
+        fallback_draft = _prepare_fallback(context, *fallback, message.message_id)
+        message.details["fallback_message_id"] = fallback_draft.message.message_id
+    if dry_run:
+        return {"MessageId": message.message_id}
+    destinations = [
+        item for item in (configuration_set or {}).get("EventDestinations") or [] if isinstance(item, dict)
+    ]
+    if capable:
+        valid = info.is_valid or simulator_numbers.is_simulator_number(info.e164)
+        dispatch(
+            context.connection,
+            message,
+            context.now(),
+            rules=context.simulator_rules,
+            valid_number=valid,
+            configuration_set=configuration_set,
+        )
+        record_spend(context.connection, message)
+    else:
+        outcome = "FALLEN_BACK_TO_SMS" if fallback_draft else "FAILED"
+        decision = Decision(outcome, ("QUEUED",), 0.0, 0.0, False, NOT_RCS_CAPABLE)
+        message.plan = make_plan(RCS, decision, message.requested_at, message.time_to_live)
+        accept(
+            context.connection,
+            message,
+            context.now(),
+            destinations=destinations if configuration_set else None,
+        )
+        # After the RCS message's records, so that RCS_FALLEN_BACK_TO_SMS comes before the SMS records.
+        if fallback_draft is not None:
+            finish_send(context, fallback_draft, {})
+    return {"MessageId": message.message_id}
