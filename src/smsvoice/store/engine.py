@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from smsvoice.store.checkpointer import Checkpointer
 from smsvoice.store.group_commit import GroupCommit
 from smsvoice.store.schema import SCHEMA_VERSION, metadata, store_meta
 
@@ -38,6 +39,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run on their own thread
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -73,6 +75,10 @@ class Store:
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smsvoice-store")
         self._group_commit = GroupCommit(self._connection)
+        self._checkpointer: Checkpointer | None = None
+        if self.is_sqlite and parsed.database:
+            self._checkpointer = Checkpointer(parsed.database)
+            self._checkpointer.start()
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
@@ -118,6 +124,8 @@ class Store:
         self._executor.submit(_close_all).result()
         self._executor.shutdown(wait=True)
         self.engine.dispose()
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
 
 
 def open_store(url: str) -> Store:
