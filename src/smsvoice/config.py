@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,7 +41,6 @@ class Settings:
     seed_file: str = ""
     # JSON rules file of the carrier simulator (docs/messaging.md): outcomes and delays by destination.
     simulator_rules: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def store_url(self) -> str:
@@ -89,8 +88,6 @@ def load_settings(
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for item in fields(Settings):
-        if item.name == "extra":
-            continue
         raw = env.get(_ENV_PREFIX + item.name.upper())
         if raw is not None and raw != "":
             values[item.name] = _convert(item.name, raw)

@@ -25,6 +25,11 @@ from smsvoice.services.v2.errors import V2Errors
 from smsvoice.store.engine import open_store
 
 
+def _v2_api(registry: OperationRegistry) -> Api:
+    model = load_service_model("pinpoint-sms-voice-v2")
+    return Api("v2", "pinpoint-sms-voice-v2", JsonProtocol(model), registry, V2Errors())
+
+
 def _failing_api() -> Api:
     registry = OperationRegistry()
 
@@ -33,8 +38,7 @@ def _failing_api() -> Api:
         context.documents.add("v2/configuration-set", params["ConfigurationSetName"], {"half": "written"})
         raise RuntimeError("a bug in a handler")
 
-    model = load_service_model("pinpoint-sms-voice-v2")
-    return Api("v2", "pinpoint-sms-voice-v2", JsonProtocol(model), registry, V2Errors())
+    return _v2_api(registry)
 
 
 async def _call(gateway: Gateway, body: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
@@ -84,5 +88,19 @@ def test_unexpected_exception_is_internal_server_error_with_request_id(
             ).scalar_one()
         )
         assert found == 0
+    finally:
+        store.close()
+
+
+def test_an_operation_without_a_handler_is_not_implemented_501(tmp_path: Path) -> None:
+    """Operations of the model that smsvoice does not serve yet answer a clear 501, never a 500."""
+    settings = load_settings({"data_dir": tmp_path, "throttling": "off"}, environ={})
+    store = open_store(settings.store_url)
+    try:
+        gateway = Gateway([_v2_api(OperationRegistry())], store, settings, SystemClock())
+        status, headers, body = asyncio.run(_call(gateway, b'{"ConfigurationSetName": "cs"}'))
+        assert status == 501
+        assert body["__type"] == "NotImplementedException"
+        assert headers["x-amzn-requestid"]
     finally:
         store.close()

@@ -125,22 +125,3 @@ def test_every_response_has_a_request_id(endpoint: str) -> None:
     assert ok.status_code == 200
     assert len(ok.headers["x-amzn-requestid"]) == 36
     assert ok.headers["access-control-allow-origin"] == "*"
-
-
-def test_unimplemented_operation_is_clear(endpoint: str, v2: Any) -> None:
-    from smsvoice.protocol.model import load_service_model
-    from smsvoice.server.app import build_apis
-    from tests.support.samples import sample
-
-    implemented = {name for api in build_apis() for name in api.registry.handlers}
-    model = load_service_model("pinpoint-sms-voice-v2")
-    missing = sorted(set(model.operation_names) - implemented)
-    if not missing:
-        pytest.skip("every v2 operation is implemented")
-    operation = model.operation_model(missing[0])
-    import orjson
-
-    body = orjson.dumps(sample(operation.input_shape, full=False) if operation.input_shape else {})
-    response = _post_v2(endpoint, body, **{"x-amz-target": f"PinpointSMSVoiceV2.{missing[0]}"})
-    assert response.status_code == 501
-    assert _v2_error(response)["__type"] == "NotImplementedException"

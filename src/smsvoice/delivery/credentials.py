@@ -12,6 +12,7 @@ shortly before they expire.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from botocore.config import Config
 
 from smsvoice.clock import Clock
+from smsvoice.delivery.failures import Failure
 
 # The outbox retries (retry.py), so one SDK attempt per call keeps each attempt visible and bounded.
 SDK_CONFIG = Config(
@@ -64,6 +66,11 @@ class AwsClients:
         if role is None:
             return self._cached(service, region, None, None)
         return self._cached(service, region, role, self._credentials_for(role, region))
+
+    def forget_if_expired(self, role_arn: str | None, region: str, results: Iterable[object]) -> None:
+        """Drop a role's cached credentials when any of these results says they expired."""
+        if any(isinstance(result, Failure) and result.expired_credentials for result in results):
+            self.forget(role_arn, region)
 
     def forget(self, role_arn: str | None, region: str) -> None:
         """Drop a role's cached credentials (the service said they expired)."""

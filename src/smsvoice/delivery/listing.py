@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from smsvoice.store.outbox import PENDING
 from smsvoice.store.schema import outbox
@@ -68,17 +68,3 @@ def list_deliveries(connection: Connection, where: DeliveryFilter) -> tuple[list
         rows = rows[: where.limit]
         return rows, int(rows[-1]["id"])
     return rows, None
-
-
-def deliveries_of_message(connection: Connection, message_id: str) -> list[dict[str, Any]]:
-    """Where each event record of one message went (for the message view of the inspection API)."""
-    rows, _ = list_deliveries(connection, DeliveryFilter(message_id=message_id))
-    return rows
-
-
-def summary(connection: Connection) -> dict[str, int]:
-    """How many rows are in each status."""
-    counts = {status: 0 for status in STATUSES}
-    for status, count in connection.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)):
-        counts[str(status)] = int(count)
-    return counts

@@ -16,7 +16,6 @@ from typing import Final
 
 import phonenumbers
 
-PREFERENCE_TYPES: Final = ("StartsWith", "EndsWith", "Contains", "ExactMatch")
 _NATIONAL_DIGITS: Final = 10  # NANP: NPA-NXX-XXXX
 _TRIES_PER_NUMBER: Final = 60
 

@@ -6,7 +6,7 @@ message exactly as it was, plan included.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from smsvoice.messaging.machines import ACCEPTED, Machine, machine_for
@@ -97,9 +97,6 @@ class Message:
         if self.feedback_status is not None:
             return self.feedback_status
         return "FAILED" if now - self.requested_at >= FEEDBACK_TIMEOUT_SECONDS else "PENDING"
-
-    def to_doc(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Message:

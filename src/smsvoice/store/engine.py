@@ -54,7 +54,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Store:
-    """An open store: `run` executes a function inside one transaction on the store's thread."""
+    """An open store: `run` executes a function inside one transaction (see the module docstring)."""
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -61,7 +61,7 @@ def insert_message(connection: Connection, message: Message) -> None:
             "status": message.status,
             "created_at": message.requested_at,
             "updated_at": message.updated_at,
-            "doc": orjson.dumps(message).decode(),  # orjson writes dataclasses as objects, like to_doc()
+            "doc": orjson.dumps(message).decode(),  # orjson writes the dataclass as an object
         },
     )
 

@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from smsvoice.delivery.credentials import AwsClients
-from smsvoice.delivery.failures import Failure, classify, error_code, rejected
+from smsvoice.delivery.failures import classify, error_code, rejected
 from smsvoice.delivery.sinks import (
     DELIVERED,
     NOT_ATTEMPTED,
@@ -108,8 +108,7 @@ class CloudWatchLogsSink:
             client = self._clients.client("logs", region, destination.iam_role_arn)
         except Exception as error:
             failure = classify(error, "STS AssumeRole for CloudWatch Logs")
-            if failure.expired_credentials:
-                self._clients.forget(destination.iam_role_arn, region)
+            self._clients.forget_if_expired(destination.iam_role_arn, region, [failure])
             return [failure] * len(batch)
         entries = sorted(
             (
@@ -132,8 +131,7 @@ class CloudWatchLogsSink:
                 outcome = self._put(client, (region, destination.iam_role_arn, group, stream), chunk)
                 for (index, _, _), result in zip(chunk, outcome, strict=True):
                     results[index] = result
-                if any(isinstance(result, Failure) and result.expired_credentials for result in outcome):
-                    self._clients.forget(destination.iam_role_arn, region)
+                self._clients.forget_if_expired(destination.iam_role_arn, region, outcome)
         return results
 
     def _put(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from smsvoice.delivery.credentials import AwsClients
-from smsvoice.delivery.failures import Failure, classify, from_code, rejected
+from smsvoice.delivery.failures import classify, from_code, rejected
 from smsvoice.delivery.sinks import (
     DELIVERED,
     NOT_ATTEMPTED,
@@ -64,7 +64,7 @@ class FirehoseSink:
             client = self._clients.client("firehose", region, destination.iam_role_arn)
         except Exception as error:
             failure = classify(error, "STS AssumeRole for Firehose")
-            self._forget_if_expired(failure, destination, region)
+            self._clients.forget_if_expired(destination.iam_role_arn, region, [failure])
             return [failure] * len(batch)
         framed: list[tuple[int, bytes]] = []
         for index, envelope in enumerate(batch):
@@ -79,8 +79,7 @@ class FirehoseSink:
             outcome = self._put(client, name, chunk)
             for (index, _), result in zip(chunk, outcome, strict=True):
                 results[index] = result
-            if any(isinstance(result, Failure) and result.retryable for result in outcome):
-                self._forget_if_expired(outcome, destination, region)
+            self._clients.forget_if_expired(destination.iam_role_arn, region, outcome)
         return results
 
     def _put(self, client: Any, name: str, chunk: list[tuple[int, bytes]]) -> list[Result]:
@@ -107,10 +106,3 @@ class FirehoseSink:
             else:
                 outcome.append(DELIVERED)
         return outcome
-
-    def _forget_if_expired(
-        self, outcome: Failure | list[Result], destination: Destination, region: str
-    ) -> None:
-        failures = [outcome] if isinstance(outcome, Failure) else outcome
-        if any(isinstance(item, Failure) and item.expired_credentials for item in failures):
-            self._clients.forget(destination.iam_role_arn, region)

@@ -29,22 +29,21 @@ from smsvoice.messaging.rules import Decision
 from smsvoice.messaging.transitions import accept
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.account import SANDBOX, account_tier
 from smsvoice.services.v2.configuration_sets import load_configuration_set
-from smsvoice.services.v2.errors import ConflictException, ValidationException
+from smsvoice.services.v2.errors import ValidationException
 from smsvoice.services.v2.operations import operations
-from smsvoice.services.v2.origination import is_opted_out
 from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
 from smsvoice.services.v2.rcs_agents import get_rcs_agent, launched_countries
 from smsvoice.services.v2.sending import (
     SendDraft,
     charge_send,
+    check_recipient,
     destination_info,
+    feedback_enabled,
     finish_send,
     prepare_send,
     protect_configuration_id,
 )
-from smsvoice.services.v2.verified_destinations import is_verified
 from smsvoice.store.documents import Document
 
 # The plan's source when the destination cannot take RCS (shown by the inspection API).
@@ -130,27 +129,8 @@ def send_rcs_message(context: OperationContext, params: dict[str, Any]) -> dict[
     )
     verdict = judge_send(context, protect_id, "RCS", info.iso_country_code, info.e164) if protect_id else None
     opt_out_list = str(agent.get("OptOutListName") or "Default")
-    if is_opted_out(context, opt_out_list, info.e164):
-        raise ConflictException(
-            f"{info.e164} opted out of messages from {agent['RcsAgentId']} (opt-out list {opt_out_list})",
-            "DESTINATION_PHONE_NUMBER_OPTED_OUT",
-            "opted-out-number",
-            info.e164,
-        )
-    if (
-        account_tier(context) == SANDBOX
-        and not simulator_numbers.is_simulator_number(info.e164)
-        and not is_verified(context, info.e164)
-    ):
-        raise ConflictException(
-            f"The account is in the sandbox and {info.e164} is not a verified destination number",
-            "DESTINATION_PHONE_NUMBER_NOT_VERIFIED",
-            "verified-destination-number",
-            info.e164,
-        )
-    feedback = params.get("MessageFeedbackEnabled")
-    if feedback is None:
-        feedback = bool((configuration_set or {}).get("DefaultMessageFeedbackEnabled", False))
+    check_recipient(context, str(agent["RcsAgentId"]), opt_out_list, info.e164)
+    feedback = feedback_enabled(params, configuration_set)
     content = (params.get("RcsMessageContent") or {}).get("Content") or {}
     message = Message(
         message_id=new_message_id(),

@@ -84,6 +84,37 @@ def protect_configuration_id(context: OperationContext, value: str | None) -> st
     return str(load_protect_configuration(context, value)["ProtectConfigurationId"])
 
 
+def check_recipient(context: OperationContext, sender: str, opt_out_list: str, e164: str) -> None:
+    """The refusals every v2 send shares: an opted-out recipient, an unverified one in the sandbox."""
+    if is_opted_out(context, opt_out_list, e164):
+        raise ConflictException(
+            f"{e164} opted out of messages from {sender} (opt-out list {opt_out_list})",
+            "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+            "opted-out-number",
+            e164,
+        )
+    # "sending to simulator numbers works even in the sandbox" (Pinpoint user guide, SMS simulator).
+    if (
+        account_tier(context) == SANDBOX
+        and not simulator_numbers.is_simulator_number(e164)
+        and not is_verified(context, e164)
+    ):
+        raise ConflictException(
+            f"The account is in the sandbox and {e164} is not a verified destination number",
+            "DESTINATION_PHONE_NUMBER_NOT_VERIFIED",
+            "verified-destination-number",
+            e164,
+        )
+
+
+def feedback_enabled(params: dict[str, Any], configuration_set: Document | None) -> bool:
+    """The request's MessageFeedbackEnabled, else the configuration set's default (false)."""
+    feedback = params.get("MessageFeedbackEnabled")
+    if feedback is None:
+        return bool((configuration_set or {}).get("DefaultMessageFeedbackEnabled", False))
+    return bool(feedback)
+
+
 @dataclass(slots=True)
 class SendDraft:
     message: Message
@@ -126,29 +157,8 @@ def prepare_send(context: OperationContext, params: dict[str, Any], channel: str
     verdict = None
     if protect_id is not None:
         verdict = judge_send(context, protect_id, channel, info.iso_country_code, info.e164)
-    if is_opted_out(context, origination.opt_out_list_name, info.e164):
-        raise ConflictException(
-            f"{info.e164} opted out of messages from {origination.identity} "
-            f"(opt-out list {origination.opt_out_list_name})",
-            "DESTINATION_PHONE_NUMBER_OPTED_OUT",
-            "opted-out-number",
-            info.e164,
-        )
-    # "sending to simulator numbers works even in the sandbox" (Pinpoint user guide, SMS simulator).
-    if (
-        account_tier(context) == SANDBOX
-        and not simulator_numbers.is_simulator_number(info.e164)
-        and not is_verified(context, info.e164)
-    ):
-        raise ConflictException(
-            f"The account is in the sandbox and {info.e164} is not a verified destination number",
-            "DESTINATION_PHONE_NUMBER_NOT_VERIFIED",
-            "verified-destination-number",
-            info.e164,
-        )
-    feedback = params.get("MessageFeedbackEnabled")
-    if feedback is None:
-        feedback = bool((configuration_set or {}).get("DefaultMessageFeedbackEnabled", False))
+    check_recipient(context, origination.identity, origination.opt_out_list_name, info.e164)
+    feedback = feedback_enabled(params, configuration_set)
     message = Message(
         message_id=new_message_id(),
         account=context.account,
