@@ -47,8 +47,8 @@ import boto3
 import httpx
 from botocore.config import Config
 
-from smsvoice.store.engine import open_store
-from smsvoice.store.outbox import OutboxEntry, enqueue
+from smsvoice.store import open_store
+from smsvoice.store.outbox import OutboxEntry
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -299,7 +299,7 @@ def fill_outbox(data_dir: Path, count: int) -> None:
                         record=record,
                     )
                 )
-            store.run_sync(lambda connection, batch=entries: enqueue(connection, batch, now))
+            store.run_sync(lambda tx, batch=entries: tx.outbox.enqueue(batch, now))
     finally:
         store.close()
 

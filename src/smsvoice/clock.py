@@ -1,7 +1,14 @@
-"""Time, in one injectable place, so tests and the simulator can control it."""
+"""Time, in one injectable place, so tests and the simulator can control it.
+
+The server runs on an AdjustableClock: `POST /_smsvoice/simulator/clock {"advance_seconds": N}`
+moves the whole server N seconds ahead, so delayed carrier transitions, TimeToLive expiry,
+verification-code expiry and message-feedback expiry all see the new time and tests never sleep.
+Time only moves forward, and the offset lives in memory: a restarted server runs on real time again.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Protocol
 
@@ -19,3 +26,27 @@ class SystemClock:
 
 def epoch_millis(seconds: float) -> int:
     return round(seconds * 1000)
+
+
+class AdjustableClock:
+    """A clock that tests can move forward."""
+
+    def __init__(self, base: Clock) -> None:
+        self.base = base
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self.base.now() + self._offset
+
+    @property
+    def offset(self) -> float:
+        return self._offset
+
+    def advance(self, seconds: float) -> float:
+        """Move forward by `seconds` (not negative); returns the new offset."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._offset += seconds
+            return self._offset

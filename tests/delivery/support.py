@@ -15,8 +15,8 @@ from typing import IO, Any
 import boto3
 import httpx
 
-from smsvoice.store.engine import Store, open_store
-from smsvoice.store.outbox import OutboxEntry, enqueue
+from smsvoice.store import Store, Transaction, open_store
+from smsvoice.store.outbox import OutboxEntry
 from tests.support.server import SMSVOICE, wait_until
 
 REGION = "us-east-1"
@@ -173,13 +173,14 @@ class Outbox:
 
     def add(self, entries: Iterable[OutboxEntry], now: float | None = None) -> None:
         rows = list(entries)
-        self.store.run_sync(lambda connection: enqueue(connection, rows, time.time() if now is None else now))
+        self.store.run_sync(lambda tx: tx.outbox.enqueue(rows, time.time() if now is None else now))
 
     def execute(self, sql: str, **params: Any) -> list[Any]:
+        """Raw SQL on the store's file, for checks the store's interface has no reason to offer."""
         from sqlalchemy import text
 
-        def work(connection: Any) -> list[Any]:
-            result = connection.execute(text(sql), params)
+        def work(tx: Transaction) -> list[Any]:
+            result = tx.connection.execute(text(sql), params)
             return list(result) if result.returns_rows else []
 
         return self.store.run_sync(work)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import botocore.session
 import pytest
 
-from smsvoice.messaging.machines import (
+from smsvoice.domain.machines import (
     ACCEPTED,
     MACHINES,
     MEDIA,
@@ -15,7 +15,7 @@ from smsvoice.messaging.machines import (
     Machine,
     UnreachableStatus,
 )
-from smsvoice.messaging.message import Message
+from smsvoice.domain.message import Message
 from smsvoice.messaging.records import DESCRIPTIONS, build_record
 from smsvoice.messaging.rules import RuleError, RuleSet, parse_rules
 

@@ -307,7 +307,7 @@ def test_dry_run_stores_nothing(v2: Any, account: str, inspector: Inspector) -> 
 def test_rcs_machine_covers_the_model_rcs_event_types() -> None:
     import botocore.session
 
-    from smsvoice.messaging.machines import RCS
+    from smsvoice.domain.machines import RCS
 
     model = botocore.session.get_session().get_service_model("pinpoint-sms-voice-v2")
     rcs_types = {name for name in model.shape_for("EventType").enum if name.startswith("RCS_")}

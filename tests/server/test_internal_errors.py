@@ -22,7 +22,7 @@ from smsvoice.protocol.model import load_service_model
 from smsvoice.server.gateway import Gateway
 from smsvoice.services.api import Api, OperationContext, OperationRegistry
 from smsvoice.services.v2.errors import V2Errors
-from smsvoice.store.engine import open_store
+from smsvoice.store import open_store
 
 
 def _v2_api(registry: OperationRegistry) -> Api:
@@ -82,12 +82,8 @@ def test_unexpected_exception_is_internal_server_error_with_request_id(
         assert "a bug in a handler" not in body["Message"]  # internals stay in the log
         assert any(request_id in record.getMessage() for record in caplog.records)
         # The failed unit of work was rolled back: nothing it wrote is kept.
-        found = store.run_sync(
-            lambda connection: connection.exec_driver_sql(
-                "SELECT COUNT(*) FROM resources WHERE kind = 'v2/configuration-set'"
-            ).scalar_one()
-        )
-        assert found == 0
+        found = store.run_sync(lambda tx: tx.resources.of_kind("v2/configuration-set"))
+        assert found == []
     finally:
         store.close()
 

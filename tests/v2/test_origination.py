@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import Connection
 
 from smsvoice.clock import SystemClock
 from smsvoice.config import Settings
@@ -20,7 +19,7 @@ from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.opt_outs import put_opted_out_number
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
 from smsvoice.services.v2.seeding import apply_seed
-from smsvoice.store.engine import Store, open_store
+from smsvoice.store import Store, Transaction, open_store
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
@@ -44,26 +43,26 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def _context(connection: Connection) -> OperationContext:
+def _context(tx: Transaction) -> OperationContext:
     return OperationContext(
         api="v2",
         operation="SendTextMessage",
         account=ACCOUNT,
         region=REGION,
         request_id="test",
-        connection=connection,
+        tx=tx,
         clock=SystemClock(),
         settings=Settings(),
     )
 
 
 def _run(store: Store, work: Callable[[OperationContext], T]) -> T:
-    return store.run_sync(lambda connection: work(_context(connection)))
+    return store.run_sync(lambda tx: work(_context(tx)))
 
 
 def _seed(store: Store, **sections: Any) -> None:
     block = {"Account": ACCOUNT, "Region": REGION, **sections}
-    store.run_sync(lambda connection: apply_seed(connection, [block], Settings(), SystemClock()))
+    store.run_sync(lambda tx: apply_seed(tx, [block], Settings(), SystemClock()))
 
 
 def _resolve(

@@ -15,7 +15,7 @@ from smsvoice.delivery.sinks.cloudwatch_logs import CloudWatchLogsSink
 from smsvoice.delivery.sinks.firehose import FirehoseSink
 from smsvoice.delivery.sinks.sns import SnsSink
 from smsvoice.delivery.worker import DeliveryWorker, Tuning
-from smsvoice.store.engine import Store
+from smsvoice.store import Store
 
 
 def build_worker(

@@ -14,7 +14,7 @@ import signal
 from smsvoice.clock import SystemClock
 from smsvoice.config import Settings
 from smsvoice.delivery import build_worker
-from smsvoice.store.engine import open_store
+from smsvoice.store import open_store
 
 logger = logging.getLogger("smsvoice.delivery")
 

@@ -19,22 +19,14 @@ import secrets
 import socket
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from smsvoice.clock import Clock
-from smsvoice.delivery.claims import (
-    Claimed,
-    Dead,
-    Outcomes,
-    Rescheduled,
-    claim_due,
-    record_outcomes,
-    release_all,
-    renew_leases,
-)
+from smsvoice.delivery.claims import Claimed, claimed
 from smsvoice.delivery.failures import Failure, rejected
 from smsvoice.delivery.retry import RetryPolicy
 from smsvoice.delivery.sinks import (
@@ -49,8 +41,8 @@ from smsvoice.delivery.sinks import (
     Sink,
     region_of,
 )
-from smsvoice.delivery.wakeup import CommitWatch
-from smsvoice.store.engine import Store
+from smsvoice.store import Store, Transaction
+from smsvoice.store.outbox import Dead, Outcomes, Rescheduled
 
 logger = logging.getLogger("smsvoice.delivery")
 
@@ -137,7 +129,7 @@ class DeliveryWorker:
         self._stopping = False
         self._main: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
-        self._watch: CommitWatch | None = None
+        self._stop_watching: Callable[[], None] | None = None
         self._executor = ThreadPoolExecutor(
             max_workers=self.tuning.threads, thread_name_prefix="smsvoice-delivery"
         )
@@ -153,7 +145,7 @@ class DeliveryWorker:
         def wake_from_store_thread() -> None:
             loop.call_soon_threadsafe(self._wake.set)
 
-        self._watch = CommitWatch(self.store.engine, wake_from_store_thread)
+        self._stop_watching = self.store.on_outbox_commit(wake_from_store_thread)
         self._main = asyncio.create_task(self._claim_loop(), name="smsvoice-delivery")
         self._renewer = asyncio.create_task(self._renew_loop(), name="smsvoice-delivery-leases")
         logger.info("delivery worker %s started", self.worker_id)
@@ -178,8 +170,8 @@ class DeliveryWorker:
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._watch is not None:
-            self._watch.close()
+        if self._stop_watching is not None:
+            self._stop_watching()
         for task in (self._main, self._renewer):
             if task is not None:
                 task.cancel()
@@ -191,7 +183,7 @@ class DeliveryWorker:
             await asyncio.wait(self._batches, timeout=self.tuning.stop_grace_seconds)
         try:
             await self.store.run(
-                lambda connection: release_all(connection, worker_id=self.worker_id, now=self.clock.now())
+                lambda tx: tx.outbox.release_all(worker_id=self.worker_id, now=self.clock.now())
             )
         except Exception:
             logger.exception(
@@ -227,17 +219,16 @@ class DeliveryWorker:
     async def _claim(self, limit: int) -> list[Claimed]:
         now = self.clock.now()
         busy = [lane.destination.target_arn for lane in self._lanes.values() if lane.full]
-        return await self.store.run(
-            lambda connection: claim_due(
-                connection,
+        rows = await self.store.run(
+            lambda tx: tx.outbox.claim_due(
                 worker_id=self.worker_id,
                 now=now,
                 lease_seconds=self.tuning.lease_seconds,
                 limit=limit,
                 skip_targets=busy,
-                skip_locked=not self.store.is_sqlite,
             )
         )
+        return [claimed(row) for row in rows]
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -250,9 +241,12 @@ class DeliveryWorker:
             await asyncio.sleep(interval)
             until = self.clock.now() + self.tuning.lease_seconds
             try:
-                await self.store.run(partial(renew_leases, worker_id=self.worker_id, until=until))
+                await self.store.run(partial(self._renew, until=until))
             except Exception:
                 logger.exception("renewing the leases of %s failed", self.worker_id)
+
+    def _renew(self, tx: Transaction, *, until: float) -> None:
+        tx.outbox.renew_leases(worker_id=self.worker_id, until=until)
 
     # -- delivering -------------------------------------------------------------------------------
 
@@ -280,7 +274,7 @@ class DeliveryWorker:
             outcomes = self._judge(lane.destination, batch, results)
             now = self.clock.now()
             await self.store.run(
-                lambda connection: record_outcomes(connection, outcomes, worker_id=self.worker_id, now=now)
+                lambda tx: tx.outbox.record_outcomes(outcomes, worker_id=self.worker_id, now=now)
             )
             self.delivered += len(outcomes.delivered)
             self.dead += len(outcomes.dead)

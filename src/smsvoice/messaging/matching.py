@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import Connection
-
-from smsvoice.store.documents import Document, Documents
+from smsvoice.store import Document, Transaction
 from smsvoice.store.outbox import OutboxEntry
 
 V2_CONFIGURATION_SET: Final = "v2/configuration-set"
@@ -29,12 +27,10 @@ _SINKS: Final = {
 }
 
 
-def load_destinations(
-    connection: Connection, account: str, region: str, api: str, name: str
-) -> list[Document]:
+def load_destinations(tx: Transaction, account: str, region: str, api: str, name: str) -> list[Document]:
     """The event destinations of the message's configuration set as they are now ([] if it is gone)."""
     kind = V1_CONFIGURATION_SET if api == "v1" else V2_CONFIGURATION_SET
-    found = Documents(connection, account, region).get(kind, name)
+    found = tx.documents(account, region).get(kind, name)
     if found is None:
         return []
     destinations = found.get("EventDestinations") or []

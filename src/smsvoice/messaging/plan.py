@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from smsvoice.messaging.machines import ACCEPTED, Machine, UnreachableStatus
-from smsvoice.messaging.message import Plan, Step
+from smsvoice.domain.machines import ACCEPTED, Machine, UnreachableStatus
+from smsvoice.domain.message import Plan, Step
 from smsvoice.messaging.rules import Decision
 
 

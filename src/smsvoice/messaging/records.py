@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from smsvoice.clock import epoch_millis
-from smsvoice.messaging.message import Message
+from smsvoice.domain.message import Message
 
 EVENT_VERSION: Final = "1.0"
 

@@ -27,14 +27,14 @@ channel's default success; the timing always comes from the winner (immediate wi
 
 from __future__ import annotations
 
-import itertools
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from smsvoice.domain import simulator_numbers
-from smsvoice.messaging.machines import MACHINES, Machine
+from smsvoice.domain.machines import MACHINES, Machine
 
 _NUMBER: Final = re.compile(r"\+[0-9]{1,19}")
 _PREFIX: Final = re.compile(r"\+[0-9]{0,19}")
@@ -49,8 +49,6 @@ _KNOWN_MEMBERS: Final = frozenset(
 )
 # Longest delay a rule may ask for: TimeToLive's maximum (72 hours) plus a day; bounds the scheduler.
 MAX_DELAY_SECONDS: Final = 259_200.0 + 86_400.0
-
-_ids = itertools.count(1)
 
 
 class RuleError(ValueError):
@@ -198,7 +196,8 @@ def parse_rule(item: Any, index: int | None = None) -> Rule:
     unknown = set(item) - _KNOWN_MEMBERS
     if unknown:
         raise RuleError(f"{where}: unknown member(s) {sorted(unknown)}")
-    rule_id = _optional_text(item, "id", where) or f"rule-{next(_ids)}"
+    # Rules outlive the process (they are stored), so a generated id must not repeat after a restart.
+    rule_id = _optional_text(item, "id", where) or f"rule-{uuid.uuid4().hex[:12]}"
     account = _optional_text(item, "account", where)
     if account is not None and not _ACCOUNT.fullmatch(account):
         raise RuleError(f"{where}: account must be 12 digits")

@@ -1,7 +1,7 @@
 """The carrier simulator at run time: its rules, its clock and the scheduler of timed transitions.
 
-The application lifespan creates one `Simulator` and starts it; the gateway hands its current rules to
-every request's OperationContext, where send handlers find them. The scheduler
+The application lifespan creates one `Simulator` and starts it. The rules live in the store
+(messaging/rulebook.py), where the send pipeline reads them. The scheduler
 is an asyncio task: each round runs store units of work (`Store.run`: on the event loop's thread for
 SQLite, where a unit of work takes microseconds, on a store thread for other databases) that apply the
 transitions that have come due, a small batch at a time; it sleeps briefly when there is nothing to do,
@@ -17,13 +17,11 @@ import logging
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import Connection
-
+from smsvoice.clock import AdjustableClock
+from smsvoice.messaging.rulebook import save_rules
 from smsvoice.messaging.rules import RuleError, RuleSet, parse_rules
-from smsvoice.messaging.sim_clock import AdjustableClock
 from smsvoice.messaging.transitions import advance_due
-from smsvoice.store import messages as rows
-from smsvoice.store.engine import Store
+from smsvoice.store import Store, Transaction
 
 log = logging.getLogger("smsvoice.simulator")
 
@@ -47,13 +45,16 @@ def load_rules_file(path: Path | None) -> RuleSet:
 
 
 class Simulator:
-    def __init__(self, store: Store, clock: AdjustableClock, rules: RuleSet) -> None:
+    def __init__(self, store: Store, clock: AdjustableClock) -> None:
         self.store = store
         self.clock = clock
-        self.rules = rules
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    async def install_rules(self, rules: RuleSet) -> None:
+        """Make `rules` the rules in force (`--simulator-rules FILE` at start)."""
+        await self.store.run(lambda tx: save_rules(tx, rules))
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="smsvoice-simulator")
@@ -94,17 +95,17 @@ class Simulator:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), IDLE_SECONDS)
 
-    def _apply_batch(self, connection: Connection) -> int:
+    def _apply_batch(self, tx: Transaction) -> int:
         now = self.clock.now()
-        due = rows.due_message_ids(connection, now, BATCH)
+        due = tx.schedule.due(now, BATCH)
         for message_id in due:
             try:
-                with connection.begin_nested():
-                    advance_due(connection, message_id, now)
+                with tx.savepoint():
+                    advance_due(tx, message_id, now)
             except Exception:
                 # One broken message must not hold the others back forever: drop its schedule.
                 log.exception(
                     "message %s could not be advanced; its remaining transitions are dropped", message_id
                 )
-                rows.unschedule(connection, message_id)
+                tx.schedule.clear(message_id)
         return len(due)

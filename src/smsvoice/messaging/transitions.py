@@ -9,34 +9,42 @@ so a crash or restart loses nothing: the scheduler finds the row and carries on.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 import orjson
-from sqlalchemy import Connection
 
-from smsvoice.messaging.machines import UnreachableStatus
+from smsvoice.domain.machines import UnreachableStatus
+from smsvoice.domain.message import Message, Step
 from smsvoice.messaging.matching import load_destinations, outbox_entries
-from smsvoice.messaging.message import Message, Step
 from smsvoice.messaging.plan import replan_from
 from smsvoice.messaging.records import build_record
-from smsvoice.store import messages as rows
-from smsvoice.store.documents import Document
-from smsvoice.store.outbox import OutboxEntry, enqueue
+from smsvoice.store import Document, Transaction
+from smsvoice.store.outbox import OutboxEntry
+
+
+class AdvanceProblem(enum.Enum):
+    """Why a manual advance cannot happen (the inspection API decides what each one answers)."""
+
+    NO_SUCH_MESSAGE = "no such message"
+    ALREADY_FINAL = "already final"
+    UNKNOWN_STATUS = "unknown status"
+    UNREACHABLE = "unreachable"
 
 
 class AdvanceError(ValueError):
-    """A manual advance that cannot happen; `status` is the HTTP status the inspection API answers."""
+    """A manual advance that cannot happen, and why."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, problem: AdvanceProblem) -> None:
         super().__init__(message)
-        self.status = status
+        self.problem = problem
 
 
 @dataclass(slots=True)
 class _Publisher:
     """Writes records for one message; reads its configuration set once per unit of work."""
 
-    connection: Connection
+    tx: Transaction
     message: Message
     now: float
     _destinations: list[Document] | None = field(default=None)
@@ -45,9 +53,7 @@ class _Publisher:
         if self._destinations is None:
             name = self.message.configuration_set
             self._destinations = (
-                load_destinations(
-                    self.connection, self.message.account, self.message.region, self.message.api, name
-                )
+                load_destinations(self.tx, self.message.account, self.message.region, self.message.api, name)
                 if name
                 else []
             )
@@ -61,7 +67,7 @@ class _Publisher:
         record = build_record(message, status, at)
         text = orjson.dumps(record).decode()
         event_type = record["eventType"]
-        event_id = rows.insert_event(self.connection, message.message_id, event_type, at, text)
+        event_id = self.tx.messages.add_event(message.message_id, event_type, at, text)
         destinations = self.destinations()
         if destinations:
             assert message.configuration_set is not None
@@ -77,7 +83,7 @@ class _Publisher:
                 event_type=event_type,
                 record_text=text,
             )
-            enqueue(self.connection, entries, self.now)
+            self.tx.outbox.enqueue(entries, self.now)
         message.status = status
         message.updated_at = at
 
@@ -90,16 +96,16 @@ def _apply_due(publisher: _Publisher, now: float) -> None:
         publisher.move(step.status, step.due_at)
 
 
-def _reschedule(connection: Connection, message: Message, *, was_scheduled: bool) -> None:
+def _reschedule(tx: Transaction, message: Message, *, was_scheduled: bool) -> None:
     due = message.plan.next_due()
     if due is not None:
-        rows.schedule(connection, message.message_id, due)
+        tx.schedule.set(message.message_id, due)
     elif was_scheduled:
-        rows.unschedule(connection, message.message_id)
+        tx.schedule.clear(message.message_id)
 
 
 def accept(
-    connection: Connection, message: Message, now: float, *, destinations: list[Document] | None = None
+    tx: Transaction, message: Message, now: float, *, destinations: list[Document] | None = None
 ) -> None:
     """Store a new message and apply every transition already due (all of them, without delays).
 
@@ -107,47 +113,51 @@ def accept(
     just read it in this transaction (the send did): reading it again would find the same thing.
     """
     message.updated_at = message.requested_at
-    _apply_due(_Publisher(connection, message, now, destinations), now)
-    rows.insert_message(connection, message)
-    _reschedule(connection, message, was_scheduled=False)
+    _apply_due(_Publisher(tx, message, now, destinations), now)
+    tx.messages.insert(message)
+    _reschedule(tx, message, was_scheduled=False)
 
 
-def advance_due(connection: Connection, message_id: str, now: float) -> bool:
+def advance_due(tx: Transaction, message_id: str, now: float) -> bool:
     """Apply a scheduled message's transitions that have come due; False if the message is gone."""
-    message = rows.load_message(connection, message_id)
+    message = tx.messages.load(message_id)
     if message is None:
-        rows.unschedule(connection, message_id)
+        tx.schedule.clear(message_id)
         return False
-    _apply_due(_Publisher(connection, message, now), now)
-    rows.update_message(connection, message)
-    _reschedule(connection, message, was_scheduled=True)
+    _apply_due(_Publisher(tx, message, now), now)
+    tx.messages.update(message)
+    _reschedule(tx, message, was_scheduled=True)
     return True
 
 
 def advance_manually(
-    connection: Connection, message_id: str, now: float, *, target: str | None = None, to_end: bool = False
+    tx: Transaction, message_id: str, now: float, *, target: str | None = None, to_end: bool = False
 ) -> Message:
     """Move a message now: one planned step, all of them (`to_end`), or straight to `target`.
 
     Works for manual messages and for timed ones (skipping their delay). A target is any status the
     message can still reach; the statuses on the way are recorded too.
     """
-    message = rows.load_message(connection, message_id)
+    message = tx.messages.load(message_id)
     if message is None:
-        raise AdvanceError(f"message {message_id} does not exist", 404)
+        raise AdvanceError(f"message {message_id} does not exist", AdvanceProblem.NO_SUCH_MESSAGE)
     if message.is_final:
-        raise AdvanceError(f"message {message_id} is already final ({message.status})", 409)
+        raise AdvanceError(
+            f"message {message_id} is already final ({message.status})", AdvanceProblem.ALREADY_FINAL
+        )
     machine = message.machine
-    publisher = _Publisher(connection, message, now)
+    publisher = _Publisher(tx, message, now)
     plan = message.plan
     if target is not None:
         status = machine.resolve(target)
         if status is None:
-            raise AdvanceError(f"{target} is not a status of a {machine.name} message", 400)
+            raise AdvanceError(
+                f"{target} is not a status of a {machine.name} message", AdvanceProblem.UNKNOWN_STATUS
+            )
         try:
             statuses = machine.route(message.status, status)
         except UnreachableStatus as problem:
-            raise AdvanceError(str(problem), 409) from None
+            raise AdvanceError(str(problem), AdvanceProblem.UNREACHABLE) from None
         for passed in statuses:
             publisher.move(passed, now)
         plan.steps = [] if message.is_final else replan_from(machine, plan, message.status, now)
@@ -163,6 +173,6 @@ def advance_manually(
             shift = now - remaining[0].due_at + plan.step_seconds
             remaining = [Step(step.status, (step.due_at or now) + shift) for step in remaining]
         plan.steps = remaining
-    rows.update_message(connection, message)
-    _reschedule(connection, message, was_scheduled=True)
+    tx.messages.update(message)
+    _reschedule(tx, message, was_scheduled=True)
     return message

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 
 import orjson
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from smsvoice.services.v2.account import TIERS, set_account_tier, tier_of
-from smsvoice.store.documents import Documents
+from smsvoice.store import Transaction
 
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
@@ -47,13 +46,13 @@ async def account_tier(request: Request) -> JSONResponse:
         if tier not in TIERS:
             return _problem(400, f"tier must be one of {', '.join(TIERS)}")
 
-        def change(connection: Connection) -> None:
-            set_account_tier(Documents(connection, account, region), tier)
+        def change(tx: Transaction) -> None:
+            set_account_tier(tx.documents(account, region), tier)
 
         await store.run(change)
 
-    def read(connection: Connection) -> str:
-        return tier_of(Documents(connection, account, region))
+    def read(tx: Transaction) -> str:
+        return tier_of(tx.documents(account, region))
 
     current = await store.run(read)
     return JSONResponse({"account": account, "region": region, "tier": current})

@@ -12,10 +12,9 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from smsvoice.clock import Clock, SystemClock
+from smsvoice.clock import AdjustableClock, Clock, SystemClock
 from smsvoice.config import Settings
 from smsvoice.delivery import start_delivery
-from smsvoice.messaging.sim_clock import AdjustableClock
 from smsvoice.messaging.simulator import Simulator, load_rules_file
 from smsvoice.server.gateway import Gateway
 from smsvoice.server.internal import internal_routes
@@ -23,7 +22,7 @@ from smsvoice.services.api import Api
 from smsvoice.services.v1.api import build_v1_api
 from smsvoice.services.v2.api import build_v2_api
 from smsvoice.services.v2.seeding import apply_seed_file
-from smsvoice.store.engine import open_store
+from smsvoice.store import open_store
 
 
 def build_apis() -> list[Api]:
@@ -59,9 +58,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         app.state.clock = clock
         await apply_seed_file(store, settings, clock)  # --seed-file; a bad seed stops the start
         app.state.delivery = start_delivery(store, settings, clock)
-        app.state.simulator = Simulator(store, adjustable_clock, load_rules_file(settings.simulator_rules))
-        simulator = app.state.simulator
-        holder["gateway"] = Gateway(apis, store, settings, clock, lambda: simulator.rules)
+        app.state.simulator = Simulator(store, adjustable_clock)
+        if settings.simulator_rules is not None:  # --simulator-rules: the file's rules are the ones in force
+            await app.state.simulator.install_rules(load_rules_file(settings.simulator_rules))
+        holder["gateway"] = Gateway(apis, store, settings, clock)
         app.state.simulator.start()
         # The service models and libraries loaded at start are hundreds of thousands of long-lived
         # objects; a full garbage collection walking them stalled requests for ~30 ms. Move them out

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from smsvoice.delivery.listing import STATUSES, DeliveryFilter, list_deliveries
+from smsvoice.store import Transaction
+from smsvoice.store.outbox import PENDING, STATUSES, DeliveryFilter, OutboxRow
 
 MAX_LIMIT = 10_000
 
@@ -55,11 +55,38 @@ async def deliveries(request: Request) -> JSONResponse:
         limit=limit,
     )
 
-    def read(connection: Connection) -> tuple[list[dict[str, Any]], int | None]:
-        return list_deliveries(connection, where)
+    def read(tx: Transaction) -> tuple[list[OutboxRow], int | None]:
+        return tx.outbox.list(where)
 
     rows, next_after = await request.app.state.store.run(read)
-    return JSONResponse({"deliveries": rows, "next_after": next_after})
+    return JSONResponse({"deliveries": [_view(row) for row in rows], "next_after": next_after})
+
+
+def _view(row: OutboxRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "account": row.account,
+        "region": row.region,
+        "message_id": row.message_id,
+        "event_id": row.event_id,
+        "event_type": row.event_type,
+        "destination": {
+            "configuration_set": row.configuration_set,
+            "name": row.destination_name,
+            "kind": row.destination_kind,
+            "arn": row.target_arn,
+            "iam_role_arn": row.iam_role_arn,
+        },
+        "status": row.status,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        # Only a PENDING row has a next attempt; DELIVERED and DEAD rows are done.
+        "next_attempt_at": row.next_attempt_at if row.status == PENDING else None,
+        "claimed_by": row.claimed_by,
+        "claimed_until": row.claimed_until,
+        "created_at": row.created_at,
+        "delivered_at": row.delivered_at,
+    }
 
 
 def delivery_health(state: State) -> tuple[dict[str, Any], bool]:

@@ -20,7 +20,6 @@ from starlette.types import Receive, Scope, Send
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
 from smsvoice.identity import Caller, identify, verify_signature
-from smsvoice.messaging.rules import RuleSet
 from smsvoice.protocol.base import dump_json
 from smsvoice.protocol.errors import (
     NotImplementedOperationError,
@@ -33,8 +32,8 @@ from smsvoice.protocol.messages import WireRequest, WireResponse
 from smsvoice.protocol.validation import summarize, validate_input
 from smsvoice.server.access_log import AccessLog
 from smsvoice.services.api import Api, OperationContext
-from smsvoice.store import idempotency
-from smsvoice.store.engine import Store
+from smsvoice.store import Store, Transaction
+from smsvoice.store.idempotency import fingerprint
 from smsvoice.throttling import Throttler
 
 log = logging.getLogger("smsvoice.request")
@@ -62,11 +61,8 @@ class Gateway:
         store: Store,
         settings: Settings,
         clock: Clock,
-        simulator_rules: Callable[[], RuleSet] = RuleSet,
     ) -> None:
         self.apis = apis
-        # Rules change at run time (the inspection API), so each request asks for the current ones.
-        self.simulator_rules = simulator_rules
         self.store = store
         self.settings = settings
         self.clock = clock
@@ -209,10 +205,10 @@ class Gateway:
         token_member = _idempotency_member(operation)
         token: str | None = params.get(token_member) if token_member else None
 
-        def unit_of_work(connection: Any) -> dict[str, Any]:
+        def unit_of_work(tx: Transaction) -> dict[str, Any]:
             if token is not None and token_member is not None:
-                digest = idempotency.fingerprint(params, token_member)
-                earlier = idempotency.recall(connection, caller.account, caller.region, operation.name, token)
+                digest = fingerprint(params, token_member)
+                earlier = tx.idempotency.recall(caller.account, caller.region, operation.name, token)
                 if earlier is not None:
                     if earlier.fingerprint != digest:
                         raise api.errors.token_reused(operation.name, token)
@@ -223,15 +219,13 @@ class Gateway:
                 account=caller.account,
                 region=caller.region,
                 request_id=request_id,
-                connection=connection,
+                tx=tx,
                 clock=self.clock,
                 settings=self.settings,
-                simulator_rules=self.simulator_rules(),
             )
             output = handler(context, params)
             if token is not None and token_member is not None:
-                idempotency.remember(
-                    connection,
+                tx.idempotency.remember(
                     caller.account,
                     caller.region,
                     operation.name,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -19,7 +18,7 @@ from starlette.routing import Route
 from smsvoice.services.v2.identities import PHONE_NUMBER, POOL, SENDER_ID, item
 from smsvoice.services.v2.opt_outs import OPT_OUT_LIST
 from smsvoice.services.v2.seeding import SeedError, apply_seed, parse_seed
-from smsvoice.store.schema import resources
+from smsvoice.store import Transaction
 
 # Listing section -> (document kind, the model's item shape).
 _SECTIONS = {
@@ -53,9 +52,7 @@ async def _seed(request: Request) -> JSONResponse:
     except SeedError as problem:
         return _problem(400, str(problem))
     try:
-        reports = await state.store.run(
-            lambda connection: apply_seed(connection, blocks, state.settings, state.clock)
-        )
+        reports = await state.store.run(lambda tx: apply_seed(tx, blocks, state.settings, state.clock))
     except SeedError as problem:
         return _problem(400, str(problem))
     return JSONResponse({"Results": [report.as_json() for report in reports]})
@@ -65,21 +62,13 @@ async def _list(request: Request) -> JSONResponse:
     account = request.query_params.get("account")
     region = request.query_params.get("region")
 
-    def read(connection: Connection) -> dict[str, list[dict[str, Any]]]:
-        result: dict[str, list[dict[str, Any]]] = {}
-        for section, (kind, shape) in _SECTIONS.items():
-            query = select(resources.c.account, resources.c.region, resources.c.doc).where(
-                resources.c.kind == kind
-            )
-            if account:
-                query = query.where(resources.c.account == account)
-            if region:
-                query = query.where(resources.c.region == region)
-            query = query.order_by(resources.c.account, resources.c.region, resources.c.key)
-            result[section] = [
-                {"Account": row_account, "Region": row_region, **item(orjson.loads(doc), shape)}
-                for row_account, row_region, doc in connection.execute(query)
+    def read(tx: Transaction) -> dict[str, list[dict[str, Any]]]:
+        return {
+            section: [
+                {"Account": found.account, "Region": found.region, **item(found.doc, shape)}
+                for found in tx.resources.of_kind(kind, account=account, region=region)
             ]
-        return result
+            for section, (kind, shape) in _SECTIONS.items()
+        }
 
     return JSONResponse(await request.app.state.store.run(read))

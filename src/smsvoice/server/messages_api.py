@@ -20,16 +20,17 @@ from __future__ import annotations
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from smsvoice.messaging.message import Message
-from smsvoice.messaging.rules import RuleError, RuleSet, parse_rule, parse_rules
+from smsvoice.domain.message import Message
+from smsvoice.messaging.rulebook import rules_in_force, save_rules
+from smsvoice.messaging.rules import Rule, RuleError, RuleSet, parse_rule, parse_rules
 from smsvoice.messaging.simulator import Simulator
-from smsvoice.messaging.transitions import AdvanceError, advance_manually
-from smsvoice.store import messages as rows
+from smsvoice.messaging.transitions import AdvanceError, AdvanceProblem, advance_manually
+from smsvoice.store import Transaction
+from smsvoice.store.messages import MessageFilter, RecordDelivery, StoredEvent
 
 DEFAULT_LIMIT: Final = 1_000
 MAX_LIMIT: Final = 10_000
@@ -84,7 +85,7 @@ def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
     return min(int(raw), maximum)
 
 
-def _filter(request: Request) -> rows.MessageFilter:
+def _filter(request: Request) -> MessageFilter:
     query = request.query_params
     status = query.get("status") or None
     channel = (query.get("channel") or "").upper() or None
@@ -97,7 +98,7 @@ def _filter(request: Request) -> rows.MessageFilter:
     destination = query.get("destination") or None
     if destination is not None and not destination.startswith("+"):
         destination = f"+{destination.strip()}"
-    return rows.MessageFilter(
+    return MessageFilter(
         account=query.get("account") or None,
         region=query.get("region") or None,
         destination=destination,
@@ -109,8 +110,8 @@ def _filter(request: Request) -> rows.MessageFilter:
 
 def render(
     message: Message,
-    events: list[rows.StoredEvent],
-    deliveries: dict[int, list[dict[str, Any]]],
+    events: list[StoredEvent],
+    deliveries: dict[int, list[RecordDelivery]],
     now: float,
 ) -> dict[str, Any]:
     machine = message.machine
@@ -169,17 +170,31 @@ def render(
                 "event_type": event.event_type,
                 "created_at": event.created_at,
                 "record": event.record,
-                "deliveries": deliveries.get(event.id, []),
+                "deliveries": [_delivery(item) for item in deliveries.get(event.id, [])],
             }
             for event in events
         ],
     }
 
 
-def _render_all(connection: Connection, found: list[Message], now: float) -> list[dict[str, Any]]:
+def _delivery(item: RecordDelivery) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "configuration_set": item.configuration_set,
+        "destination_name": item.destination_name,
+        "destination_kind": item.destination_kind,
+        "target_arn": item.target_arn,
+        "status": item.status,
+        "attempts": item.attempts,
+        "last_error": item.last_error,
+        "delivered_at": item.delivered_at,
+    }
+
+
+def _render_all(tx: Transaction, found: list[Message], now: float) -> list[dict[str, Any]]:
     ids = [message.message_id for message in found]
-    events = rows.events_of(connection, ids)
-    deliveries = rows.deliveries_of(connection, ids)
+    events = tx.messages.events_of(ids)
+    deliveries = tx.messages.deliveries_of(ids)
     return [render(message, events[message.message_id], deliveries, now) for message in found]
 
 
@@ -190,8 +205,8 @@ async def list_or_clear_messages(request: Request) -> Response:
         if request.method == "DELETE":
             account = request.query_params.get("account") or None
 
-            def clear(connection: Connection) -> int:
-                return rows.delete_messages(connection, account)
+            def clear(tx: Transaction) -> int:
+                return tx.messages.delete(account)
 
             return _json({"deleted": await store.run(clear)})
         where = _filter(request)
@@ -200,8 +215,8 @@ async def list_or_clear_messages(request: Request) -> Response:
     except _Problem as problem:
         return _error(problem.status, str(problem))
 
-    def read(connection: Connection) -> list[dict[str, Any]]:
-        return _render_all(connection, rows.find_messages(connection, where, limit, offset), clock.now())
+    def read(tx: Transaction) -> list[dict[str, Any]]:
+        return _render_all(tx, tx.messages.find(where, limit, offset), clock.now())
 
     return _json({"messages": await store.run(read)})
 
@@ -210,9 +225,9 @@ async def get_message(request: Request) -> Response:
     message_id = request.path_params["message_id"]
     clock = request.app.state.clock
 
-    def read(connection: Connection) -> dict[str, Any] | None:
-        found = rows.load_message(connection, message_id)
-        return None if found is None else _render_all(connection, [found], clock.now())[0]
+    def read(tx: Transaction) -> dict[str, Any] | None:
+        found = tx.messages.load(message_id)
+        return None if found is None else _render_all(tx, [found], clock.now())[0]
 
     shown = await request.app.state.store.run(read)
     if shown is None:
@@ -236,20 +251,29 @@ async def advance_message(request: Request) -> Response:
     except _Problem as problem:
         return _error(problem.status, str(problem))
 
-    def advance(connection: Connection) -> dict[str, Any]:
+    def advance(tx: Transaction) -> dict[str, Any]:
         now = clock.now()
-        moved = advance_manually(connection, message_id, now, target=target, to_end=to_end)
-        return _render_all(connection, [moved], now)[0]
+        moved = advance_manually(tx, message_id, now, target=target, to_end=to_end)
+        return _render_all(tx, [moved], now)[0]
 
     try:
         shown = await request.app.state.store.run(advance)
     except AdvanceError as problem:
-        return _error(problem.status, str(problem))
+        return _error(_ADVANCE_STATUS[problem.problem], str(problem))
     _simulator(request).wake()
     return _json(shown)
 
 
-def _rules_for_account(document: Any, account: str | None) -> list[Any]:
+# What each refused manual advance answers.
+_ADVANCE_STATUS: Final = {
+    AdvanceProblem.NO_SUCH_MESSAGE: 404,
+    AdvanceProblem.ALREADY_FINAL: 409,
+    AdvanceProblem.UNKNOWN_STATUS: 400,
+    AdvanceProblem.UNREACHABLE: 409,
+}
+
+
+def _rules_for_account(document: Any, account: str | None) -> list[Rule]:
     parsed = parse_rules(document)
     if account is None:
         return parsed
@@ -260,32 +284,50 @@ def _rules_for_account(document: Any, account: str | None) -> list[Any]:
 
 
 async def simulator_rules(request: Request) -> Response:
-    simulator = _simulator(request)
+    store = request.app.state.store
     account = request.query_params.get("account") or None
+    rule_id = request.query_params.get("id")
     try:
+        body = await _body(request) if request.method in ("PUT", "POST") else None
         if request.method == "PUT":
-            added = _rules_for_account(await _body(request), account)
-            kept = simulator.rules.without(account=account) if account else RuleSet()
-            simulator.rules = kept.with_rules(added)
-        elif request.method == "POST":
-            body = await _body(request)
+            replacing = _rules_for_account(body, account)
+
+            def put(tx: Transaction) -> RuleSet:
+                kept = rules_in_force(tx).without(account=account) if account else RuleSet()
+                rules = kept.with_rules(replacing)
+                save_rules(tx, rules)
+                return rules
+
+            return _json((await store.run(put)).to_json())
+        if request.method == "POST":
             document = (
                 body if isinstance(body, list) or (isinstance(body, dict) and "rules" in body) else [body]
             )
             added = _rules_for_account(document, account)
-            taken = {rule.id for rule in simulator.rules.rules}
-            clash = [rule.id for rule in added if rule.id in taken]
-            if clash:
-                raise RuleError(f"rule ids {clash} are already in use")
-            simulator.rules = simulator.rules.with_rules(added)
+
+            def post(tx: Transaction) -> None:
+                rules = rules_in_force(tx)
+                taken = {rule.id for rule in rules.rules}
+                clash = [rule.id for rule in added if rule.id in taken]
+                if clash:
+                    raise RuleError(f"rule ids {clash} are already in use")
+                save_rules(tx, rules.with_rules(added))
+
+            await store.run(post)
             return _json({"rules": [rule.to_json() for rule in added]}, 201)
-        elif request.method == "DELETE":
-            simulator.rules = simulator.rules.without(account=account, rule_id=request.query_params.get("id"))
+        if request.method == "DELETE":
+
+            def remove(tx: Transaction) -> RuleSet:
+                rules = rules_in_force(tx).without(account=account, rule_id=rule_id)
+                save_rules(tx, rules)
+                return rules
+
+            return _json((await store.run(remove)).to_json())
     except RuleError as problem:
         return _error(400, str(problem))
     except _Problem as problem:
         return _error(problem.status, str(problem))
-    return _json(simulator.rules.to_json())
+    return _json((await store.run(rules_in_force)).to_json())
 
 
 async def simulator_clock(request: Request) -> Response:
@@ -303,8 +345,8 @@ async def simulator_clock(request: Request) -> Response:
         # Apply what fell due before answering, so a test can read the results at once.
         applied = await simulator.run_due()
 
-    def pending(connection: Connection) -> tuple[int, float | None]:
-        return rows.pending_count(connection), rows.next_due_at(connection)
+    def pending(tx: Transaction) -> tuple[int, float | None]:
+        return tx.schedule.pending_count(), tx.schedule.next_due_at()
 
     count, next_due = await request.app.state.store.run(pending)
     return _json(

@@ -6,34 +6,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Connection
-
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
-from smsvoice.messaging.rules import RuleSet
 from smsvoice.protocol.base import WireProtocol
 from smsvoice.protocol.errors import ProtocolError, ServiceError
-from smsvoice.store.documents import Documents
+from smsvoice.store import Documents, Transaction
 
 
 @dataclass(slots=True)
 class OperationContext:
-    """Everything a handler may use. Handlers never see HTTP."""
+    """Everything a handler may use: who calls, the store transaction, the clock. Handlers never see
+    HTTP."""
 
     api: str
     operation: str
     account: str
     region: str
     request_id: str
-    connection: Connection
+    tx: Transaction
     clock: Clock
     settings: Settings
-    # The carrier simulator's rules in force for this request (sends plan their message with them).
-    simulator_rules: RuleSet = field(default_factory=RuleSet)
     documents: Documents = field(init=False)
 
     def __post_init__(self) -> None:
-        self.documents = Documents(self.connection, self.account, self.region)
+        self.documents = self.tx.documents(self.account, self.region)
 
     def now(self) -> float:
         return self.clock.now()

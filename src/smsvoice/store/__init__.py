@@ -1,1 +1,18 @@
-"""Durable state: SQLite (WAL) by default, any SQLAlchemy URL (PostgreSQL) by configuration."""
+"""The store: the only place that knows SQL. See store/transaction.py for its interface."""
+
+from smsvoice.store.documents import Document, Documents
+from smsvoice.store.engine import Store, open_store
+from smsvoice.store.errors import DuplicateKey, QuotaExceeded, SchemaMismatch, WriteConflict
+from smsvoice.store.transaction import Transaction
+
+__all__ = [
+    "Document",
+    "Documents",
+    "DuplicateKey",
+    "QuotaExceeded",
+    "SchemaMismatch",
+    "Store",
+    "Transaction",
+    "WriteConflict",
+    "open_store",
+]

@@ -1,23 +1,32 @@
-"""Resource documents of one account and region: the repository every handler uses.
+"""Resource documents of one account and region, with their per-kind counters.
 
 Every call runs in the caller's transaction. The statements are hot-path SQL (store/sql.py).
+
+Two operations are atomic on any backend, so that handlers never read and then write to enforce a
+rule: `add(..., limit=N)` takes a place under the kind's quota and inserts in one step each (the
+counter row is updated with a condition, which PostgreSQL locks and SQLite serializes), and
+`replace`/`remove` of a document read in this transaction succeed only if its version is still the
+one read ("update if unchanged"); otherwise they raise `WriteConflict` and the store runs the unit
+of work again.
+
+Documents read in a transaction are remembered by it (the raw JSON and the version), so a unit of
+work that reads the same document several times (a send reads the account settings for the tier and
+again for each spend-limit figure) pays for one statement; each `get` still returns a fresh copy.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Connection
 
+from smsvoice.store.errors import DuplicateKey, QuotaExceeded, WriteConflict
 from smsvoice.store.sql import Statement
 
-
-class DuplicateKey(Exception):
-    """A document with this kind and key already exists in the account and region."""
-
+if TYPE_CHECKING:
+    from smsvoice.store.transaction import Transaction
 
 Document = dict[str, Any]
 
@@ -29,22 +38,41 @@ class _Keep:
 _KEEP = _Keep()
 
 _SCOPE = "account = :account AND region = :region AND kind = :kind"
-_GET = Statement(f"SELECT doc FROM resources WHERE {_SCOPE} AND key = :key")
+_GET = Statement(f"SELECT doc, version FROM resources WHERE {_SCOPE} AND key = :key")
 # ON CONFLICT DO NOTHING is understood by SQLite (3.24+) and PostgreSQL alike.
 _ADD = Statement(
-    "INSERT INTO resources (account, region, kind, key, parent, created_at, doc) "
-    "VALUES (:account, :region, :kind, :key, :parent, :created_at, :doc) ON CONFLICT DO NOTHING"
+    "INSERT INTO resources (account, region, kind, key, parent, created_at, doc, version) "
+    "VALUES (:account, :region, :kind, :key, :parent, :created_at, :doc, 1) ON CONFLICT DO NOTHING"
 )
-_REPLACE = Statement(f"UPDATE resources SET doc = :doc WHERE {_SCOPE} AND key = :key")
-_REPLACE_WITH_PARENT = Statement(
-    f"UPDATE resources SET doc = :doc, parent = :parent WHERE {_SCOPE} AND key = :key"
-)
-_REMOVE = Statement(f"DELETE FROM resources WHERE {_SCOPE} AND key = :key")
+_REPLACE = {
+    (with_parent, with_version): Statement(
+        "UPDATE resources SET doc = :doc, version = version + 1"
+        + (", parent = :parent" if with_parent else "")
+        + f" WHERE {_SCOPE} AND key = :key"
+        + (" AND version = :seen" if with_version else "")
+    )
+    for with_parent in (False, True)
+    for with_version in (False, True)
+}
+_REMOVE = {
+    with_version: Statement(
+        f"DELETE FROM resources WHERE {_SCOPE} AND key = :key"
+        + (" AND version = :seen" if with_version else "")
+    )
+    for with_version in (False, True)
+}
 _COUNT = Statement(f"SELECT count FROM resource_counts WHERE {_SCOPE}")
 _COUNT_CHILDREN = Statement(f"SELECT COUNT(*) FROM resources WHERE {_SCOPE} AND parent = :parent")
 _BUMP = Statement(
     "INSERT INTO resource_counts (account, region, kind, count) VALUES (:account, :region, :kind, :delta) "
     "ON CONFLICT (account, region, kind) DO UPDATE SET count = resource_counts.count + :delta"
+)
+# One statement takes a place under the quota or finds none: the conditional DO UPDATE changes no row
+# (and RETURNING answers nothing) when the counter is already at the limit.
+_TAKE_PLACE = Statement(
+    "INSERT INTO resource_counts (account, region, kind, count) VALUES (:account, :region, :kind, 1) "
+    "ON CONFLICT (account, region, kind) DO UPDATE SET count = resource_counts.count + 1 "
+    "WHERE resource_counts.count < :limit RETURNING count"
 )
 _PAGE = {
     (with_parent, with_after, with_limit): Statement(
@@ -59,49 +87,103 @@ _PAGE = {
     for with_limit in (False, True)
 }
 
+# What a transaction remembers of a document it has read or written: its JSON text and version
+# (None: known not to exist).
+Remembered = tuple[str, int] | None
+
 
 class Documents:
-    """JSON documents scoped to one (account, region)."""
+    """JSON documents scoped to one (account, region), in one transaction."""
 
-    def __init__(self, connection: Connection, account: str, region: str) -> None:
-        self.connection = connection
+    __slots__ = ("_seen", "_tx", "account", "region")
+
+    def __init__(self, tx: Transaction, account: str, region: str) -> None:
+        self._tx = tx
         self.account = account
         self.region = region
+        self._seen = tx.remembered_documents
 
     def _params(self, kind: str, **extra: Any) -> dict[str, Any]:
         return {"account": self.account, "region": self.region, "kind": kind, **extra}
 
-    def get(self, kind: str, key: str) -> Document | None:
-        row = _GET.one(self.connection, self._params(kind, key=key))
-        return None if row is None else _load(row[0])
+    def _slot(self, kind: str, key: str) -> tuple[str, str, str, str]:
+        return (self.account, self.region, kind, key)
 
-    def add(self, kind: str, key: str, doc: Document, *, parent: str | None = None) -> None:
-        """Insert a new document; raises DuplicateKey when the key is taken."""
-        params = self._params(kind, key=key, parent=parent, created_at=time.time(), doc=_dump(doc))
-        if _ADD.rowcount(self.connection, params) != 1:
+    def _remembered(self, kind: str, key: str) -> Remembered:
+        slot = self._slot(kind, key)
+        if slot in self._seen:
+            return self._seen[slot]
+        row = _GET.one(self._tx.connection, self._params(kind, key=key))
+        found: Remembered = None if row is None else (str(row[0]), int(row[1]))
+        self._seen[slot] = found
+        return found
+
+    def get(self, kind: str, key: str) -> Document | None:
+        found = self._remembered(kind, key)
+        return None if found is None else _load(found[0])
+
+    def add(
+        self, kind: str, key: str, doc: Document, *, parent: str | None = None, limit: int | None = None
+    ) -> None:
+        """Insert a new document. With `limit`, take a place under the kind's quota first: raises
+        QuotaExceeded when the account already has `limit` documents of this kind, DuplicateKey when
+        the key is taken (and gives the place back)."""
+        if limit is not None and (
+            limit <= 0 or _TAKE_PLACE.one(self._tx.connection, self._params(kind, limit=limit)) is None
+        ):
+            raise QuotaExceeded(kind, limit)
+        text = _dump(doc)
+        params = self._params(kind, key=key, parent=parent, created_at=time.time(), doc=text)
+        if _ADD.rowcount(self._tx.connection, params) != 1:
+            if limit is not None:
+                _BUMP.execute(self._tx.connection, self._params(kind, delta=-1))
             raise DuplicateKey(f"{kind} {key}")
-        _BUMP.execute(self.connection, self._params(kind, delta=1))
+        if limit is None:
+            _BUMP.execute(self._tx.connection, self._params(kind, delta=1))
+        self._seen[self._slot(kind, key)] = (text, 1)
+
+    def put(self, kind: str, key: str, doc: Document) -> None:
+        """Insert or replace (for singletons such as an account's settings)."""
+        if self._remembered(kind, key) is None:
+            self.add(kind, key, doc)
+        else:
+            self.replace(kind, key, doc)
 
     def replace(self, kind: str, key: str, doc: Document, *, parent: str | _Keep | None = _KEEP) -> None:
-        """Replace a document's content; its parent stays unless a new one (or None) is given."""
-        if isinstance(parent, _Keep):
-            _REPLACE.execute(self.connection, self._params(kind, key=key, doc=_dump(doc)))
+        """Replace a document's content; its parent stays unless a new one (or None) is given.
+
+        If this transaction read the document, the write happens only if nobody changed it since
+        (WriteConflict otherwise)."""
+        slot = self._slot(kind, key)
+        seen = self._seen.get(slot)
+        text = _dump(doc)
+        params = self._params(kind, key=key, doc=text, seen=None if seen is None else seen[1], parent=parent)
+        statement = _REPLACE[(not isinstance(parent, _Keep), seen is not None)]
+        changed = statement.rowcount(self._tx.connection, params)
+        if changed == 0 and seen is not None:
+            raise WriteConflict(f"{kind} {key} changed in another transaction")
+        if seen is None:
+            self._seen.pop(slot, None)  # version unknown: read again when needed
         else:
-            _REPLACE_WITH_PARENT.execute(
-                self.connection, self._params(kind, key=key, doc=_dump(doc), parent=parent)
-            )
+            self._seen[slot] = (text, seen[1] + 1)
 
     def remove(self, kind: str, key: str) -> bool:
-        removed = _REMOVE.rowcount(self.connection, self._params(kind, key=key)) > 0
+        slot = self._slot(kind, key)
+        seen = self._seen.get(slot)
+        params = self._params(kind, key=key, seen=None if seen is None else seen[1])
+        removed = _REMOVE[seen is not None].rowcount(self._tx.connection, params) > 0
+        if not removed and seen is not None:
+            raise WriteConflict(f"{kind} {key} changed in another transaction")
         if removed:
-            _BUMP.execute(self.connection, self._params(kind, delta=-1))
+            _BUMP.execute(self._tx.connection, self._params(kind, delta=-1))
+        self._seen[slot] = None
         return removed
 
     def count(self, kind: str, *, parent: str | None = None) -> int:
         if parent is not None:
-            row = _COUNT_CHILDREN.one(self.connection, self._params(kind, parent=parent))
+            row = _COUNT_CHILDREN.one(self._tx.connection, self._params(kind, parent=parent))
         else:
-            row = _COUNT.one(self.connection, self._params(kind))
+            row = _COUNT.one(self._tx.connection, self._params(kind))
         return 0 if row is None else int(row[0])
 
     def page(
@@ -110,7 +192,7 @@ class Documents:
         """Documents in key order, starting after `after`, at most `limit` of them."""
         statement = _PAGE[(parent is not None, after is not None, limit is not None)]
         params = self._params(kind, parent=parent, after=after, limit=limit)
-        return [(key, _load(doc)) for key, doc in statement.all(self.connection, params)]
+        return [(key, _load(doc)) for key, doc in statement.all(self._tx.connection, params)]
 
     def iterate(self, kind: str, *, parent: str | None = None) -> Iterator[tuple[str, Document]]:
         yield from self.page(kind, parent=parent)

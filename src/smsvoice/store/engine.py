@@ -8,7 +8,8 @@ is short by design (one request's reads and writes); anything long belongs in a 
 WAL with `synchronous=NORMAL` makes every committed transaction survive a crash or `kill -9` of
 the process (an OS crash or power cut may lose the last transactions). Another backend
 (PostgreSQL) gets a small pool of threads, each with its own connection, so a slow network round
-trip never blocks the loop.
+trip never blocks the loop; there a unit of work that meets a WriteConflict (a document it read
+was changed by another node before it wrote) is run again in a new transaction.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from smsvoice.store import migrate
 from smsvoice.store.checkpointer import Checkpointer
+from smsvoice.store.errors import WriteConflict
 from smsvoice.store.group_commit import GroupCommit
-from smsvoice.store.schema import SCHEMA_VERSION, metadata, store_meta
+from smsvoice.store.outbox import OUTBOX_WRITTEN
+from smsvoice.store.transaction import Transaction
 
 T = TypeVar("T")
 
@@ -54,7 +58,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Store:
-    """An open store: `run` executes a function inside one transaction (see the module docstring)."""
+    """An open store: `run` executes a unit of work inside one transaction (see the module docstring)."""
+
+    # How often a unit of work that met a WriteConflict is run again before the conflict is raised.
+    CONFLICT_RETRIES = 5
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -80,17 +87,6 @@ class Store:
             self._checkpointer = Checkpointer(parsed.database)
             self._checkpointer.start()
 
-    def create_schema(self) -> None:
-        metadata.create_all(self.engine)
-        with self.engine.begin() as connection:
-            found = connection.execute(
-                select(store_meta.c.value).where(store_meta.c.name == "schema_version")
-            ).scalar_one_or_none()
-            if found is None:
-                connection.execute(
-                    store_meta.insert().values(name="schema_version", value=str(SCHEMA_VERSION))
-                )
-
     def _connection(self) -> Connection:
         connection: Connection | None = getattr(self._local, "connection", None)
         if connection is None or connection.closed:
@@ -100,19 +96,47 @@ class Store:
                 self._connections.append(connection)
         return connection
 
-    def run_sync(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in a transaction on the calling thread (for tools and tests)."""
+    def run_sync(self, work: Callable[[Transaction], T]) -> T:
+        """Run `work` in a transaction on the calling thread (for tools, tests and store threads);
+        a WriteConflict runs it again in a new transaction."""
         connection = self._connection()
-        with connection.begin():
-            return work(connection)
+        for attempt in range(self.CONFLICT_RETRIES + 1):
+            try:
+                with connection.begin():
+                    return work(Transaction(connection))
+            except WriteConflict:
+                if attempt == self.CONFLICT_RETRIES:
+                    raise
+        raise AssertionError("unreachable")
 
-    async def run(self, work: Callable[[Connection], T]) -> T:
+    async def run(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in one transaction (see the module docstring for where); commit if it returns,
         roll back if it raises."""
         if self.is_sqlite:
-            return await self._group_commit.run(work)
+            # One writer: nothing can change what a unit of work read before it writes.
+            return await self._group_commit.run(lambda connection: work(Transaction(connection)))
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self.run_sync, work)
+
+    def on_outbox_commit(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` (on the committing thread) after each commit of a transaction that wrote
+        outbox rows; answers the function that stops it."""
+
+        def committed(connection: Connection) -> None:
+            if connection.info.pop(OUTBOX_WRITTEN, False):
+                callback()
+
+        def rolled_back(connection: Connection) -> None:
+            connection.info.pop(OUTBOX_WRITTEN, None)
+
+        event.listen(self.engine, "commit", committed)
+        event.listen(self.engine, "rollback", rolled_back)
+
+        def stop() -> None:
+            event.remove(self.engine, "commit", committed)
+            event.remove(self.engine, "rollback", rolled_back)
+
+        return stop
 
     def close(self) -> None:
         def _close_all() -> None:
@@ -128,7 +152,16 @@ class Store:
             self._checkpointer.stop()
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, upgrade: bool = True) -> Store:
+    """Open the store at `url`, bringing its schema to the newest revision (`upgrade`), or refusing
+    one that is not there (SchemaMismatch)."""
     store = Store(url)
-    store.create_schema()
+    try:
+        if upgrade:
+            migrate.upgrade(store.engine)
+        else:
+            migrate.check(store.engine)
+    except BaseException:
+        store.close()
+        raise
     return store

@@ -1,4 +1,4 @@
-"""ClientToken idempotency: remember the first answer to a token and the parameters it came with."""
+"""ClientToken idempotency: the first answer to a token and a fingerprint of its parameters."""
 
 from __future__ import annotations
 
@@ -25,42 +25,43 @@ def fingerprint(params: dict[str, Any], token_member: str) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def recall(
-    connection: Connection, account: str, region: str, operation: str, token: str
-) -> Remembered | None:
-    row = connection.execute(
-        select(idempotency.c.fingerprint, idempotency.c.response).where(
-            idempotency.c.account == account,
-            idempotency.c.region == region,
-            idempotency.c.operation == operation,
-            idempotency.c.token == token,
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    response = orjson.loads(row.response)
-    assert isinstance(response, dict)
-    return Remembered(row.fingerprint, response)
+class Idempotency:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
 
+    def recall(self, account: str, region: str, operation: str, token: str) -> Remembered | None:
+        row = self._connection.execute(
+            select(idempotency.c.fingerprint, idempotency.c.response).where(
+                idempotency.c.account == account,
+                idempotency.c.region == region,
+                idempotency.c.operation == operation,
+                idempotency.c.token == token,
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        response = orjson.loads(row.response)
+        assert isinstance(response, dict)
+        return Remembered(row.fingerprint, response)
 
-def remember(
-    connection: Connection,
-    account: str,
-    region: str,
-    operation: str,
-    token: str,
-    digest: str,
-    response: dict[str, Any],
-    now: float,
-) -> None:
-    connection.execute(
-        insert(idempotency).values(
-            account=account,
-            region=region,
-            operation=operation,
-            token=token,
-            fingerprint=digest,
-            response=orjson.dumps(response).decode(),
-            created_at=now,
+    def remember(
+        self,
+        account: str,
+        region: str,
+        operation: str,
+        token: str,
+        digest: str,
+        response: dict[str, Any],
+        now: float,
+    ) -> None:
+        self._connection.execute(
+            insert(idempotency).values(
+                account=account,
+                region=region,
+                operation=operation,
+                token=token,
+                fingerprint=digest,
+                response=orjson.dumps(response).decode(),
+                created_at=now,
+            )
         )
-    )

@@ -1,5 +1,8 @@
 """Tables of the store, in SQLAlchemy Core so that SQLite and PostgreSQL share one definition.
 
+This is the schema at the newest migration (store/migrations/versions/); a change here comes with
+a migration, and tests/store/test_migrations.py checks that the two agree.
+
 Resources (configuration sets, phone numbers, pools, ...) are JSON documents keyed by account,
 region, kind and key: their shape is the API's, so handlers stay short, and a new resource
 family needs no migration. Messages, their event records and the delivery outbox have their own
@@ -32,6 +35,8 @@ resources = Table(
     Column("parent", String(512), nullable=True),
     Column("created_at", Float, nullable=False),
     Column("doc", Text, nullable=False),
+    # Bumped by every change: "update if the version is still V" (store/documents.py).
+    Column("version", Integer, nullable=False, server_default="1"),
     # Rows live in the primary-key B-tree itself on SQLite: one tree less to write per change.
     sqlite_with_rowid=False,
 )
@@ -143,7 +148,7 @@ outbox = Table(
 Index("outbox_due", outbox.c.status, outbox.c.next_attempt_at)
 Index("outbox_by_message", outbox.c.message_id)
 
-# Key/value settings of the store itself (schema version, ...).
+# Named values: the store's own bookkeeping and the settings every node shares (store/settings.py).
 store_meta = Table(
     "store_meta",
     metadata,
@@ -151,9 +156,7 @@ store_meta = Table(
     Column("value", Text, nullable=False),
 )
 
-SCHEMA_VERSION = 1
 __all__ = [
-    "SCHEMA_VERSION",
     "idempotency",
     "message_events",
     "message_spend",

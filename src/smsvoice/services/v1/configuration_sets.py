@@ -16,7 +16,7 @@ from smsvoice.services.v1.errors import (
     NotFoundException,
 )
 from smsvoice.services.v1.operations import operations
-from smsvoice.store.documents import Document, DuplicateKey
+from smsvoice.store import Document, DuplicateKey, QuotaExceeded
 
 CONFIGURATION_SET = "v1/configuration-set"
 
@@ -45,13 +45,13 @@ def load_configuration_set(context: OperationContext, name: str) -> Document:
 @operations.handler("CreateConfigurationSet")
 def create_configuration_set(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
     name = check_name(params.get("ConfigurationSetName"), "ConfigurationSetName")
-    if context.documents.count(CONFIGURATION_SET) >= V1_CONFIGURATION_SETS_PER_REGION:
-        raise LimitExceededException(
-            f"You can have at most {V1_CONFIGURATION_SETS_PER_REGION} configuration sets per Region"
-        )
     document = {"Name": name, "CreatedTimestamp": context.now(), "EventDestinations": []}
     try:
-        context.documents.add(CONFIGURATION_SET, name, document)
+        context.documents.add(CONFIGURATION_SET, name, document, limit=V1_CONFIGURATION_SETS_PER_REGION)
+    except QuotaExceeded:
+        raise LimitExceededException(
+            f"You can have at most {V1_CONFIGURATION_SETS_PER_REGION} configuration sets per Region"
+        ) from None
     except DuplicateKey:
         raise AlreadyExistsException(f"Configuration set {name} already exists") from None
     return {}

@@ -18,7 +18,7 @@ from smsvoice.services.v1.errors import (
     NotFoundException,
 )
 from smsvoice.services.v1.operations import operations
-from smsvoice.store.documents import Document
+from smsvoice.store import Document
 
 DESTINATION_KINDS = ("CloudWatchLogsDestination", "KinesisFirehoseDestination", "SnsDestination")
 

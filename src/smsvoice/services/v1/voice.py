@@ -13,11 +13,11 @@ from typing import Any
 
 import phonenumbers
 
-from smsvoice.arns import new_message_id
 from smsvoice.domain import pricing
 from smsvoice.domain.phone_numbers import parse_destination
-from smsvoice.messaging.message import Message, Price
-from smsvoice.messaging.outgoing import apply_network_facts, dispatch, estimated_call_seconds
+from smsvoice.domain.voice import estimated_call_seconds
+from smsvoice.sending.outgoing import Origin, Outgoing
+from smsvoice.sending.pipeline import send
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v1.configuration_sets import CONFIGURATION_SET
 from smsvoice.services.v1.errors import BadRequestException
@@ -74,37 +74,32 @@ def send_voice_message(context: OperationContext, params: dict[str, Any]) -> dic
     # The model declares no NotFoundException for this operation, so an unknown set is a bad request.
     if set_name and context.documents.get(CONFIGURATION_SET, set_name) is None:
         raise BadRequestException(f"Configuration set {set_name} does not exist")
-    now = context.now()
     origination_country = _country_of(origination or caller_id)
     info = parse_destination(destination, origination_country)
     assert info is not None  # e164_or_error accepted it
     text = str(body["Text"])
     seconds = estimated_call_seconds(text, ssml=kind == "SSMLMessage")
-    price = pricing.price_voice(info.iso_country_code, pricing.billable_minutes(seconds))
-    message = Message(
-        message_id=new_message_id(),
-        account=context.account,
-        region=context.region,
-        api="v1",
-        operation=context.operation,
+    outgoing = Outgoing(
         channel="VOICE",
-        destination=destination,
-        requested_at=now,
+        destination=info,
         # Records show the number the call comes from: OriginationPhoneNumber, else the CallerId.
-        origination=origination or caller_id,
-        origination_identity={"origination_phone_number": origination, "caller_id": caller_id},
-        configuration_set=set_name,
+        origin=Origin(
+            identity=origination or caller_id,
+            details={"origination_phone_number": origination, "caller_id": caller_id},
+        ),
+        configuration_set_name=set_name,
         body=text,
-        price=Price(pricing.to_float(price.message_price), pricing.to_float(price.carrier_fee)),
+        price=pricing.price_voice(info.iso_country_code, pricing.billable_minutes(seconds)),
         details={
             "content_type": kind,
             "voice_id": body.get("VoiceId"),
             "language_code": body.get("LanguageCode"),
             "estimated_seconds": seconds,
         },
+        time_to_live=None,
     )
-    apply_network_facts(message, info)
-    dispatch(context.connection, message, now, rules=context.simulator_rules)
+    # v1 declares no errors for opt-outs, the sandbox or spend limits: no policy refuses anything.
+    message = send(context, outgoing, None)
     return {"MessageId": message.message_id}
 
 

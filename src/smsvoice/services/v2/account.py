@@ -16,7 +16,7 @@ from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.common import paginate
 from smsvoice.services.v2.errors import ValidationException
 from smsvoice.services.v2.operations import operations
-from smsvoice.store.documents import Document, Documents
+from smsvoice.store import Document, Documents
 
 ACCOUNT_SETTINGS = "v2/account"
 _SETTINGS_KEY = "settings"
@@ -51,10 +51,7 @@ def _settings(documents: Documents) -> Document:
 
 
 def _save_settings(documents: Documents, settings: Document) -> None:
-    if documents.get(ACCOUNT_SETTINGS, _SETTINGS_KEY) is None:
-        documents.add(ACCOUNT_SETTINGS, _SETTINGS_KEY, settings)
-    else:
-        documents.replace(ACCOUNT_SETTINGS, _SETTINGS_KEY, settings)
+    documents.put(ACCOUNT_SETTINGS, _SETTINGS_KEY, settings)
 
 
 def default_protect_configuration_id(documents: Documents) -> str | None:

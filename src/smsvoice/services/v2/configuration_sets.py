@@ -20,7 +20,7 @@ from smsvoice.services.v2.errors import (
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document, DuplicateKey
+from smsvoice.store import Document, DuplicateKey, QuotaExceeded
 
 CONFIGURATION_SET = "v2/configuration-set"
 RESOURCE_TYPE = "configuration-set"
@@ -57,11 +57,6 @@ register_taggable(
 @operations.handler("CreateConfigurationSet")
 def create_configuration_set(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["ConfigurationSetName"]
-    if context.documents.count(CONFIGURATION_SET) >= V2_CONFIGURATION_SETS_PER_ACCOUNT:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {V2_CONFIGURATION_SETS_PER_ACCOUNT} configuration sets per Region",
-            "CONFIGURATION_SETS_PER_ACCOUNT",
-        )
     arn = arn_for(context, RESOURCE_TYPE, name)
     document: Document = {
         "ConfigurationSetArn": arn,
@@ -72,7 +67,12 @@ def create_configuration_set(context: OperationContext, params: dict[str, Any]) 
         "CreatedTimestamp": context.now(),
     }
     try:
-        context.documents.add(CONFIGURATION_SET, name, document)
+        context.documents.add(CONFIGURATION_SET, name, document, limit=V2_CONFIGURATION_SETS_PER_ACCOUNT)
+    except QuotaExceeded:
+        raise ServiceQuotaExceededException(
+            f"An account can have at most {V2_CONFIGURATION_SETS_PER_ACCOUNT} configuration sets per Region",
+            "CONFIGURATION_SETS_PER_ACCOUNT",
+        ) from None
     except DuplicateKey:
         raise ConflictException(
             f"The configuration-set {name} already exists", "RESOURCE_ALREADY_EXISTS", RESOURCE_TYPE, name

@@ -25,7 +25,7 @@ from smsvoice.services.v2.errors import (
     ValidationException,
 )
 from smsvoice.services.v2.operations import operations
-from smsvoice.store.documents import Document
+from smsvoice.store import Document
 
 RESOURCE_TYPE = "event-destination"
 DESTINATION_KINDS = ("CloudWatchLogsDestination", "KinesisFirehoseDestination", "SnsDestination")

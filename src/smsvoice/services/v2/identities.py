@@ -22,7 +22,7 @@ from smsvoice.quotas import V2
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.common import arn_for, bool_filter_value, filter_values
 from smsvoice.services.v2.errors import ResourceNotFoundException, ValidationException
-from smsvoice.store.documents import Document
+from smsvoice.store import Document
 
 PHONE_NUMBER = "v2/phone-number"
 # E.164 number (or short code digits) -> {"PhoneNumberId": ...}: numbers are unique per account+region.

@@ -29,7 +29,7 @@ from smsvoice.services.v2.identities import (
     resolve_identity,
 )
 from smsvoice.services.v2.operations import operations
-from smsvoice.store.documents import Document
+from smsvoice.store import Document
 
 KEYWORD = "v2/keyword"  # key "<PhoneNumberId or PoolId>/<KEYWORD>", parent = the owner's id
 RESOURCE_TYPE = "keyword"

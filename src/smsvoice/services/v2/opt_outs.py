@@ -31,7 +31,7 @@ from smsvoice.services.v2.identities import (
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document, DuplicateKey
+from smsvoice.store import Document, DuplicateKey, QuotaExceeded
 
 OPT_OUT_LIST = "v2/opt-out-list"
 # Key "<list name>/<E.164>", parent = list name.
@@ -50,13 +50,13 @@ def ensure_default_list(context: OperationContext) -> None:
         _add_list(context, DEFAULT_LIST)
 
 
-def _add_list(context: OperationContext, name: str) -> Document:
+def _add_list(context: OperationContext, name: str, *, limit: int | None = None) -> Document:
     doc = {
         "OptOutListArn": arn_for(context, RESOURCE_TYPE, name),
         "OptOutListName": name,
         "CreatedTimestamp": context.now(),
     }
-    context.documents.add(OPT_OUT_LIST, name, doc)
+    context.documents.add(OPT_OUT_LIST, name, doc, limit=limit)
     return doc
 
 
@@ -122,12 +122,12 @@ def create_opt_out_list(context: OperationContext, params: dict[str, Any]) -> di
             f"Opt-out list {name} already exists", "RESOURCE_ALREADY_EXISTS", RESOURCE_TYPE, name
         )
     limit = V2_ACCOUNT_LIMITS["OPT_OUT_LISTS"]
-    if context.documents.count(OPT_OUT_LIST) >= limit:
+    try:
+        doc = _add_list(context, name, limit=limit)
+    except QuotaExceeded:
         raise ServiceQuotaExceededException(
             f"An account can have at most {limit} opt-out lists per Region", "OPT_OUT_LISTS_PER_ACCOUNT"
-        )
-    try:
-        doc = _add_list(context, name)
+        ) from None
     except DuplicateKey:
         raise ConflictException(
             f"Opt-out list {name} already exists", "RESOURCE_ALREADY_EXISTS", RESOURCE_TYPE, name

@@ -45,7 +45,7 @@ from smsvoice.services.v2.keywords import drop_keywords
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document
+from smsvoice.store import Document, QuotaExceeded
 
 _RANDOM = random.SystemRandom()
 _MINT_TRIES = 20
@@ -112,12 +112,17 @@ def _chosen(
     return found[0]
 
 
-def check_phone_quota(context: OperationContext) -> None:
+def _over_phone_quota() -> ServiceQuotaExceededException:
     limit = V2_ACCOUNT_LIMITS["PHONE_NUMBERS"]
-    if context.documents.count(PHONE_NUMBER) >= limit:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {limit} phone numbers per Region", "PHONE_NUMBERS_PER_ACCOUNT"
-        )
+    return ServiceQuotaExceededException(
+        f"An account can have at most {limit} phone numbers per Region", "PHONE_NUMBERS_PER_ACCOUNT"
+    )
+
+
+def check_phone_quota(context: OperationContext) -> None:
+    """Fail early, before a number is searched for (store_new_phone_number is what enforces it)."""
+    if context.documents.count(PHONE_NUMBER) >= V2_ACCOUNT_LIMITS["PHONE_NUMBERS"]:
+        raise _over_phone_quota()
 
 
 def new_phone_number_doc(
@@ -152,7 +157,12 @@ def new_phone_number_doc(
 
 
 def store_new_phone_number(context: OperationContext, doc: Document) -> None:
-    context.documents.add(PHONE_NUMBER, doc["PhoneNumberId"], doc)
+    try:
+        context.documents.add(
+            PHONE_NUMBER, doc["PhoneNumberId"], doc, limit=V2_ACCOUNT_LIMITS["PHONE_NUMBERS"]
+        )
+    except QuotaExceeded:
+        raise _over_phone_quota() from None
     context.documents.add(PHONE_NUMBER_BY_E164, doc["PhoneNumber"], {"PhoneNumberId": doc["PhoneNumberId"]})
 
 

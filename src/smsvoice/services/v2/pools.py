@@ -49,7 +49,7 @@ from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
 from smsvoice.services.v2.phone_numbers import POOL_GOVERNED, check_pool_capacity, check_two_way, join_pool
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document
+from smsvoice.store import Document, QuotaExceeded
 
 _IDENTITY_TYPES = (PHONE_NUMBER_TYPE, SENDER_ID_TYPE)
 
@@ -125,14 +125,15 @@ def create_pool_with(
     _check_message_type(first, message_type, pool_id)
     _check_free(context, first, pool_id)
     limit = V2_ACCOUNT_LIMITS["POOLS"]
-    if context.documents.count(POOL) >= limit:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {limit} pools per Region", "POOLS_PER_ACCOUNT"
-        )
     if first.resource_type == SENDER_ID_TYPE:
         get_opt_out_list(context, DEFAULT_LIST)
     doc = new_pool_doc(context, pool_id, message_type, first)
-    context.documents.add(POOL, pool_id, doc)
+    try:
+        context.documents.add(POOL, pool_id, doc, limit=limit)
+    except QuotaExceeded:
+        raise ServiceQuotaExceededException(
+            f"An account can have at most {limit} pools per Region", "POOLS_PER_ACCOUNT"
+        ) from None
     _associate(context, IdentityRef(POOL_TYPE, pool_id, doc), first)
     if first.resource_type == PHONE_NUMBER_TYPE:
         copy_keywords(context, first.key, pool_id)

@@ -40,7 +40,7 @@ from smsvoice.services.v2.errors import (
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document
+from smsvoice.store import Document, QuotaExceeded
 
 PROTECT_CONFIGURATION: Final = "v2/protect-configuration"
 RESOURCE_TYPE: Final = "protect-configuration"
@@ -98,12 +98,6 @@ register_taggable(
 
 @operations.handler("CreateProtectConfiguration")
 def create_protect_configuration(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
-    if context.documents.count(PROTECT_CONFIGURATION) >= V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT} protect configurations "
-            "per Region",
-            "PROTECT_CONFIGURATIONS_PER_ACCOUNT",
-        )
     protect_id = new_resource_id("protect")
     document: Document = {
         "ProtectConfigurationArn": arn_for(context, RESOURCE_TYPE, protect_id),
@@ -112,7 +106,16 @@ def create_protect_configuration(context: OperationContext, params: dict[str, An
         "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
         "CountryRules": {},
     }
-    context.documents.add(PROTECT_CONFIGURATION, protect_id, document)
+    try:
+        context.documents.add(
+            PROTECT_CONFIGURATION, protect_id, document, limit=V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT
+        )
+    except QuotaExceeded:
+        raise ServiceQuotaExceededException(
+            f"An account can have at most {V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT} protect configurations "
+            "per Region",
+            "PROTECT_CONFIGURATIONS_PER_ACCOUNT",
+        ) from None
     tags = params.get("Tags") or []
     set_tags(context, document["ProtectConfigurationArn"], tags)
     result = _information(context, document)

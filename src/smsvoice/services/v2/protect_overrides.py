@@ -26,7 +26,7 @@ from smsvoice.services.v2.protect_configurations import (
     country_status,
     load_protect_configuration,
 )
-from smsvoice.store.documents import Document
+from smsvoice.store import Document
 
 # The NumberCapability whose country rules apply to each send channel.
 CAPABILITY_OF_CHANNEL: Final = {"TEXT": "SMS", "MEDIA": "MMS", "VOICE": "VOICE", "RCS": "RCS"}

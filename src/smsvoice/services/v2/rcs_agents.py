@@ -25,7 +25,7 @@ from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
 from smsvoice.services.v2.phone_numbers import check_two_way
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document
+from smsvoice.store import Document, QuotaExceeded
 
 RCS_AGENT = "v2/rcs-agent"
 RCS_AGENT_TYPE = "rcs-agent"
@@ -77,11 +77,6 @@ def _launch_records(agent_id: str) -> list[dict[str, Any]]:
 
 @operations.handler("CreateRcsAgent")
 def create_rcs_agent(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
-    if context.documents.count(RCS_AGENT) >= V2_RCS_AGENTS_PER_ACCOUNT:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {V2_RCS_AGENTS_PER_ACCOUNT} RCS agents per Region",
-            "RCS_AGENTS_PER_ACCOUNT",
-        )
     agent_id = new_resource_id("rcs")
     doc: Document = {
         "RcsAgentArn": arn_for(context, RCS_AGENT_TYPE, agent_id),
@@ -95,7 +90,13 @@ def create_rcs_agent(context: OperationContext, params: dict[str, Any]) -> dict[
         "TwoWayEnabled": False,
         _LAUNCH: _launch_records(agent_id),
     }
-    context.documents.add(RCS_AGENT, agent_id, doc)
+    try:
+        context.documents.add(RCS_AGENT, agent_id, doc, limit=V2_RCS_AGENTS_PER_ACCOUNT)
+    except QuotaExceeded:
+        raise ServiceQuotaExceededException(
+            f"An account can have at most {V2_RCS_AGENTS_PER_ACCOUNT} RCS agents per Region",
+            "RCS_AGENTS_PER_ACCOUNT",
+        ) from None
     set_tags(context, doc["RcsAgentArn"], params.get("Tags"))
     return project(doc, "CreateRcsAgent", Tags=get_tags(context, doc["RcsAgentArn"]))
 

@@ -20,14 +20,13 @@ from typing import Any, Final
 
 from smsvoice.arns import new_message_id
 from smsvoice.domain import pricing, simulator_numbers
-from smsvoice.domain.encoding import analyze_text
-from smsvoice.messaging.machines import RCS
-from smsvoice.messaging.message import Message
-from smsvoice.messaging.outgoing import DEFAULT_TIME_TO_LIVE, apply_network_facts, dispatch, record_spend
-from smsvoice.messaging.plan import make_plan
+from smsvoice.domain.machines import RCS
+from smsvoice.domain.message import DEFAULT_TIME_TO_LIVE
+from smsvoice.messaging.rulebook import rules_in_force
 from smsvoice.messaging.rules import Decision
-from smsvoice.messaging.transitions import accept
 from smsvoice.protocol.errors import FieldProblem
+from smsvoice.sending.outgoing import Origin, Outgoing
+from smsvoice.sending.pipeline import send
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.configuration_sets import load_configuration_set
 from smsvoice.services.v2.errors import ValidationException
@@ -35,16 +34,17 @@ from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
 from smsvoice.services.v2.rcs_agents import get_rcs_agent, launched_countries
 from smsvoice.services.v2.sending import (
-    SendDraft,
-    charge_send,
-    check_recipient,
+    V2_POLICY,
+    ceiling,
     destination_info,
+    event_destinations,
     feedback_enabled,
-    finish_send,
+    media_parts,
     prepare_send,
     protect_configuration_id,
+    text_parts,
 )
-from smsvoice.store.documents import Document
+from smsvoice.store import Document
 
 # The plan's source when the destination cannot take RCS (shown by the inspection API).
 NOT_RCS_CAPABLE: Final = "not-rcs-capable"
@@ -84,31 +84,21 @@ def _fallback_params(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | Non
 
 def _prepare_fallback(
     context: OperationContext, channel: str, sent: dict[str, Any], rcs_message_id: str
-) -> SendDraft:
-    """The fallback message, checked and priced by the text/media send path (sent by `finish_send`)."""
-    draft = prepare_send(context, sent, channel)
-    message, info = draft.message, draft.info
-    message.message_type = draft.message_type(sent)
-    body = sent.get("MessageBody")
-    message.body = body
-    message.details["rcs_message_id"] = rcs_message_id
-    number_type = draft.origination.number_type
+) -> Outgoing:
+    """The fallback message, resolved and priced as SendTextMessage / SendMediaMessage would."""
+    outgoing, _ = prepare_send(context, sent, channel)
+    outgoing.message_id = new_message_id()
+    outgoing.details["rcs_message_id"] = rcs_message_id
     if channel == "TEXT":
-        analysis = analyze_text(body or "")
-        message.encoding, message.parts = analysis.encoding, analysis.parts
-        price = pricing.price_text(info.iso_country_code, analysis.parts, message.message_type, number_type)
+        text_parts(outgoing, sent.get("MessageBody") or "")
     else:
-        message.encoding = analyze_text(body).encoding if body else "GSM"
-        message.parts = 1
-        message.details["media_urls"] = list(sent.get("MediaUrls") or [])
-        price = pricing.price_media(info.iso_country_code, message.message_type, number_type)
-    charge_send(context, message, price, None, "MaxPrice")
-    return draft
+        media_parts(outgoing, sent.get("MessageBody"), list(sent.get("MediaUrls") or []))
+    return outgoing
 
 
 def _ruled_incapable(context: OperationContext, e164: str) -> bool:
     """A simulator rule whose outcome is RCS_FALLEN_BACK_TO_SMS marks its numbers as unable to take RCS."""
-    decision = context.simulator_rules.decide(RCS, context.account, e164)
+    decision = rules_in_force(context.tx).decide(RCS, context.account, e164)
     return decision.outcome == "FALLEN_BACK_TO_SMS"
 
 
@@ -128,76 +118,47 @@ def send_rcs_message(context: OperationContext, params: dict[str, Any]) -> dict[
         context, protect_configuration_id(context, params.get("ProtectConfigurationId")), configuration_set
     )
     verdict = judge_send(context, protect_id, "RCS", info.iso_country_code, info.e164) if protect_id else None
-    opt_out_list = str(agent.get("OptOutListName") or "Default")
-    check_recipient(context, str(agent["RcsAgentId"]), opt_out_list, info.e164)
-    feedback = feedback_enabled(params, configuration_set)
     content = (params.get("RcsMessageContent") or {}).get("Content") or {}
-    message = Message(
-        message_id=new_message_id(),
-        account=context.account,
-        region=context.region,
-        api="v2",
-        operation=context.operation,
+    agent_id = str(agent["RcsAgentId"])
+    outgoing = Outgoing(
         channel="RCS",
-        destination=info.e164,
-        requested_at=context.now(),
-        origination=str(agent["RcsAgentId"]),
-        origination_identity={
-            "kind": "RCS_AGENT",
-            "identity": agent["RcsAgentId"],
-            "arn": agent["RcsAgentArn"],
-        },
-        configuration_set=configuration_set["ConfigurationSetName"] if configuration_set else None,
+        destination=info,
+        origin=Origin(
+            identity=agent_id,
+            details={"kind": "RCS_AGENT", "identity": agent_id, "arn": agent["RcsAgentArn"]},
+            opt_out_list=str(agent.get("OptOutListName") or "Default"),
+        ),
+        configuration_set_name=configuration_set["ConfigurationSetName"] if configuration_set else None,
+        event_destinations=event_destinations(configuration_set),
         message_type="TRANSACTIONAL",
         body=(content.get("TextMessage") or {}).get("Body"),
         encoding="UNICODE",
         parts=1,
         context=params.get("Context") or None,
         time_to_live=params.get("TimeToLive") or DEFAULT_TIME_TO_LIVE,
+        feedback_enabled=feedback_enabled(params, configuration_set),
         protect_configuration_id=verdict.protect_configuration_id if verdict else None,
-        feedback_enabled=bool(feedback),
+        message_id=new_message_id(),
     )
-    apply_network_facts(message, info)
-    message.details["rcs_content_type"] = _content_kind(params)
+    outgoing.details["rcs_content_type"] = _content_kind(params)
     if verdict is not None:
-        message.details["protect_status"] = verdict.protect_status
+        outgoing.details["protect_status"] = verdict.protect_status
     capable = info.iso_country_code in launched_countries(agent) and not _ruled_incapable(context, info.e164)
+    fallback_outgoing = None
     if capable:
-        charge_send(
-            context, message, pricing.price_rcs(info.iso_country_code), params.get("MaxPrice"), "MaxPrice"
-        )
-    dry_run = bool(params.get("DryRun"))
-    fallback_draft = None
-    if not capable and fallback is not None:
-        fallback_draft = _prepare_fallback(context, *fallback, message.message_id)
-        message.details["fallback_message_id"] = fallback_draft.message.message_id
-    if dry_run:
-        return {"MessageId": message.message_id}
-    destinations = [
-        item for item in (configuration_set or {}).get("EventDestinations") or [] if isinstance(item, dict)
-    ]
-    if capable:
-        valid = info.is_valid or simulator_numbers.is_simulator_number(info.e164)
-        dispatch(
-            context.connection,
-            message,
-            context.now(),
-            rules=context.simulator_rules,
-            valid_number=valid,
-            configuration_set=configuration_set,
-        )
-        record_spend(context.connection, message)
+        outgoing.price = pricing.price_rcs(info.iso_country_code)
+        outgoing.ceiling = ceiling(params, "MaxPrice", outgoing.price.total)
+        outgoing.valid_number = info.is_valid or simulator_numbers.is_simulator_number(info.e164)
     else:
-        outcome = "FALLEN_BACK_TO_SMS" if fallback_draft else "FAILED"
-        decision = Decision(outcome, ("QUEUED",), 0.0, 0.0, False, NOT_RCS_CAPABLE)
-        message.plan = make_plan(RCS, decision, message.requested_at, message.time_to_live)
-        accept(
-            context.connection,
-            message,
-            context.now(),
-            destinations=destinations if configuration_set else None,
-        )
-        # After the RCS message's records, so that RCS_FALLEN_BACK_TO_SMS comes before the SMS records.
-        if fallback_draft is not None:
-            finish_send(context, fallback_draft, {})
+        if fallback is not None:
+            assert outgoing.message_id is not None
+            fallback_outgoing = _prepare_fallback(context, *fallback, outgoing.message_id)
+            outgoing.details["fallback_message_id"] = fallback_outgoing.message_id
+        outcome = "FALLEN_BACK_TO_SMS" if fallback_outgoing else "FAILED"
+        outgoing.decision = Decision(outcome, ("QUEUED",), 0.0, 0.0, False, NOT_RCS_CAPABLE)
+    dry_run = bool(params.get("DryRun"))
+    message = send(context, outgoing, V2_POLICY, dry_run=dry_run)
+    # After the RCS message's records, so that RCS_FALLEN_BACK_TO_SMS comes before the SMS records.
+    if fallback_outgoing is not None:
+        send(context, fallback_outgoing, V2_POLICY, dry_run=dry_run)
     return {"MessageId": message.message_id}

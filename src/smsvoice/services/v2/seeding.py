@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
 
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
@@ -45,7 +44,7 @@ from smsvoice.services.v2.identities import (
 )
 from smsvoice.services.v2.sender_ids import check_sender_id, new_sender_id_doc
 from smsvoice.services.v2.tags import set_tags
-from smsvoice.store.engine import Store
+from smsvoice.store import Store, Transaction
 
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
@@ -167,7 +166,7 @@ def _check(operation: str, entry: dict[str, Any], path: str, **filler: Any) -> N
 
 
 def apply_seed(
-    connection: Connection, blocks: list[dict[str, Any]], settings: Settings, clock: Clock
+    tx: Transaction, blocks: list[dict[str, Any]], settings: Settings, clock: Clock
 ) -> list[SeedReport]:
     """Apply every block inside the caller's transaction."""
     reports = []
@@ -184,7 +183,7 @@ def apply_seed(
             account=account,
             region=region,
             request_id="seed",
-            connection=connection,
+            tx=tx,
             clock=clock,
             settings=settings,
         )
@@ -429,4 +428,4 @@ async def apply_seed_file(store: Store, settings: Settings, clock: Clock) -> lis
     if not settings.seed_file:
         return []
     blocks = load_seed_file(settings.seed_file)
-    return await store.run(lambda connection: apply_seed(connection, blocks, settings, clock))
+    return await store.run(lambda tx: apply_seed(tx, blocks, settings, clock))

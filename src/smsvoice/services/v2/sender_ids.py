@@ -34,7 +34,7 @@ from smsvoice.services.v2.identities import (
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document
+from smsvoice.store import Document, QuotaExceeded
 
 # "The sender ID can be 1-11 alphanumeric characters including letters (A-Z, a-z), numbers (0-9), or
 # hyphens (-). The sender ID must contain at least one letter and cannot start or end with a hyphen."
@@ -90,14 +90,15 @@ def request_sender_id(context: OperationContext, params: dict[str, Any]) -> dict
             sender_id,
         )
     limit = V2_ACCOUNT_LIMITS["SENDER_IDS"]
-    if context.documents.count(SENDER_ID) >= limit:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {limit} sender IDs per Region", "SENDER_IDS_PER_ACCOUNT"
-        )
     doc = new_sender_id_doc(context, sender_id, country, params.get("MessageTypes"))
     if params.get("DeletionProtectionEnabled") is not None:
         doc["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
-    context.documents.add(SENDER_ID, key, doc)
+    try:
+        context.documents.add(SENDER_ID, key, doc, limit=limit)
+    except QuotaExceeded:
+        raise ServiceQuotaExceededException(
+            f"An account can have at most {limit} sender IDs per Region", "SENDER_IDS_PER_ACCOUNT"
+        ) from None
     set_tags(context, doc["SenderIdArn"], params.get("Tags"))
     return project(doc, "RequestSenderId", Tags=get_tags(context, doc["SenderIdArn"]))
 

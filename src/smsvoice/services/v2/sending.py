@@ -14,25 +14,18 @@ are listed in docs/messaging.md.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Final
 
-from smsvoice.arns import new_message_id
 from smsvoice.domain import pricing, simulator_numbers
 from smsvoice.domain.encoding import analyze_text, exceeds_max_size
+from smsvoice.domain.message import DEFAULT_TIME_TO_LIVE, Message
 from smsvoice.domain.phone_numbers import NumberInfo, parse_destination
-from smsvoice.messaging.message import Message, Price
-from smsvoice.messaging.outgoing import (
-    DEFAULT_TIME_TO_LIVE,
-    apply_network_facts,
-    dispatch,
-    estimated_call_seconds,
-    month_to_date_spend,
-    record_spend,
-)
-from smsvoice.messaging.read_cache import RememberingDocuments
+from smsvoice.domain.voice import estimated_call_seconds
 from smsvoice.protocol.errors import FieldProblem
+from smsvoice.sending.outgoing import Ceiling, Origin, Outgoing
+from smsvoice.sending.pipeline import send
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.account import SANDBOX, account_tier, enforced_spend_limit
 from smsvoice.services.v2.configuration_sets import load_configuration_set
@@ -47,8 +40,7 @@ from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_
 from smsvoice.services.v2.protect_configurations import load_protect_configuration
 from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
 from smsvoice.services.v2.verified_destinations import is_verified
-from smsvoice.store import messages as rows
-from smsvoice.store.documents import Document
+from smsvoice.store import Document
 
 # SendVoiceMessage: "TEXT: ... the maximum character limit is 3000. SSML: ... 6000 including SSML tagging."
 MAX_VOICE_TEXT_CHARACTERS: Final = 3_000
@@ -84,27 +76,53 @@ def protect_configuration_id(context: OperationContext, value: str | None) -> st
     return str(load_protect_configuration(context, value)["ProtectConfigurationId"])
 
 
-def check_recipient(context: OperationContext, sender: str, opt_out_list: str, e164: str) -> None:
-    """The refusals every v2 send shares: an opted-out recipient, an unverified one in the sandbox."""
-    if is_opted_out(context, opt_out_list, e164):
-        raise ConflictException(
-            f"{e164} opted out of messages from {sender} (opt-out list {opt_out_list})",
-            "DESTINATION_PHONE_NUMBER_OPTED_OUT",
-            "opted-out-number",
-            e164,
-        )
-    # "sending to simulator numbers works even in the sandbox" (Pinpoint user guide, SMS simulator).
-    if (
-        account_tier(context) == SANDBOX
-        and not simulator_numbers.is_simulator_number(e164)
-        and not is_verified(context, e164)
-    ):
-        raise ConflictException(
-            f"The account is in the sandbox and {e164} is not a verified destination number",
-            "DESTINATION_PHONE_NUMBER_NOT_VERIFIED",
-            "verified-destination-number",
-            e164,
-        )
+class V2SendPolicy:
+    """The refusals of v2 sends, in the order AWS's documentation implies (see the module docstring)."""
+
+    def refuse_recipient(self, context: OperationContext, outgoing: Outgoing) -> None:
+        e164 = outgoing.destination.e164
+        opt_out_list = outgoing.origin.opt_out_list
+        if opt_out_list is not None and is_opted_out(context, opt_out_list, e164):
+            raise ConflictException(
+                f"{e164} opted out of messages from {outgoing.origin.identity} (opt-out list {opt_out_list})",
+                "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+                "opted-out-number",
+                e164,
+            )
+        # "sending to simulator numbers works even in the sandbox" (Pinpoint user guide, SMS simulator).
+        if (
+            account_tier(context) == SANDBOX
+            and not simulator_numbers.is_simulator_number(e164)
+            and not is_verified(context, e164)
+        ):
+            raise ConflictException(
+                f"The account is in the sandbox and {e164} is not a verified destination number",
+                "DESTINATION_PHONE_NUMBER_NOT_VERIFIED",
+                "verified-destination-number",
+                e164,
+            )
+
+    def refuse_price(self, context: OperationContext, outgoing: Outgoing, spent: Decimal) -> None:
+        assert outgoing.price is not None
+        total = outgoing.price.total
+        ceiling = outgoing.ceiling
+        if ceiling is not None and ceiling.compared > Decimal(ceiling.value):
+            raise ValidationException(
+                f"The price of the message ({ceiling.compared} USD) is higher than {ceiling.member} "
+                f"({ceiling.value} USD)",
+                "PRICE_OVER_THRESHOLD",
+                [FieldProblem(ceiling.member, f"Lower than the price of {ceiling.compared} USD")],
+            )
+        limit = enforced_spend_limit(context, outgoing.channel)
+        if spent + total > limit:
+            raise ServiceQuotaExceededException(
+                f"Sending this message would take this month's {outgoing.channel} spend to "
+                f"{spent + total} USD, over the {limit} USD monthly spend limit",
+                f"MONTHLY_SPEND_LIMIT_REACHED_FOR_{outgoing.channel}",
+            )
+
+
+V2_POLICY: Final = V2SendPolicy()
 
 
 def feedback_enabled(params: dict[str, Any], configuration_set: Document | None) -> bool:
@@ -115,25 +133,31 @@ def feedback_enabled(params: dict[str, Any], configuration_set: Document | None)
     return bool(feedback)
 
 
-@dataclass(slots=True)
-class SendDraft:
-    message: Message
-    origination: Origination
-    info: NumberInfo
-    configuration_set: Document | None
-
-    def message_type(self, params: dict[str, Any]) -> str:
-        """The request's MessageType, else the set's DefaultMessageType, else the identity's, else
-        TRANSACTIONAL (AWS documents no default)."""
-        if params.get("MessageType"):
-            return str(params["MessageType"])
-        found = (self.configuration_set or {}).get("DefaultMessageType")
-        return str(found or self.origination.message_type or "TRANSACTIONAL")
+def event_destinations(configuration_set: Document | None) -> list[Document] | None:
+    if configuration_set is None:
+        return None
+    return [item for item in configuration_set.get("EventDestinations") or [] if isinstance(item, dict)]
 
 
-def prepare_send(context: OperationContext, params: dict[str, Any], channel: str) -> SendDraft:
-    """The message every send starts from: set, destination, origination and the refusals they imply."""
-    context.documents = RememberingDocuments(context.connection, context.account, context.region)
+def message_type(params: dict[str, Any], configuration_set: Document | None, origination: Origination) -> str:
+    """The request's MessageType, else the set's DefaultMessageType, else the identity's, else
+    TRANSACTIONAL (AWS documents no default)."""
+    if params.get("MessageType"):
+        return str(params["MessageType"])
+    found = (configuration_set or {}).get("DefaultMessageType")
+    return str(found or origination.message_type or "TRANSACTIONAL")
+
+
+def ceiling(params: dict[str, Any], member: str, compared: Decimal) -> Ceiling | None:
+    value = params.get(member)
+    return None if value is None else Ceiling(str(value), member, compared)
+
+
+def prepare_send(
+    context: OperationContext, params: dict[str, Any], channel: str
+) -> tuple[Outgoing, Origination]:
+    """What every v2 send through an origination identity starts from: the set, the destination, the
+    identity and the protect configuration's verdict (their errors come first, in that order)."""
     set_name_or_arn = params.get("ConfigurationSetName")
     configuration_set = load_configuration_set(context, set_name_or_arn) if set_name_or_arn else None
     destination = destination_info(params["DestinationPhoneNumber"])
@@ -154,87 +178,71 @@ def prepare_send(context: OperationContext, params: dict[str, Any], channel: str
     protect_id = effective_protect_configuration_id(
         context, protect_configuration_id(context, params.get("ProtectConfigurationId")), configuration_set
     )
+    outgoing = Outgoing(
+        channel=channel,
+        destination=info,
+        origin=Origin(
+            identity=origination.identity,
+            details={
+                "kind": origination.kind,
+                "identity": origination.identity,
+                "arn": origination.resource_arn,
+                "member_arn": origination.member_arn,
+                "number_type": origination.number_type,
+                "iso_country_code": origination.iso_country_code,
+                "opt_out_list_name": origination.opt_out_list_name,
+            },
+            opt_out_list=origination.opt_out_list_name,
+            iso_country_code=origination.iso_country_code,
+            number_type=origination.number_type,
+        ),
+        configuration_set_name=configuration_set["ConfigurationSetName"] if configuration_set else None,
+        event_destinations=event_destinations(configuration_set),
+        context=params.get("Context") or None,
+        time_to_live=params.get("TimeToLive") or DEFAULT_TIME_TO_LIVE,
+        feedback_enabled=feedback_enabled(params, configuration_set),
+        valid_number=info.is_valid or simulator_numbers.is_simulator_number(info.e164),
+    )
     verdict = None
     if protect_id is not None:
         verdict = judge_send(context, protect_id, channel, info.iso_country_code, info.e164)
-    check_recipient(context, origination.identity, origination.opt_out_list_name, info.e164)
-    feedback = feedback_enabled(params, configuration_set)
-    message = Message(
-        message_id=new_message_id(),
-        account=context.account,
-        region=context.region,
-        api="v2",
-        operation=context.operation,
-        channel=channel,
-        destination=info.e164,
-        requested_at=context.now(),
-        origination=origination.identity,
-        origination_identity={
-            "kind": origination.kind,
-            "identity": origination.identity,
-            "arn": origination.resource_arn,
-            "member_arn": origination.member_arn,
-            "number_type": origination.number_type,
-            "iso_country_code": origination.iso_country_code,
-            "opt_out_list_name": origination.opt_out_list_name,
-        },
-        configuration_set=configuration_set["ConfigurationSetName"] if configuration_set else None,
-        context=params.get("Context") or None,
-        time_to_live=params.get("TimeToLive") or DEFAULT_TIME_TO_LIVE,
-        protect_configuration_id=verdict.protect_configuration_id if verdict else None,
-        feedback_enabled=bool(feedback),
-    )
-    apply_network_facts(message, info)
     if verdict is not None:
-        message.details["protect_status"] = verdict.protect_status
+        outgoing.protect_configuration_id = verdict.protect_configuration_id
+        outgoing.details["protect_status"] = verdict.protect_status
     if params.get("DestinationCountryParameters"):
-        message.details["destination_country_parameters"] = params["DestinationCountryParameters"]
-    return SendDraft(message, origination, info, configuration_set)
+        outgoing.details["destination_country_parameters"] = params["DestinationCountryParameters"]
+    if channel in ("TEXT", "MEDIA"):
+        outgoing.message_type = message_type(params, configuration_set, origination)
+    return outgoing, origination
 
 
-def charge_send(
-    context: OperationContext,
-    message: Message,
-    price: pricing.Price,
-    ceiling: str | None,
-    ceiling_member: str,
-    compared: Decimal | None = None,
-) -> None:
-    """Refuse over MaxPrice or over the month's spend limit; else set the message's price."""
-    compared = price.total if compared is None else compared
-    if ceiling is not None and compared > Decimal(ceiling):
-        raise ValidationException(
-            f"The price of the message ({compared} USD) is higher than {ceiling_member} ({ceiling} USD)",
-            "PRICE_OVER_THRESHOLD",
-            [FieldProblem(ceiling_member, f"Lower than the price of {compared} USD")],
-        )
-    limit = enforced_spend_limit(context, message.channel)
-    spent = month_to_date_spend(
-        context.connection, context.account, context.region, message.channel, message.requested_at
+def text_parts(outgoing: Outgoing, body: str) -> None:
+    """An SMS body: its encoding, parts and price."""
+    analysis = analyze_text(body)
+    outgoing.body = body
+    outgoing.encoding, outgoing.parts = analysis.encoding, analysis.parts
+    outgoing.price = pricing.price_text(
+        outgoing.destination.iso_country_code,
+        analysis.parts,
+        outgoing.message_type or "TRANSACTIONAL",
+        outgoing.origin.number_type,
     )
-    if spent + price.total > limit:
-        raise ServiceQuotaExceededException(
-            f"Sending this message would take this month's {message.channel} spend to "
-            f"{spent + price.total} USD, over the {limit} USD monthly spend limit",
-            f"MONTHLY_SPEND_LIMIT_REACHED_FOR_{message.channel}",
-        )
-    message.price = Price(pricing.to_float(price.message_price), pricing.to_float(price.carrier_fee))
 
 
-def finish_send(context: OperationContext, draft: SendDraft, params: dict[str, Any]) -> dict[str, Any]:
-    message, info = draft.message, draft.info
-    if params.get("DryRun"):
-        return {"MessageId": message.message_id}
-    valid = info.is_valid or simulator_numbers.is_simulator_number(info.e164)
-    dispatch(
-        context.connection,
-        message,
-        context.now(),
-        rules=context.simulator_rules,
-        valid_number=valid,
-        configuration_set=draft.configuration_set,
+def media_parts(outgoing: Outgoing, body: str | None, media: list[str]) -> None:
+    """An MMS: body, media and price (MMS is not split into parts: user guide, MMS limits)."""
+    outgoing.body = body
+    outgoing.encoding = analyze_text(body).encoding if body else "GSM"
+    outgoing.parts = 1
+    outgoing.details["media_urls"] = media
+    outgoing.price = pricing.price_media(
+        outgoing.destination.iso_country_code,
+        outgoing.message_type or "TRANSACTIONAL",
+        outgoing.origin.number_type,
     )
-    record_spend(context.connection, message)
+
+
+def answer(message: Message) -> dict[str, Any]:
     return {"MessageId": message.message_id}
 
 
@@ -253,19 +261,13 @@ def send_text_message(context: OperationContext, params: dict[str, Any]) -> dict
             "MAXIMUM_SIZE_EXCEEDED",
             [FieldProblem("MessageBody", "Longer than 1530 GSM or 630 non-GSM characters")],
         )
-    draft = prepare_send(context, params, "TEXT")
-    message, info = draft.message, draft.info
-    message.message_type = draft.message_type(params)
-    message.body = body
-    message.encoding = analysis.encoding
-    message.parts = analysis.parts
+    outgoing, _ = prepare_send(context, params, "TEXT")
+    text_parts(outgoing, body)
     if params.get("Keyword"):
-        message.details["keyword"] = params["Keyword"]
-    price = pricing.price_text(
-        info.iso_country_code, analysis.parts, message.message_type, draft.origination.number_type
-    )
-    charge_send(context, message, price, params.get("MaxPrice"), "MaxPrice")
-    return finish_send(context, draft, params)
+        outgoing.details["keyword"] = params["Keyword"]
+    assert outgoing.price is not None
+    outgoing.ceiling = ceiling(params, "MaxPrice", outgoing.price.total)
+    return answer(send(context, outgoing, V2_POLICY, dry_run=bool(params.get("DryRun"))))
 
 
 @operations.handler("SendMediaMessage")
@@ -282,16 +284,11 @@ def send_media_message(context: OperationContext, params: dict[str, Any]) -> dic
                 "MEDIA_TYPE_NOT_SUPPORTED",
                 [FieldProblem("MediaUrls", f"Unsupported file type {extension}")],
             )
-    draft = prepare_send(context, params, "MEDIA")
-    message, info = draft.message, draft.info
-    message.message_type = draft.message_type(params)
-    message.body = body
-    message.encoding = analyze_text(body).encoding if body else "GSM"
-    message.parts = 1  # MMS is not split into parts (user guide, MMS limits)
-    message.details["media_urls"] = media
-    price = pricing.price_media(info.iso_country_code, message.message_type, draft.origination.number_type)
-    charge_send(context, message, price, params.get("MaxPrice"), "MaxPrice")
-    return finish_send(context, draft, params)
+    outgoing, _ = prepare_send(context, params, "MEDIA")
+    media_parts(outgoing, body, media)
+    assert outgoing.price is not None
+    outgoing.ceiling = ceiling(params, "MaxPrice", outgoing.price.total)
+    return answer(send(context, outgoing, V2_POLICY, dry_run=bool(params.get("DryRun"))))
 
 
 @operations.handler("SendVoiceMessage")
@@ -307,25 +304,25 @@ def send_voice_message(context: OperationContext, params: dict[str, Any]) -> dic
             "MAXIMUM_SIZE_EXCEEDED",
             [FieldProblem("MessageBody", f"Longer than {limit} characters")],
         )
-    draft = prepare_send(context, params, "VOICE")
-    message, info = draft.message, draft.info
-    message.body = body
+    outgoing, _ = prepare_send(context, params, "VOICE")
+    outgoing.body = body
     seconds = estimated_call_seconds(body, ssml=text_type == "SSML")
-    message.details.update(
+    outgoing.details.update(
         {
             "voice_id": params.get("VoiceId") or DEFAULT_VOICE_ID,
             "text_type": text_type,
             "estimated_seconds": seconds,
         }
     )
-    price = pricing.price_voice(info.iso_country_code, pricing.billable_minutes(seconds))
-    per_minute = pricing.price_voice(info.iso_country_code, 1).total
-    charge_send(context, message, price, params.get("MaxPricePerMinute"), "MaxPricePerMinute", per_minute)
-    return finish_send(context, draft, params)
+    country = outgoing.destination.iso_country_code
+    outgoing.price = pricing.price_voice(country, pricing.billable_minutes(seconds))
+    per_minute = pricing.price_voice(country, 1).total
+    outgoing.ceiling = ceiling(params, "MaxPricePerMinute", per_minute)
+    return answer(send(context, outgoing, V2_POLICY, dry_run=bool(params.get("DryRun"))))
 
 
 def _own_message(context: OperationContext, message_id: str) -> Message:
-    found = rows.load_message(context.connection, message_id)
+    found = context.tx.messages.load(message_id)
     if found is None or found.account != context.account or found.region != context.region:
         raise ResourceNotFoundException(f"The message {message_id} does not exist", "message", message_id)
     return found
@@ -342,5 +339,5 @@ def put_message_feedback(context: OperationContext, params: dict[str, Any]) -> d
         )
     message.feedback_status = params["MessageFeedbackStatus"]
     message.feedback_updated_at = context.now()
-    rows.update_message(context.connection, message)
+    context.tx.messages.update(message)
     return {"MessageId": message.message_id, "MessageFeedbackStatus": message.feedback_status}

@@ -15,14 +15,14 @@ from __future__ import annotations
 import secrets
 from typing import Any, Final
 
-from smsvoice.arns import new_message_id, new_resource_id
+from smsvoice.arns import new_resource_id
 from smsvoice.domain import simulator_numbers
 from smsvoice.domain.encoding import analyze_text
 from smsvoice.domain.phone_numbers import parse_destination
-from smsvoice.messaging.message import Message
-from smsvoice.messaging.outgoing import DEFAULT_TIME_TO_LIVE, apply_network_facts, dispatch
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.quotas import V2_ACCOUNT_LIMITS
+from smsvoice.sending.outgoing import Origin, Outgoing
+from smsvoice.sending.pipeline import send
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.common import arn_for, filter_values, paginate, resolve_id
 from smsvoice.services.v2.configuration_sets import load_configuration_set
@@ -35,7 +35,7 @@ from smsvoice.services.v2.errors import (
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.origination import is_opted_out, resolve_origination
 from smsvoice.services.v2.tags import drop_tags, register_taggable, set_tags
-from smsvoice.store.documents import Document
+from smsvoice.store import Document, QuotaExceeded
 
 VERIFIED_DESTINATION_NUMBER: Final = "v2/verified-destination-number"
 RESOURCE_TYPE: Final = "verified-destination-number"
@@ -116,11 +116,6 @@ def create_verified_destination_number(context: OperationContext, params: dict[s
         )
     number = info.e164
     limit = V2_ACCOUNT_LIMITS["VERIFIED_DESTINATION_NUMBERS"]
-    if context.documents.count(VERIFIED_DESTINATION_NUMBER) >= limit:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {limit} verified destination numbers",
-            "VERIFIED_DESTINATION_NUMBERS_PER_ACCOUNT",
-        )
     if context.documents.page(VERIFIED_DESTINATION_NUMBER, parent=number, limit=1):
         # chosen: AWS does not document a second verified entry for the same number.
         raise ConflictException(
@@ -143,7 +138,13 @@ def create_verified_destination_number(context: OperationContext, params: dict[s
     }
     if params.get("RcsAgentId"):
         doc["RcsAgentId"] = params["RcsAgentId"]
-    context.documents.add(VERIFIED_DESTINATION_NUMBER, key, doc, parent=number)
+    try:
+        context.documents.add(VERIFIED_DESTINATION_NUMBER, key, doc, parent=number, limit=limit)
+    except QuotaExceeded:
+        raise ServiceQuotaExceededException(
+            f"An account can have at most {limit} verified destination numbers",
+            "VERIFIED_DESTINATION_NUMBERS_PER_ACCOUNT",
+        ) from None
     tags = params.get("Tags") or []
     set_tags(context, doc["VerifiedDestinationNumberArn"], tags)
     return {**_public(doc), "Tags": tags}
@@ -260,32 +261,26 @@ def send_destination_number_verification_code(
     template = _TEMPLATES[params.get("LanguageCode") or "EN_US"]
     body = template.format(code=" ".join(code) if channel == "VOICE" else code)
     analysis = analyze_text(body) if channel == "TEXT" else None
-    message = Message(
-        message_id=new_message_id(),
-        account=context.account,
-        region=context.region,
-        api="v2",
-        operation=context.operation,
+    outgoing = Outgoing(
         channel=channel,
-        destination=number,
-        requested_at=now,
+        destination=info,
         # Without an OriginationIdentity the code comes from AWS's own route: records carry no
         # originationPhoneNumber (chosen).
-        origination=origination.identity if origination else None,
-        configuration_set=configuration_set["ConfigurationSetName"] if configuration_set else None,
+        origin=Origin(identity=origination.identity if origination else None),
+        configuration_set_name=configuration_set["ConfigurationSetName"] if configuration_set else None,
         message_type="TRANSACTIONAL" if channel == "TEXT" else None,
         body=body,
         encoding=analysis.encoding if analysis else None,
         parts=analysis.parts if analysis else None,
         context=params.get("Context") or None,
-        time_to_live=DEFAULT_TIME_TO_LIVE,
         details={
             "verified_destination_number_id": doc["VerifiedDestinationNumberId"],
             "verification_code": code,
         },
+        # Checked above: the opt-out only with an identity, and codes go to unverified numbers by design.
+        check_recipient=False,
     )
-    apply_network_facts(message, info)
-    dispatch(context.connection, message, now, rules=context.simulator_rules, valid_number=True)
+    message = send(context, outgoing, None)
     doc["VerificationCode"] = code
     doc["CodeSentAt"] = now
     doc["CodesSent"] = [*recent, now]

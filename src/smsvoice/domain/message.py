@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from smsvoice.messaging.machines import ACCEPTED, Machine, machine_for
+from smsvoice.domain.machines import ACCEPTED, Machine, machine_for
 
 FEEDBACK_TIMEOUT_SECONDS = 3600
+# TimeToLive when the request gives none: "By default this is 72 hours" (SendTextMessage reference).
+DEFAULT_TIME_TO_LIVE = 72 * 3600
 
 
 @dataclass(slots=True)

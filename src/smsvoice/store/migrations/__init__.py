@@ -1,0 +1,1 @@
+"""Alembic migrations of the store's schema (applied by `smsvoice db upgrade`, see store/migrate.py)."""
