@@ -116,6 +116,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker.add_argument("--log-level", help="debug, info, warning or error (SMSVOICE_LOG_LEVEL)")
     _add_delivery_options(worker, in_server=False)
     commands.add_parser("coverage", help="print IMPLEMENTATION_COVERAGE.md for the installed models")
+    database = commands.add_parser("db", help="the store's schema")
+    database_commands = database.add_subparsers(dest="db_command", required=True)
+    for name, what in (
+        ("upgrade", "bring the store's schema to this version's (Alembic migrations)"),
+        ("current", "print the store's schema revision and this version's"),
+    ):
+        step = database_commands.add_parser(name, help=what)
+        step.add_argument("--data-dir", help="folder of the embedded SQLite store (SMSVOICE_DATA_DIR)")
+        step.add_argument("--database-url", help="SQLAlchemy URL of another store (SMSVOICE_DATABASE_URL)")
     args = parser.parse_args(argv)
 
     if args.command == "coverage":
@@ -129,6 +138,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     _configure_logging(settings.log_level)
+    if args.command == "db":
+        from smsvoice.store.schema_command import run_db_command
+
+        return run_db_command(args.db_command, settings.store_url)
+    from smsvoice.store import SchemaMismatch, open_store
+
+    try:  # before serving: a store this version cannot use stops the start with one clear line
+        open_store(settings.store_url).close()
+    except SchemaMismatch as problem:
+        print(f"smsvoice: {problem}", file=sys.stderr)
+        return 2
     if args.command == "worker":
         from smsvoice.delivery.standalone import run_worker
 

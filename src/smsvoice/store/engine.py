@@ -152,10 +152,13 @@ class Store:
             self._checkpointer.stop()
 
 
-def open_store(url: str, *, upgrade: bool = True) -> Store:
-    """Open the store at `url`, bringing its schema to the newest revision (`upgrade`), or refusing
-    one that is not there (SchemaMismatch)."""
+def open_store(url: str, *, upgrade: bool | None = None) -> Store:
+    """Open the store at `url`, bringing its schema to the newest revision (`upgrade`; by default only
+    the embedded SQLite store is upgraded on its own), or refusing one that is not there
+    (SchemaMismatch)."""
     store = Store(url)
+    if upgrade is None:
+        upgrade = store.is_sqlite
     try:
         if upgrade:
             migrate.upgrade(store.engine)

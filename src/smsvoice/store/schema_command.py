@@ -1,0 +1,31 @@
+"""`smsvoice db upgrade` and `smsvoice db current`."""
+
+from __future__ import annotations
+
+import sys
+
+from sqlalchemy import create_engine
+
+from smsvoice.store import migrate
+from smsvoice.store.errors import SchemaMismatch
+
+
+def run_db_command(command: str, url: str) -> int:
+    engine = create_engine(url)
+    try:
+        if command == "current":
+            with engine.connect() as connection:
+                found = migrate.current_revision(connection)
+            print(f"store {url}: revision {found or '(empty)'}; this smsvoice: {migrate.HEAD}")
+            return 0
+        done = migrate.upgrade(engine)
+    except SchemaMismatch as problem:
+        print(f"smsvoice: {problem}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    if done.before == done.after:
+        print(f"store {url}: already at revision {done.after}")
+    else:
+        print(f"store {url}: upgraded from revision {done.before or '(empty)'} to {done.after}")
+    return 0

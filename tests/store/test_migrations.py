@@ -1,0 +1,127 @@
+"""Schema migrations: a store written by an earlier smsvoice keeps working after an upgrade."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from smsvoice.store import migrate
+from smsvoice.store.schema import metadata
+from tests.support.clients import client
+from tests.support.server import SMSVOICE
+
+OLD_STORE = Path(__file__).with_name("store_0_1.sql")
+OLD_ACCOUNT = "111122223333"
+OLD_MESSAGE = "232d7d6c-dc17-4b2e-bf11-246258ac562b"
+
+
+def _old_store(data_dir: Path) -> Path:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = data_dir / "smsvoice.db"
+    with sqlite3.connect(database) as connection:
+        connection.executescript(OLD_STORE.read_text())
+    return database
+
+
+def _db(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([SMSVOICE, "db", *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_head_is_the_newest_migration() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrate.__file__).with_name("migrations")))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_current_head() == migrate.HEAD
+    assert [script.revision for script in reversed(list(scripts.walk_revisions()))] == list(migrate.KNOWN)
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_declares(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert migrate.upgrade(engine) == migrate.Upgrade(None, migrate.HEAD)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert migrate.current_revision(connection) == migrate.HEAD
+    engine.dispose()
+    assert differences == []
+
+
+def test_db_upgrade_brings_a_0_1_store_to_head_and_says_so(tmp_path: Path) -> None:
+    database = _old_store(tmp_path / "data")
+    url = f"sqlite:///{database}"
+    before = _db("current", "--database-url", url)
+    assert before.returncode == 0
+    assert f"revision 0001; this smsvoice: {migrate.HEAD}" in before.stdout
+    upgraded = _db("upgrade", "--database-url", url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"upgraded from revision 0001 to {migrate.HEAD}" in upgraded.stdout
+    again = _db("upgrade", "--database-url", url)
+    assert f"already at revision {migrate.HEAD}" in again.stdout
+    with sqlite3.connect(database) as connection:
+        versions = connection.execute("SELECT DISTINCT version FROM resources").fetchall()
+        meta = connection.execute("SELECT name FROM store_meta").fetchall()
+    assert versions == [(1,)]  # every existing document starts at version 1
+    assert ("schema_version",) not in meta
+
+
+def test_serve_upgrades_a_0_1_store_and_everything_in_it_still_works(
+    tmp_path: Path, fresh_server: Callable[..., Any]
+) -> None:
+    data_dir = tmp_path / "data"
+    _old_store(data_dir)
+    server = fresh_server("--throttling", "off", "--validate-responses", data_dir=data_dir)
+    v2 = client("pinpoint-sms-voice-v2", server.endpoint, OLD_ACCOUNT)
+    (old_set,) = v2.describe_configuration_sets(ConfigurationSetNames=["from-0-1"])["ConfigurationSets"]
+    assert old_set["EventDestinations"][0]["EventDestinationName"] == "sns"
+    numbers = v2.describe_phone_numbers()["PhoneNumbers"]
+    assert [number["PhoneNumber"] for number in numbers] == ["+18004091135"]
+    message = httpx.get(f"{server.endpoint}/_smsvoice/messages/{OLD_MESSAGE}", timeout=5).json()
+    assert message["body"] == "before the upgrade"
+    assert [event["event_type"] for event in message["events"]][-1] == "TEXT_SUCCESSFUL"
+    # The old documents take writes (their version column came with the migration) and counters hold.
+    v2.set_default_message_type(ConfigurationSetName="from-0-1", MessageType="PROMOTIONAL")
+    v2.create_configuration_set(ConfigurationSetName="after-upgrade")
+    limits = {item["Name"]: item["Used"] for item in v2.describe_account_limits()["AccountLimits"]}
+    assert limits["CONFIGURATION_SETS"] == 2
+    assert limits["PHONE_NUMBERS"] == 1
+    sent = v2.send_text_message(
+        DestinationPhoneNumber="+12065550142",
+        OriginationIdentity="+18004091135",
+        MessageBody="after the upgrade",
+        ConfigurationSetName="from-0-1",
+    )
+    shown = httpx.get(f"{server.endpoint}/_smsvoice/messages/{sent['MessageId']}", timeout=5).json()
+    assert shown["status"] == "SUCCESSFUL"
+    assert shown["events"][-1]["deliveries"][0]["destination_name"] == "sns"
+
+
+def test_a_store_newer_than_the_code_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "smsvoice.db"
+    engine = create_engine(f"sqlite:///{database}")
+    database.parent.mkdir()
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    engine.dispose()
+    started = subprocess.run(
+        [SMSVOICE, "serve", "--port", "0", "--data-dir", str(database.parent)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.returncode == 2
+    assert "revision 9999" in started.stderr
+    assert "newer than this smsvoice" in started.stderr
+    refused = _db("upgrade", "--data-dir", str(database.parent))
+    assert refused.returncode == 2
+    assert "newer than this smsvoice" in refused.stderr
