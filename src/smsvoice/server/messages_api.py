@@ -22,13 +22,14 @@ from typing import Any, Final
 import orjson
 from sqlalchemy import Connection
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from smsvoice.messaging.message import Message
 from smsvoice.messaging.rules import RuleError, RuleSet, parse_rule, parse_rules
 from smsvoice.messaging.simulator import Simulator
 from smsvoice.messaging.transitions import AdvanceError, advance_manually
+from smsvoice.server.problems import problem as _error
 from smsvoice.store import messages as rows
 
 DEFAULT_LIMIT: Final = 1_000
@@ -50,10 +51,6 @@ class _Problem(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
 
 
 def _json(value: Any, status: int = 200) -> Response:
