@@ -2,51 +2,16 @@
 
 from __future__ import annotations
 
-V1 = "pinpoint-sms-voice"
-V2 = "pinpoint-sms-voice-v2"
-
-# Requests per second, per account, region and operation, under `--throttling aws`.
+# Requests per second, per account, Region and operation, under `--throttling aws` (which operations
+# each applies to: RATES in services/v1/api.py and services/v2/api.py).
 # v1: the API reference limits the event-destination resource to 1 request per second
 # (PUT and DELETE in the seed document, GET and POST on the collection per the same reference).
-RATE_LIMITS: dict[tuple[str, str], float] = {
-    (V1, "CreateConfigurationSetEventDestination"): 1.0,
-    (V1, "GetConfigurationSetEventDestinations"): 1.0,
-    (V1, "UpdateConfigurationSetEventDestination"): 1.0,
-    (V1, "DeleteConfigurationSetEventDestination"): 1.0,
-    # v2: the quotas page's one exception to 1 request per second (see DEFAULT_RATES below).
-    (V2, "DeleteOptedOutNumber"): 10.0,
-}
-
-# Operations of an API that have a default rate for "everything else".
+V1_EVENT_DESTINATION_REQUESTS_PER_SECOND = 1.0
 # v2: "Quotas for AWS End User Messaging SMS" (https://docs.aws.amazon.com/sms-voice/latest/userguide/
 # quotas.html) lists 1 request per second for every control-plane operation, Describe*/List* included,
 # and 10 for DeleteOptedOutNumber.
-DEFAULT_RATES: dict[str, float] = {V2: 1.0}
-# Sending is limited by message parts per second per origination identity, not by the control-plane
-# request rate (same page), so the send-path operations are left out of the per-operation rate.
-UNTHROTTLED: dict[str, frozenset[str]] = {
-    V2: frozenset(
-        {
-            "SendTextMessage",
-            "SendVoiceMessage",
-            "SendMediaMessage",
-            "SendRcsMessage",
-            "SendNotifyTextMessage",
-            "SendNotifyVoiceMessage",
-            "SendDestinationNumberVerificationCode",
-            "PutMessageFeedback",
-        }
-    )
-}
-
-
-def rate_limit_for(api: str, operation: str) -> float | None:
-    explicit = RATE_LIMITS.get((api, operation))
-    if explicit is not None:
-        return explicit
-    if operation in UNTHROTTLED.get(api, frozenset()):
-        return None
-    return DEFAULT_RATES.get(api)
+V2_REQUESTS_PER_SECOND = 1.0
+V2_DELETE_OPTED_OUT_NUMBER_REQUESTS_PER_SECOND = 10.0
 
 
 # v1 resource quotas.

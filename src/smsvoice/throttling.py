@@ -1,6 +1,6 @@
 """Request-rate limits per account, region and operation (token buckets, in memory).
 
-The rates themselves live in `quotas.RATE_LIMITS`, one table for both APIs.
+The rates are each API's RATES (services/v1/api.py, services/v2/api.py), their numbers in quotas.py.
 """
 
 from __future__ import annotations
@@ -8,7 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from smsvoice.quotas import rate_limit_for
+from smsvoice.services import names
+from smsvoice.services.api import RequestRates
+from smsvoice.services.v1.api import RATES as V1_RATES
+from smsvoice.services.v2.api import RATES as V2_RATES
+
+# By botocore's service name, which is what the gateway throttles by.
+RATES: dict[str, RequestRates] = {names.V1: V1_RATES, names.V2: V2_RATES}
 
 
 @dataclass(slots=True)
@@ -27,7 +33,8 @@ class Throttler:
         """Take one token; False when the caller is over the operation's rate."""
         if not self.enabled:
             return True
-        rate = rate_limit_for(api, operation)
+        rates = RATES.get(api)
+        rate = None if rates is None else rates.for_operation(operation)
         if rate is None:
             return True
         now = self._clock()

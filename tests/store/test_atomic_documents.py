@@ -117,6 +117,10 @@ def test_a_document_read_twice_in_one_transaction_is_read_once_and_copied(store:
         _bump_behind_its_back(tx, "k")  # not seen: the transaction remembers what it read
         return documents.get(KIND, "k") == {"Name": "k"}
 
+    def read_twice_then_write(tx: Transaction) -> None:
+        read_twice(tx)
+        tx.documents(ACCOUNT, REGION).replace(KIND, "k", {})  # what it read is out of date
+
     with pytest.raises(WriteConflict):
-        store.run_sync(lambda tx: (read_twice(tx), tx.documents(ACCOUNT, REGION).replace(KIND, "k", {}))[0])
+        store.run_sync(read_twice_then_write)
     assert store.run_sync(read_twice) is True

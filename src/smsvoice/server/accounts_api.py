@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from smsvoice.server.problems import problem as _problem
 from smsvoice.services.v2.account import TIERS, set_account_tier, tier_of
 from smsvoice.store import Transaction
 
@@ -23,10 +24,6 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 
 def account_routes() -> list[Route]:
     return [Route("/accounts/{account}/regions/{region}/tier", account_tier, methods=["GET", "PUT"])]
-
-
-def _problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
 
 
 async def account_tier(request: Request) -> JSONResponse:

@@ -7,6 +7,7 @@ Without any, everything is listed. The health route reports the delivery workers
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import State
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from smsvoice.server.problems import problem
 from smsvoice.store import Transaction
 from smsvoice.store.outbox import PENDING, STATUSES, DeliveryFilter, OutboxRow
 
@@ -24,8 +26,8 @@ def delivery_routes() -> list[Route]:
     return [Route("/deliveries", deliveries, methods=["GET"])]
 
 
-def _problem(message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=400)
+# Every refusal of this route is a bad query.
+_problem = partial(problem, 400)
 
 
 def _whole(raw: str | None, name: str, low: int, high: int) -> int | None:

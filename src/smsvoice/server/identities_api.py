@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from smsvoice.server.problems import problem as _problem
 from smsvoice.services.v2.identities import PHONE_NUMBER, POOL, SENDER_ID, item
 from smsvoice.services.v2.opt_outs import OPT_OUT_LIST
 from smsvoice.services.v2.seeding import SeedError, apply_seed, parse_seed
@@ -31,10 +32,6 @@ _SECTIONS = {
 
 def identity_routes() -> list[Route]:
     return [Route("/identities", identities, methods=["GET", "POST"])]
-
-
-def _problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
 
 
 async def identities(request: Request) -> JSONResponse:

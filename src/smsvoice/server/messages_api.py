@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from smsvoice.domain.message import Message
@@ -29,6 +29,7 @@ from smsvoice.messaging.rulebook import rules_in_force, save_rules
 from smsvoice.messaging.rules import Rule, RuleError, RuleSet, parse_rule, parse_rules
 from smsvoice.messaging.simulator import Simulator
 from smsvoice.messaging.transitions import AdvanceError, AdvanceProblem, advance_manually
+from smsvoice.server.problems import problem as _error
 from smsvoice.store import Transaction
 from smsvoice.store.messages import MessageFilter, RecordDelivery, StoredEvent
 
@@ -51,10 +52,6 @@ class _Problem(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
 
 
 def _json(value: Any, status: int = 200) -> Response:

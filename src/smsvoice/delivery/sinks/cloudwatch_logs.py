@@ -15,17 +15,8 @@ from typing import Any
 
 from smsvoice.delivery.credentials import AwsClients
 from smsvoice.delivery.failures import classify, error_code, rejected
-from smsvoice.delivery.sinks import (
-    DELIVERED,
-    NOT_ATTEMPTED,
-    Destination,
-    Envelope,
-    Result,
-    past,
-    region_of,
-    resource_of,
-    unusable_arn,
-)
+from smsvoice.delivery.sinks import DELIVERED, Destination, Envelope, Result, resource_of
+from smsvoice.delivery.sinks.base import Attempt, ClientSink, too_large
 
 # PutLogEvents API reference: at most 10,000 events and 1,048,576 bytes per call (messages in UTF-8
 # plus 26 bytes per event), spanning at most 24 hours, in chronological order; an event is at most
@@ -91,25 +82,18 @@ def _rejected_positions(info: dict[str, Any], count: int) -> dict[int, str]:
     return refused
 
 
-class CloudWatchLogsSink:
+class CloudWatchLogsSink(ClientSink):
+    service = "logs"
+    client_step = "STS AssumeRole for CloudWatch Logs"
+
     def __init__(self, clients: AwsClients) -> None:
-        self._clients = clients
+        super().__init__(clients)
         # Streams known to exist, so that CreateLogStream is called once per stream and process.
         self._streams: set[tuple[str, str | None, str, str]] = set()
         self._lock = threading.Lock()
 
-    def deliver(self, destination: Destination, batch: list[Envelope], deadline: float) -> list[Result]:
-        region = region_of(destination.target_arn)
-        if region is None:
-            return unusable_arn(destination, batch)
+    def send(self, attempt: Attempt, destination: Destination, batch: list[Envelope]) -> None:
         group = log_group_name(resource_of(destination.target_arn))
-        results: list[Result] = [NOT_ATTEMPTED] * len(batch)
-        try:
-            client = self._clients.client("logs", region, destination.iam_role_arn)
-        except Exception as error:
-            failure = classify(error, "STS AssumeRole for CloudWatch Logs")
-            self._clients.forget_if_expired(destination.iam_role_arn, region, [failure])
-            return [failure] * len(batch)
         entries = sorted(
             (
                 (log_stream_name(envelope.configuration_set, envelope.destination_name), index)
@@ -121,18 +105,17 @@ class CloudWatchLogsSink:
             for _, index in members:
                 envelope = batch[index]
                 if len(envelope.record.encode()) > MAX_EVENT_BYTES:
-                    results[index] = rejected(f"record is larger than a log event's {MAX_EVENT_BYTES} bytes")
+                    attempt.results[index] = too_large("a log event's", MAX_EVENT_BYTES)
                 else:
                     events.append((index, round(envelope.created_at * 1000), envelope.record))
             events.sort(key=lambda event: (event[1], event[0]))
             for chunk in _chunks(events):
-                if past(deadline):
-                    return results
-                outcome = self._put(client, (region, destination.iam_role_arn, group, stream), chunk)
-                for (index, _, _), result in zip(chunk, outcome, strict=True):
-                    results[index] = result
-                self._clients.forget_if_expired(destination.iam_role_arn, region, outcome)
-        return results
+                if attempt.past_deadline():
+                    return
+                stream_key = (attempt.region, destination.iam_role_arn, group, stream)
+                self.settle(
+                    attempt, (index for index, _, _ in chunk), self._put(attempt.client, stream_key, chunk)
+                )
 
     def _put(
         self, client: Any, stream_key: tuple[str, str | None, str, str], chunk: list[tuple[int, int, str]]

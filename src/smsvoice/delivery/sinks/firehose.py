@@ -9,19 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from smsvoice.delivery.credentials import AwsClients
-from smsvoice.delivery.failures import classify, from_code, rejected
-from smsvoice.delivery.sinks import (
-    DELIVERED,
-    NOT_ATTEMPTED,
-    Destination,
-    Envelope,
-    Result,
-    past,
-    region_of,
-    resource_of,
-    unusable_arn,
-)
+from smsvoice.delivery.failures import classify, from_code
+from smsvoice.delivery.sinks import DELIVERED, Destination, Envelope, Result, resource_of
+from smsvoice.delivery.sinks.base import Attempt, ClientSink, too_large
 
 # PutRecordBatch API reference: "up to 500 records per call ... up to a limit of 4 MiB for the entire
 # request"; "The maximum size of a record sent to Firehose, before base64-encoding, is 1,000 KiB."
@@ -50,37 +40,23 @@ def _chunks(items: list[tuple[int, bytes]]) -> list[list[tuple[int, bytes]]]:
     return chunks
 
 
-class FirehoseSink:
-    def __init__(self, clients: AwsClients) -> None:
-        self._clients = clients
+class FirehoseSink(ClientSink):
+    service = "firehose"
+    client_step = "STS AssumeRole for Firehose"
 
-    def deliver(self, destination: Destination, batch: list[Envelope], deadline: float) -> list[Result]:
-        region = region_of(destination.target_arn)
-        if region is None:
-            return unusable_arn(destination, batch)
+    def send(self, attempt: Attempt, destination: Destination, batch: list[Envelope]) -> None:
         name = stream_name(resource_of(destination.target_arn))
-        results: list[Result] = [NOT_ATTEMPTED] * len(batch)
-        try:
-            client = self._clients.client("firehose", region, destination.iam_role_arn)
-        except Exception as error:
-            failure = classify(error, "STS AssumeRole for Firehose")
-            self._clients.forget_if_expired(destination.iam_role_arn, region, [failure])
-            return [failure] * len(batch)
         framed: list[tuple[int, bytes]] = []
         for index, envelope in enumerate(batch):
             data = (envelope.record + "\n").encode()
             if len(data) > MAX_RECORD_BYTES:
-                results[index] = rejected(f"record is larger than Firehose's {MAX_RECORD_BYTES} bytes")
+                attempt.results[index] = too_large("Firehose's", MAX_RECORD_BYTES)
             else:
                 framed.append((index, data))
         for chunk in _chunks(framed):
-            if past(deadline):
+            if attempt.past_deadline():
                 break
-            outcome = self._put(client, name, chunk)
-            for (index, _), result in zip(chunk, outcome, strict=True):
-                results[index] = result
-            self._clients.forget_if_expired(destination.iam_role_arn, region, outcome)
-        return results
+            self.settle(attempt, (index for index, _ in chunk), self._put(attempt.client, name, chunk))
 
     def _put(self, client: Any, name: str, chunk: list[tuple[int, bytes]]) -> list[Result]:
         try:

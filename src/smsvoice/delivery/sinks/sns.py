@@ -8,41 +8,26 @@ process's own credentials.
 
 from __future__ import annotations
 
-from smsvoice.delivery.credentials import AwsClients
-from smsvoice.delivery.failures import Failure, classify, rejected
-from smsvoice.delivery.sinks import (
-    DELIVERED,
-    NOT_ATTEMPTED,
-    Destination,
-    Envelope,
-    Result,
-    past,
-    region_of,
-    unusable_arn,
-)
+from smsvoice.delivery.failures import Failure, classify
+from smsvoice.delivery.sinks import DELIVERED, Destination, Envelope
+from smsvoice.delivery.sinks.base import Attempt, ClientSink, too_large
 
 # "The maximum message size is 256 KB" (SNS Publish API reference); counted in UTF-8 bytes.
 MAX_MESSAGE_BYTES = 256 * 1024
 
 
-class SnsSink:
-    def __init__(self, clients: AwsClients) -> None:
-        self._clients = clients
+class SnsSink(ClientSink):
+    service = "sns"
+    client_step = "SNS client"
+    uses_role = False
 
-    def deliver(self, destination: Destination, batch: list[Envelope], deadline: float) -> list[Result]:
-        region = region_of(destination.target_arn)
-        if region is None:
-            return unusable_arn(destination, batch)
-        results: list[Result] = [NOT_ATTEMPTED] * len(batch)
-        try:
-            client = self._clients.client("sns", region)
-        except Exception as error:
-            return [classify(error, "SNS client")] * len(batch)
+    def send(self, attempt: Attempt, destination: Destination, batch: list[Envelope]) -> None:
+        results, client = attempt.results, attempt.client
         for index, envelope in enumerate(batch):
-            if past(deadline):
+            if attempt.past_deadline():
                 break
             if len(envelope.record.encode()) > MAX_MESSAGE_BYTES:
-                results[index] = rejected(f"record is larger than SNS's {MAX_MESSAGE_BYTES} bytes")
+                results[index] = too_large("SNS's", MAX_MESSAGE_BYTES)
                 continue
             try:
                 client.publish(TopicArn=destination.target_arn, Message=envelope.record)
@@ -57,4 +42,3 @@ class SnsSink:
                     break
                 continue
             results[index] = DELIVERED
-        return results

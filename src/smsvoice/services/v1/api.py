@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from smsvoice.protocol.model import load_service_model
 from smsvoice.protocol.rest_json import RestJsonProtocol
-from smsvoice.quotas import V1
-from smsvoice.services.api import Api
-
-# Importing the handler modules registers their operations.
-from smsvoice.services.v1 import configuration_sets, event_destinations, voice  # noqa: F401
+from smsvoice.quotas import V1_EVENT_DESTINATION_REQUESTS_PER_SECOND
+from smsvoice.services.api import Api, RequestRates
+from smsvoice.services.names import V1
 from smsvoice.services.v1.errors import V1Errors
 from smsvoice.services.v1.operations import operations
+
+# Under `--throttling aws`, only the event-destination resource is limited; the rest of v1 is not.
+RATES = RequestRates(
+    per_operation={
+        "CreateConfigurationSetEventDestination": V1_EVENT_DESTINATION_REQUESTS_PER_SECOND,
+        "GetConfigurationSetEventDestinations": V1_EVENT_DESTINATION_REQUESTS_PER_SECOND,
+        "UpdateConfigurationSetEventDestination": V1_EVENT_DESTINATION_REQUESTS_PER_SECOND,
+        "DeleteConfigurationSetEventDestination": V1_EVENT_DESTINATION_REQUESTS_PER_SECOND,
+    }
+)
 
 
 def build_v1_api() -> Api:
     model = load_service_model(V1)
-    return Api("v1", V1, RestJsonProtocol(model), operations, V1Errors())
+    # Every module of smsvoice.services.v1 is imported here, registering its handlers.
+    return Api("v1", V1, RestJsonProtocol(model), operations.collect(model), V1Errors())

@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from smsvoice.protocol.model import load_service_model
-from smsvoice.quotas import V2, V2_ACCOUNT_LIMITS, V2_PRODUCTION_SPEND_LIMITS, V2_SANDBOX_SPEND_LIMITS
+from smsvoice.quotas import V2_ACCOUNT_LIMITS, V2_PRODUCTION_SPEND_LIMITS, V2_SANDBOX_SPEND_LIMITS
 from smsvoice.services.api import OperationContext
+from smsvoice.services.names import V2
 from smsvoice.services.v2.common import paginate
 from smsvoice.services.v2.errors import ValidationException
 from smsvoice.services.v2.operations import operations
@@ -186,69 +187,19 @@ def _delete_override(context: OperationContext, channel: str) -> dict[str, Any]:
     return {"MonthlyLimit": _max_spend_limit(context.documents, channel)}
 
 
-@operations.handler("SetTextMessageSpendLimitOverride")
-def set_text_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _set_override(context, "TEXT", params)
+def _register_override_handlers(channel: str) -> None:
+    """Set<Channel>MessageSpendLimitOverride and Delete<Channel>MessageSpendLimitOverride (TEXT: Text)."""
+    name = channel.capitalize()
+
+    @operations.handler(f"Set{name}MessageSpendLimitOverride")
+    def set_override(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
+        return _set_override(context, channel, params)
+
+    @operations.handler(f"Delete{name}MessageSpendLimitOverride")
+    def delete_override(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
+        return _delete_override(context, channel)
 
 
-@operations.handler("DeleteTextMessageSpendLimitOverride")
-def delete_text_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _delete_override(context, "TEXT")
-
-
-@operations.handler("SetVoiceMessageSpendLimitOverride")
-def set_voice_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _set_override(context, "VOICE", params)
-
-
-@operations.handler("DeleteVoiceMessageSpendLimitOverride")
-def delete_voice_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _delete_override(context, "VOICE")
-
-
-@operations.handler("SetMediaMessageSpendLimitOverride")
-def set_media_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _set_override(context, "MEDIA", params)
-
-
-@operations.handler("DeleteMediaMessageSpendLimitOverride")
-def delete_media_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _delete_override(context, "MEDIA")
-
-
-@operations.handler("SetNotifyMessageSpendLimitOverride")
-def set_notify_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _set_override(context, "NOTIFY", params)
-
-
-@operations.handler("DeleteNotifyMessageSpendLimitOverride")
-def delete_notify_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _delete_override(context, "NOTIFY")
-
-
-@operations.handler("SetRcsMessageSpendLimitOverride")
-def set_rcs_message_spend_limit_override(context: OperationContext, params: dict[str, Any]) -> dict[str, Any]:
-    return _set_override(context, "RCS", params)
-
-
-@operations.handler("DeleteRcsMessageSpendLimitOverride")
-def delete_rcs_message_spend_limit_override(
-    context: OperationContext, params: dict[str, Any]
-) -> dict[str, Any]:
-    return _delete_override(context, "RCS")
+# A Set/Delete pair for every channel with a spend limit; building the API refuses a pair the model lacks.
+for _channel in V2_PRODUCTION_SPEND_LIMITS:
+    _register_override_handlers(_channel)

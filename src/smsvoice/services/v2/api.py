@@ -4,35 +4,35 @@ from __future__ import annotations
 
 from smsvoice.protocol.json_protocol import JsonProtocol
 from smsvoice.protocol.model import load_service_model
-from smsvoice.quotas import V2
-from smsvoice.services.api import Api
-
-# Importing the handler modules registers their operations (one line per resource family).
-from smsvoice.services.v2 import (  # noqa: F401
-    account,
-    available_numbers,
-    carrier_lookup,
-    configuration_set_defaults,
-    configuration_sets,
-    event_destinations,
-    keywords,
-    opt_outs,
-    phone_numbers,
-    pools,
-    protect_configurations,
-    protect_overrides,
-    rcs_agents,
-    rcs_sending,
-    resource_policies,
-    sender_ids,
-    sending,
-    tags,
-    verified_destinations,
-)
+from smsvoice.quotas import V2_DELETE_OPTED_OUT_NUMBER_REQUESTS_PER_SECOND, V2_REQUESTS_PER_SECOND
+from smsvoice.services.api import Api, RequestRates
+from smsvoice.services.names import V2
 from smsvoice.services.v2.errors import V2Errors
 from smsvoice.services.v2.operations import operations
+
+# Under `--throttling aws`: every control-plane operation at the quotas page's rate, but for its one
+# exception. Sending is limited by message parts per second per origination identity, not by the
+# control-plane request rate (same page), so the send-path operations are left out.
+RATES = RequestRates(
+    per_operation={"DeleteOptedOutNumber": V2_DELETE_OPTED_OUT_NUMBER_REQUESTS_PER_SECOND},
+    default=V2_REQUESTS_PER_SECOND,
+    unthrottled=frozenset(
+        {
+            "SendTextMessage",
+            "SendVoiceMessage",
+            "SendMediaMessage",
+            "SendRcsMessage",
+            "SendNotifyTextMessage",
+            "SendNotifyVoiceMessage",
+            "SendDestinationNumberVerificationCode",
+            "PutMessageFeedback",
+        }
+    ),
+)
 
 
 def build_v2_api() -> Api:
     model = load_service_model(V2)
-    return Api("v2", V2, JsonProtocol(model), operations, V2Errors())
+    # Every module of smsvoice.services.v2 is imported here, registering its handlers (one module per
+    # resource family).
+    return Api("v2", V2, JsonProtocol(model), operations.collect(model), V2Errors())

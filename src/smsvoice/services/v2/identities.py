@@ -18,8 +18,8 @@ from typing import Any
 
 from smsvoice.arns import SERVICE, parse_arn
 from smsvoice.protocol.model import load_service_model
-from smsvoice.quotas import V2
 from smsvoice.services.api import OperationContext
+from smsvoice.services.names import V2
 from smsvoice.services.v2.common import arn_for, bool_filter_value, filter_values
 from smsvoice.services.v2.errors import ResourceNotFoundException, ValidationException
 from smsvoice.store import Document

@@ -19,8 +19,9 @@ import phonenumbers
 from smsvoice.arns import new_resource_id
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.protocol.model import load_service_model
-from smsvoice.quotas import V2, V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT
+from smsvoice.quotas import V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT
 from smsvoice.services.api import OperationContext
+from smsvoice.services.names import V2
 from smsvoice.services.v2.account import (
     default_protect_configuration_id,
     set_default_protect_configuration_id,

@@ -29,8 +29,8 @@ from smsvoice.domain.phone_numbers import parse_destination
 from smsvoice.protocol.errors import ServiceError
 from smsvoice.protocol.model import load_service_model
 from smsvoice.protocol.validation import validate_input
-from smsvoice.quotas import V2
 from smsvoice.services.api import OperationContext
+from smsvoice.services.names import V2
 from smsvoice.services.v2 import keywords, opt_outs, phone_numbers, pools
 from smsvoice.services.v2.identities import (
     PHONE_NUMBER,
