@@ -11,8 +11,8 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
+from smsvoice.testing.process import SMSVOICE
 from tests.support.clients import client, new_account
-from tests.support.server import SMSVOICE
 from tests.v2.identity_support import error_of
 
 NUMBER = "+12065550123"
