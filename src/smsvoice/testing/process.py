@@ -61,6 +61,13 @@ class SmsvoiceProcess:
         self.ready_match: re.Match[str] | None = None
         self._ready = ready
 
+    def __enter__(self) -> Self:
+        return self if self.process is not None else self.start()
+
+    def __exit__(self, *_: object) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # stop() has killed it then
+            self.stop()
+
     @property
     def pid(self) -> int:
         assert self.process is not None, "not started"
