@@ -26,20 +26,15 @@ exit. Run `.venv/bin/python bench/bench_delivery.py --help`.
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import json
 import logging
 import os
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -47,91 +42,20 @@ import boto3
 import httpx
 from botocore.config import Config
 
-from smsvoice.store import open_store
+from harness.firehose_sink import SinkState, local_sink
+from smsvoice.store import Transaction, open_store
 from smsvoice.store.outbox import OutboxEntry
+from smsvoice.testing.environment import REFUSING_ENDPOINT, REGION, fake_aws_environment
+from smsvoice.testing.process import LOOPBACK, ServerProcess
 
-HOST = "127.0.0.1"
-REGION = "us-east-1"
 ACCOUNT = "123456789012"
 STREAM = "bench-events"
 STREAM_ARN = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/{STREAM}"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/bench-events"
 SIMULATOR_SUCCESS = "+14254147755"
-SMSVOICE = str(Path(sys.executable).with_name("smsvoice"))
 GOAL_EVENTS_PER_SECOND = 5000.0
 GOAL_P50_MS = 50.0
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
-
-
-# -- the local sink -------------------------------------------------------------------------------
-
-
-class SinkState:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.records = 0
-        self.calls = 0
-        self.arrivals: dict[str, list[float]] = {}  # messageId -> arrival times of its records
-
-
-class _FirehoseHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as boto3's connection pool expects
-    # Headers and body go out in two writes; without this, Nagle's algorithm and delayed ACKs add
-    # ~40 ms to every answer.
-    disable_nagle_algorithm = True
-    state: SinkState
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if self.headers.get("X-Amz-Target") != "Firehose_20150804.PutRecordBatch":
-            self._answer(400, {"__type": "UnknownOperationException", "message": "only PutRecordBatch"})
-            return
-        now = time.time()
-        records = json.loads(body)["Records"]
-        ids = []
-        for record in records:
-            text = base64.b64decode(record["Data"])
-            ids.append(json.loads(text).get("messageId", ""))
-        with self.state.lock:
-            self.state.calls += 1
-            self.state.records += len(records)
-            for message_id in ids:
-                self.state.arrivals.setdefault(message_id, []).append(now)
-        self._answer(
-            200,
-            {
-                "FailedPutCount": 0,
-                "Encrypted": False,
-                "RequestResponses": [{"RecordId": str(index)} for index in range(len(records))],
-            },
-        )
-
-    def _answer(self, status: int, payload: dict[str, Any]) -> None:
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        return
-
-
-@contextlib.contextmanager
-def local_sink() -> Iterator[tuple[str, SinkState]]:
-    state = SinkState()
-    handler = type("Handler", (_FirehoseHandler,), {"state": state})
-    server = ThreadingHTTPServer((HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager
@@ -139,7 +63,7 @@ def moto_server() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
+    moto = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
     endpoint = f"http://{host}:{port}"
@@ -159,69 +83,16 @@ def moto_server() -> Iterator[str]:
 # -- smsvoice -------------------------------------------------------------------------------------
 
 
-class Server:
-    def __init__(self, data_dir: Path, env: dict[str, str], *args: str) -> None:
-        self.args = [
-            SMSVOICE,
-            "serve",
-            "--host",
-            HOST,
-            "--port",
-            "0",
-            "--data-dir",
-            str(data_dir),
-            "--throttling",
-            "off",
-            "--log-level",
-            "warning",
-            *args,
-        ]
-        self.env = {**os.environ, **env}
-        self.process: subprocess.Popen[str] | None = None
-        self.endpoint = ""
-        self.ready_at = 0.0
-        self.output: list[str] = []
-
-    def __enter__(self) -> Server:
-        self.process = subprocess.Popen(
-            self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env
-        )
-        ready = threading.Event()
-
-        def pump() -> None:
-            assert self.process is not None and self.process.stdout is not None
-            for line in self.process.stdout:
-                if len(self.output) < 2000:
-                    self.output.append(line)
-                if "smsvoice ready at " in line and not ready.is_set():
-                    self.ready_at = time.time()
-                    self.endpoint = line.split("smsvoice ready at ", 1)[1].split()[0]
-                    ready.set()
-
-        threading.Thread(target=pump, daemon=True).start()
-        if not ready.wait(30):
-            self.__exit__()
-            raise RuntimeError("smsvoice did not start:\n" + "".join(self.output[-30:]))
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-
-
 def aws_env(endpoint: str, *, sink_only: bool) -> dict[str, str]:
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
     if sink_only:
         # Only Firehose goes to the sink; everything else would fail fast on a closed port.
-        env |= {"AWS_ENDPOINT_URL_FIREHOSE": endpoint, "AWS_ENDPOINT_URL": f"http://{HOST}:9"}
-    else:
-        env["AWS_ENDPOINT_URL"] = endpoint
-    return env
+        return {**fake_aws_environment(REFUSING_ENDPOINT), "AWS_ENDPOINT_URL_FIREHOSE": endpoint}
+    return fake_aws_environment(endpoint)
+
+
+def server(data_dir: Path, endpoint: str, *, sink_only: bool) -> ServerProcess:
+    args = ["--throttling", "off", "--log-level", "warning", *server_args(sink_only)]
+    return ServerProcess(data_dir, *args, env=aws_env(endpoint, sink_only=sink_only)).start(timeout=30)
 
 
 def server_args(sink_only: bool) -> list[str]:
@@ -299,7 +170,11 @@ def fill_outbox(data_dir: Path, count: int) -> None:
                         record=record,
                     )
                 )
-            store.run_sync(lambda tx, batch=entries: tx.outbox.enqueue(batch, now))
+
+            def write(tx: Transaction, batch: list[OutboxEntry] = entries) -> None:
+                tx.outbox.enqueue(batch, now)
+
+            store.run_sync(write)
     finally:
         store.close()
 
@@ -310,7 +185,7 @@ def measure_throughput(
     with tempfile.TemporaryDirectory(prefix="bench-delivery-") as folder:
         data_dir = Path(folder)
         fill_outbox(data_dir, events)
-        with Server(data_dir, aws_env(endpoint, sink_only=sink_only), *server_args(sink_only)) as server:
+        with server(data_dir, endpoint, sink_only=sink_only) as running:
             deadline = time.monotonic() + timeout
             pending = events
             while time.monotonic() < deadline:
@@ -320,7 +195,7 @@ def measure_throughput(
                     break
             if pending:
                 raise RuntimeError(f"{target}: {pending} of {events} records still pending after {timeout} s")
-            seconds = float(latest or server.ready_at) - server.ready_at
+            seconds = float(latest or running.ready_at) - running.ready_at
         return Throughput(target, events, round(seconds, 3), round(events / max(seconds, 1e-6), 1), dead)
 
 
@@ -361,11 +236,11 @@ def measure_latency(
 ) -> Latency:
     with tempfile.TemporaryDirectory(prefix="bench-delivery-") as folder:
         data_dir = Path(folder)
-        with Server(data_dir, aws_env(endpoint, sink_only=sink_only), *server_args(sink_only)) as server:
+        with server(data_dir, endpoint, sink_only=sink_only) as running:
             account = "".join(str((int(time.time() * 1000) + index) % 10) for index in range(12))
             v2 = boto3.client(
                 "pinpoint-sms-voice-v2",
-                endpoint_url=server.endpoint,
+                endpoint_url=running.endpoint,
                 region_name=REGION,
                 aws_access_key_id=account,
                 aws_secret_access_key="bench",
@@ -413,7 +288,7 @@ def measure_latency(
             while time.monotonic() < deadline:
                 time.sleep(0.3)
                 rows = httpx.get(
-                    f"{server.endpoint}/_smsvoice/deliveries", params={"account": account}, timeout=30
+                    f"{running.endpoint}/_smsvoice/deliveries", params={"account": account}, timeout=30
                 ).json()["deliveries"]
                 mine = [row for row in rows if row["message_id"] in sent_at]
                 if mine and all(row["status"] != "PENDING" for row in mine):

@@ -2,7 +2,7 @@
 
 One run:
 
-1. serves ``ceiling_app.py`` (uvicorn, parse the JSON body, answer ``{}``) and measures a POST of the
+1. serves ``harness/ceiling_app.py`` (uvicorn, parse the JSON body, answer ``{}``) and measures a POST of the
    same size as the send, at each connection count;
 2. starts ``smsvoice serve`` on a fresh temporary data dir (throttling off, event delivery off so the
    delivery workers do not compete for the CPU; the records still go into the outbox), provisions one
@@ -13,8 +13,8 @@ One run:
    a markdown table (sends/s, p50, p99, ratio to the ceiling) and the verdict on the goal:
    2,000 sends/s with p99 under 20 ms at 16 connections.
 
-The load generator, process handling and ceiling are those of ``bench_protocol.py`` (wrk when
-available, else the asyncio generator of ``loadgen.py``). Everything targets 127.0.0.1; each load run
+The load generator, process handling and ceiling come from ``harness/`` (wrk when available, else
+the asyncio generator of ``harness/loadgen.py``). Everything targets 127.0.0.1; each load run
 is bounded in time and in requests; every child process is stopped on exit.
 
 Run with ``.venv/bin/python bench/bench_send.py --help``.
@@ -35,9 +35,17 @@ import boto3
 import httpx
 from botocore.config import Config
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import bench_protocol as bp  # the sibling benchmark: generators, ceiling, processes
+from harness import children
+from harness.ceiling import start_ceiling
+from harness.generators import pick_generator
+from harness.load import PythonGenerator
+from harness.measure import Bench
+from harness.operations import CEILING_LABEL, REGION, Operation, v2_headers
+from harness.options import default_server_cmd, parse_connections
+from harness.probes import preflight
+from harness.report import Report, format_percent
+from harness.servers import start_server
+from smsvoice.testing.process import LOOPBACK
 
 ACCOUNT = "222233334444"
 DESTINATION = "+12065550142"
@@ -46,7 +54,7 @@ GOAL_SENDS_PER_SECOND = 2_000
 GOAL_P99_MS = 20.0
 
 
-def _send_operation(origination: str) -> bp.Operation:
+def _send_operation(origination: str) -> Operation:
     body = json.dumps(
         {
             "DestinationPhoneNumber": DESTINATION,
@@ -56,26 +64,26 @@ def _send_operation(origination: str) -> bp.Operation:
             "Context": {"source": "bench"},
         }
     )
-    return bp.Operation(
+    return Operation(
         key="v2_send_text",
         label="v2 SendTextMessage (+record, outbox)",
         method="POST",
         path="/",
-        headers=bp._v2_headers("SendTextMessage"),
+        headers=v2_headers("SendTextMessage"),
         static_body=body,
         account=ACCOUNT,
     )
 
 
-def _ceiling_operation(size: int) -> bp.Operation:
+def _ceiling_operation(size: int) -> Operation:
     """A POST to the ceiling with a body as large as the send's."""
     padding = "x" * max(0, size - len('{"p": ""}'))
-    return bp.Operation(
+    return Operation(
         key="ceiling",
-        label="ceiling: bare ASGI POST + orjson",
+        label=CEILING_LABEL,
         method="POST",
         path="/",
-        headers=bp._v2_headers("SendTextMessage"),
+        headers=v2_headers("SendTextMessage"),
         static_body=json.dumps({"p": padding}),
     )
 
@@ -84,8 +92,8 @@ def _provision(port: int) -> str:
     """A toll-free number and a configuration set with an SNS destination for every event type."""
     v2 = boto3.client(
         "pinpoint-sms-voice-v2",
-        endpoint_url=f"http://{bp.HOST}:{port}",
-        region_name=bp.REGION,
+        endpoint_url=f"http://{LOOPBACK}:{port}",
+        region_name=REGION,
         aws_access_key_id=ACCOUNT,
         aws_secret_access_key="bench",
         config=Config(retries={"total_max_attempts": 1}),
@@ -98,7 +106,7 @@ def _provision(port: int) -> str:
         ConfigurationSetName="bench",
         EventDestinationName="all",
         MatchingEventTypes=["ALL"],
-        SnsDestination={"TopicArn": f"arn:aws:sns:{bp.REGION}:{ACCOUNT}:bench"},
+        SnsDestination={"TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:bench"},
     )
     return str(number)
 
@@ -107,7 +115,7 @@ def _count_stored(port: int) -> tuple[int, int, int]:
     """Messages, event records and outbox rows of the bench account, read back through the inspection API."""
     messages = events = deliveries = 0
     offset = 0
-    with httpx.Client(base_url=f"http://{bp.HOST}:{port}", timeout=60) as http:
+    with httpx.Client(base_url=f"http://{LOOPBACK}:{port}", timeout=60) as http:
         for _ in range(100_000):  # bounded: 10,000 messages a page
             page = http.get(
                 "/_smsvoice/messages", params={"account": ACCOUNT, "limit": "10000", "offset": str(offset)}
@@ -122,25 +130,26 @@ def _count_stored(port: int) -> tuple[int, int, int]:
     return messages, events, deliveries
 
 
-def _run(args: argparse.Namespace, report: bp.Report, workdir: Path) -> dict[str, Any]:
-    wrk = None if args.generator == "python" else bp._ensure_wrk(not args.no_install)
-    generator: bp.Generator = bp.WrkGenerator(wrk, workdir) if wrk else bp.PythonGenerator(workdir)
-    if wrk is None:
+def _run(args: argparse.Namespace, report: Report, workdir: Path) -> dict[str, Any]:
+    generator = pick_generator(
+        args.generator, allow_install=not args.no_install, workdir=workdir, wrk_threads=None
+    )
+    if isinstance(generator, PythonGenerator):
         report.notes.append("load from the Python asyncio generator: its figures are lower bounds")
     report.generator = generator.name
-    bench = bp.Bench(args, generator, report)
+    bench = Bench(args, generator, report)
     server_cmd = shlex.split(args.server_cmd)
     # Delivery off: the records are still written to the outbox; publishing them is bench_delivery.py's.
     extra = ["--delivery", "off", *shlex.split(args.server_args)]
     report.server_cmd = shlex.join([*server_cmd, "serve", "...", *extra])
     data_dir = Path(tempfile.mkdtemp(prefix="data-", dir=workdir))
-    server, startup = bp._start_server(server_cmd, extra, data_dir, workdir / "server.log")
+    server, startup = start_server(server_cmd, extra, data_dir, workdir / "server.log")
     report.startup_s.append(startup)
     answered = 0
     try:
         origination = _provision(server.port)
         send = _send_operation(origination)
-        problem = bp._preflight(server.port, send)
+        problem = preflight(server.port, send)
         if problem is not None:
             raise RuntimeError(problem)
         answered += 1
@@ -151,19 +160,19 @@ def _run(args: argparse.Namespace, report: bp.Report, workdir: Path) -> dict[str
             answered += cell.requests - cell.non2xx
         stored = _count_stored(server.port)
     finally:
-        bp._stop(server.proc)
+        children.stop(server.process)
 
     print("ceiling: bare ASGI app (uvicorn, orjson parse, 200 {})", flush=True)
-    ceiling = bp._start_ceiling(workdir)
+    ceiling = start_ceiling(workdir)
     try:
         for connections in args.connections:
             bench.measure(ceiling, _ceiling_operation(size), connections)
     finally:
-        bp._stop(ceiling.proc)
+        children.stop(ceiling.process)
     return {"answered": answered, "stored": stored}
 
 
-def _verdict(report: bp.Report, stored: dict[str, Any]) -> list[str]:
+def _verdict(report: Report, stored: dict[str, Any]) -> list[str]:
     lines = []
     messages, events, deliveries = stored["stored"]
     lines.append(
@@ -196,11 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--connections",
-        type=bp._parse_connections,
+        type=parse_connections,
         default=[1, 16, 64],
         help="connection counts (default 1,16,64)",
     )
-    parser.add_argument("--server-cmd", default=bp._default_server_cmd(), help="command that starts smsvoice")
+    parser.add_argument("--server-cmd", default=default_server_cmd(), help="command that starts smsvoice")
     parser.add_argument("--server-args", default="", help="more arguments for `serve`")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
@@ -212,8 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    args.wrk_threads = None
-    report = bp.Report(
+    report = Report(
         generator="?", duration_s=args.duration, warmup_s=args.warmup, connections=args.connections
     )
     workdir = Path(tempfile.mkdtemp(prefix="smsvoice-bench-send-"))
@@ -223,18 +231,18 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     finally:
-        bp._stop_all()
+        children.stop_all()
         if not args.keep_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
-    bp._fill_ratios(report)
+    report.fill_ratios()
     print()
     print("| target | conns | requests/s | p50 ms | p99 ms | ratio to ceiling | errors | server CPU |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for cell in report.cells:
         print(
             f"| {cell.operation} | {cell.connections} | {cell.rps:,.0f} | {cell.p50_ms:.2f} | {cell.p99_ms:.2f} | "
-            f"{bp._fmt_pct(100 * cell.ratio if cell.ratio is not None else None)} | {cell.errors} | "
-            f"{bp._fmt_pct(cell.server_cpu_pct)} |"
+            f"{format_percent(100 * cell.ratio if cell.ratio is not None else None)} | {cell.errors} | "
+            f"{format_percent(cell.server_cpu_pct)} |"
         )
     print()
     for line in [*_verdict(report, stored), *report.notes]:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from smsvoice.testing.environment import LOOPBACK_AWS
+from smsvoice.testing.process import ServerProcess
 from tests.support.clients import client, new_account
-from tests.support.server import LOOPBACK_AWS, ServerProcess
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from moto.server import ThreadedMotoServer
 
-from tests.delivery.support import Aws, Outbox, aws_env
-from tests.support.server import ServerProcess
+from smsvoice.testing.environment import fake_aws_environment
+from smsvoice.testing.process import ServerProcess
+from tests.delivery.support import Aws, Outbox
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +37,7 @@ def delivering_server(
     """One smsvoice server for the session whose delivery goes to moto's server."""
     data_dir: Path = tmp_path_factory.mktemp("delivery-data")
     process = ServerProcess(
-        data_dir, "--throttling", "off", "--validate-responses", env=aws_env(moto_endpoint)
+        data_dir, "--throttling", "off", "--validate-responses", env=fake_aws_environment(moto_endpoint)
     ).start()
     yield process
     process.stop()
@@ -55,7 +56,7 @@ def delivering(fresh_server: Any, moto_endpoint: str) -> Callable[..., ServerPro
 
     def start(*args: str, data_dir: Path | None = None, env: dict[str, str] | None = None) -> ServerProcess:
         process: ServerProcess = fresh_server(
-            *args, data_dir=data_dir, env={**aws_env(moto_endpoint), **(env or {})}
+            *args, data_dir=data_dir, env={**fake_aws_environment(moto_endpoint), **(env or {})}
         )
         return process
 

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import boto3
 import httpx
 
 from smsvoice.store import Store, Transaction, open_store
 from smsvoice.store.outbox import OutboxEntry
-from tests.support.server import SMSVOICE, wait_until
+from smsvoice.testing.environment import REGION
+from tests.support.waiting import wait_until
 
-REGION = "us-east-1"
 MOTO_ACCOUNT = "123456789012"  # moto's default account: where the process's own credentials land
-
-
-def aws_env(endpoint: str) -> dict[str, str]:
-    """The environment of a smsvoice process whose delivery goes to moto's server."""
-    return {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }
 
 
 class Aws:
@@ -204,41 +191,3 @@ def wait_for_status(endpoint: str, message_ids: Iterable[str], status: str, time
         return len(rows) >= len(wanted) and all(row["status"] == status for row in rows)
 
     wait_until(done, timeout=timeout, interval=0.1)
-
-
-class WorkerProcess:
-    """`smsvoice worker` as a real process."""
-
-    def __init__(self, data_dir: Path, *args: str, env: dict[str, str]) -> None:
-        self.args = [SMSVOICE, "worker", "--data-dir", str(data_dir), *args]
-        self.env = {**os.environ, **env}
-        self.output: list[str] = []
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self, timeout: float = 20.0) -> WorkerProcess:
-        self.process = subprocess.Popen(
-            self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env
-        )
-        ready = threading.Event()
-        assert self.process.stdout is not None
-        threading.Thread(target=self._pump, args=(self.process.stdout, ready), daemon=True).start()
-        if not ready.wait(timeout):
-            self.kill()
-            raise RuntimeError("smsvoice worker did not start:\n" + "".join(self.output[-50:]))
-        return self
-
-    def _pump(self, stream: IO[str], ready: threading.Event) -> None:
-        for line in stream:
-            self.output.append(line)
-            if "smsvoice worker ready" in line:
-                ready.set()
-
-    def stop(self, timeout: float = 10.0) -> int:
-        assert self.process is not None
-        self.process.terminate()
-        return self.process.wait(timeout)
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)

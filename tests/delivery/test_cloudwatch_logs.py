@@ -6,8 +6,9 @@ import json
 import time
 from collections.abc import Callable
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import MOTO_ACCOUNT, Aws, Outbox, deliveries, entry, unique, wait_for_status
-from tests.support.server import ServerProcess, wait_until
+from tests.support.waiting import wait_until
 
 ROLE = f"arn:aws:iam::{MOTO_ACCOUNT}:role/sms-voice-to-logs"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, Outbox, deliveries, entry, unique, wait_for_status
-from tests.support.server import ServerProcess, wait_until
+from tests.support.waiting import wait_until
 
 
 def test_kill_9_during_a_burst_loses_nothing(delivering: Callable[..., ServerProcess], aws: Aws) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Outbox, deliveries, entry, unique
 from tests.support.clients import new_account
-from tests.support.server import ServerProcess
 
 
 def test_health_says_the_workers_run(delivering_server: ServerProcess) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import MOTO_ACCOUNT, Aws, Outbox, entry, unique, wait_for_status
-from tests.support.server import ServerProcess, wait_until
+from tests.support.waiting import wait_until
 
 ROLE = f"arn:aws:iam::{MOTO_ACCOUNT}:role/sms-voice-to-firehose"
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import MOTO_ACCOUNT, Aws, Outbox, deliveries, entry, unique, wait_for_status
-from tests.support.server import ServerProcess
 
 
 @pytest.fixture

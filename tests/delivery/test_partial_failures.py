@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Outbox, deliveries, entry, wait_for_status
-from tests.support.server import ServerProcess
 
 
 class FlakyFirehose:

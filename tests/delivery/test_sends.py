@@ -8,9 +8,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import MOTO_ACCOUNT, Aws, Outbox, deliveries, unique, wait_for_status
 from tests.support.clients import client, new_account
-from tests.support.server import ServerProcess, wait_until
+from tests.support.waiting import wait_until
 
 SUCCESS_DESTINATION = "+14254147755"  # the US simulator number that always succeeds
 ROLE = f"arn:aws:iam::{MOTO_ACCOUNT}:role/sms-voice-events"

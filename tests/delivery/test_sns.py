@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, Outbox, deliveries, entry, unique, wait_for_status
-from tests.support.server import ServerProcess
 
 
 def test_records_reach_an_sqs_queue_subscribed_to_the_topic(
@@ -53,7 +53,7 @@ def test_a_topic_created_after_the_record_still_receives_it(
         [seen] = deliveries(delivering_server.endpoint, message_id=row.message_id)
         return bool(seen["attempts"] >= 1 and seen["status"] == "PENDING")
 
-    from tests.support.server import wait_until
+    from tests.support.waiting import wait_until
 
     wait_until(failed_once, timeout=20)
     [pending] = deliveries(delivering_server.endpoint, message_id=row.message_id)

@@ -6,17 +6,16 @@ from collections.abc import Callable
 
 import httpx
 
+from smsvoice.testing.environment import fake_aws_environment
+from smsvoice.testing.process import ServerProcess, WorkerProcess
 from tests.delivery.support import (
     Aws,
     Outbox,
-    WorkerProcess,
-    aws_env,
     deliveries,
     entry,
     unique,
     wait_for_status,
 )
-from tests.support.server import ServerProcess
 
 
 def test_a_separate_worker_delivers_the_servers_records(
@@ -30,7 +29,7 @@ def test_a_separate_worker_delivers_the_servers_records(
     topic, queue = aws.topic_with_queue(unique("alone"))
     rows = [entry("SNS", topic) for _ in range(5)]
     writer = Outbox(server.data_dir)
-    worker = WorkerProcess(server.data_dir, env=aws_env(moto_endpoint))
+    worker = WorkerProcess(server.data_dir, env=fake_aws_environment(moto_endpoint))
     try:
         writer.add(rows)
         worker.start()
@@ -42,4 +41,4 @@ def test_a_separate_worker_delivers_the_servers_records(
     finally:
         worker.kill()
         writer.close()
-    assert "delivery worker" in "".join(worker.output)
+    assert "delivery worker" in worker.log_text()

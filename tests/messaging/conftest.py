@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from smsvoice.testing.environment import LOOPBACK_AWS
+from smsvoice.testing.process import ServerProcess
 from tests.messaging.support import Inspector
 from tests.support.clients import client
-from tests.support.server import LOOPBACK_AWS, ServerProcess
 
 
 @pytest.fixture

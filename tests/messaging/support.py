@@ -5,26 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
-from botocore.exceptions import ClientError
 
-TOPIC = "arn:aws:sns:us-east-1:111122223333:events"
-LOG_GROUP = "arn:aws:logs:us-east-1:111122223333:log-group:sms-events"
-ROLE = "arn:aws:iam::111122223333:role/sms-events"
-STREAM = "arn:aws:firehose:us-east-1:111122223333:deliverystream/sms-events"
+from tests.support.arns import delivery_stream_arn, log_group_arn, role_arn, topic_arn
+
+TOPIC = topic_arn("events")
+LOG_GROUP = log_group_arn("sms-events")
+ROLE = role_arn("sms-events")
+STREAM = delivery_stream_arn("sms-events")
 US_DESTINATION = "+12065550142"
 US_SIMULATOR_SUCCESS = "+14254147755"
 US_SIMULATOR_FAILURE = "+14254147167"
-
-
-def error_of(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    """Code, HTTP status and the modeled members of an error."""
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
 
 
 def phone_number(

@@ -8,8 +8,9 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.messaging.support import US_DESTINATION, Inspector, error_of, phone_number
+from tests.messaging.support import US_DESTINATION, Inspector, phone_number
 from tests.support.clients import client, new_account
+from tests.support.errors import error_of
 
 
 def test_filters(v2: Any, v1: Any, account: str, inspector: Inspector) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.messaging.support import US_DESTINATION, Inspector, error_of, phone_number
+from tests.messaging.support import US_DESTINATION, Inspector, phone_number
+from tests.support.errors import error_of
 
 MEDIA_URL = "s3://media-bucket/picture.png"
 

@@ -12,10 +12,10 @@ from tests.messaging.support import (
     US_SIMULATOR_FAILURE,
     Inspector,
     configuration_set,
-    error_of,
     phone_number,
     sns_destination,
 )
+from tests.support.errors import error_of
 
 # A UK number: the emulator's agents are launched in the US only, so it cannot take RCS.
 GB_DESTINATION = "+447911123456"

@@ -8,9 +8,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from smsvoice.testing.environment import LOOPBACK_AWS
+from smsvoice.testing.process import SMSVOICE, ServerProcess
 from tests.messaging.support import US_DESTINATION, Inspector, phone_number
 from tests.support.clients import client, new_account
-from tests.support.server import LOOPBACK_AWS, SMSVOICE, ServerProcess, wait_until
+from tests.support.waiting import wait_until
 
 
 def _send_mix(v2: Any, origin: str) -> list[str]:

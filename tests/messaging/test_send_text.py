@@ -15,10 +15,10 @@ from tests.messaging.support import (
     US_SIMULATOR_SUCCESS,
     Inspector,
     configuration_set,
-    error_of,
     phone_number,
     sns_destination,
 )
+from tests.support.errors import error_of
 
 
 def test_send_stores_message_and_aws_shaped_record(v2: Any, account: str, inspector: Inspector) -> None:

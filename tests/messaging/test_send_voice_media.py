@@ -12,10 +12,10 @@ from tests.messaging.support import (
     US_DESTINATION,
     Inspector,
     configuration_set,
-    error_of,
     phone_number,
     sns_destination,
 )
+from tests.support.errors import error_of
 
 
 def test_voice_call_lifecycle_and_records(v2: Any, inspector: Inspector) -> None:

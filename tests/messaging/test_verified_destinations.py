@@ -14,10 +14,10 @@ from tests.messaging.support import (
     US_SIMULATOR_SUCCESS,
     Inspector,
     configuration_set,
-    error_of,
     phone_number,
     sns_destination,
 )
+from tests.support.errors import error_of
 
 NUMBER = "+12065550188"
 

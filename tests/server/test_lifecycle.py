@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
+from smsvoice.testing.process import ServerProcess
 from tests.support.clients import client, new_account
-from tests.support.server import ServerProcess
 
 
 def test_health_answers_with_what_is_served(server: ServerProcess) -> None:

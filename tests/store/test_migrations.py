@@ -17,8 +17,8 @@ from sqlalchemy import create_engine
 
 from smsvoice.store import migrate
 from smsvoice.store.schema import metadata
+from smsvoice.testing.process import SMSVOICE
 from tests.support.clients import client
-from tests.support.server import SMSVOICE
 
 OLD_STORE = Path(__file__).with_name("store_0_1.sql")
 OLD_ACCOUNT = "111122223333"

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-AWS = str(Path(sys.executable).with_name("aws"))
+from tests.support.aws_cli import cli_environment, run_cli
 
 
 def _aws(endpoint: str, account: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-    environment.update(
-        {
-            "AWS_ACCESS_KEY_ID": account,
-            "AWS_SECRET_ACCESS_KEY": "test-secret",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
-            "AWS_MAX_ATTEMPTS": "1",
-            "AWS_PAGER": "",
-        }
-    )
-    return subprocess.run(
-        [AWS, "--endpoint-url", endpoint, "--output", "json", "pinpoint-sms-voice", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=60,
-    )
+    return run_cli(endpoint, "pinpoint-sms-voice", cli_environment(account, tmp_path), *args)
 
 
 def test_v1_session_through_the_cli(endpoint: str, account: str, tmp_path: Path) -> None:

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-TOPIC = "arn:aws:sns:us-east-1:111122223333:voice-events"
-ROLE = "arn:aws:iam::111122223333:role/sms-voice-events"
-LOG_GROUP = "arn:aws:logs:us-east-1:111122223333:log-group:voice-calls"
-STREAM = "arn:aws:firehose:us-east-1:111122223333:deliverystream/voice-calls"
+from tests.support.arns import delivery_stream_arn, log_group_arn, role_arn, topic_arn
+
+TOPIC = topic_arn("voice-events")
+ROLE = role_arn("sms-voice-events")
+LOG_GROUP = log_group_arn("voice-calls")
+STREAM = delivery_stream_arn("voice-calls")
 
 
 def _code_status(info: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:

@@ -10,17 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.support.clients import client
+from tests.support.errors import error_of
 
 CHANNELS = ("Text", "Voice", "Media")
-
-
-def _error(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
 
 
 def _enum(shape: str) -> list[str]:
@@ -171,7 +163,7 @@ def test_spend_limit_above_the_maximum_is_refused(v2: Any, channel: str) -> None
     maximum = _spend(v2)[name]["MaxLimit"]
     with pytest.raises(ClientError) as info:
         getattr(v2, f"set_{channel.lower()}_message_spend_limit_override")(MonthlyLimit=maximum + 1)
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ValidationException",
         "Status": 400,
         "Reason": "REQUESTED_SPEND_LIMIT_HIGHER_THAN_SERVICE_LIMIT",
@@ -182,8 +174,8 @@ def test_spend_limit_above_the_maximum_is_refused(v2: Any, channel: str) -> None
 def test_spend_limit_outside_the_model_range_is_validation_error(v2: Any) -> None:
     with pytest.raises(ClientError) as info:
         v2.set_text_message_spend_limit_override(MonthlyLimit=1_000_000_001)
-    assert _error(info)["Code"] == "ValidationException"
-    assert _error(info)["Reason"] == "FIELD_VALIDATION_FAILED"
+    assert error_of(info)["Code"] == "ValidationException"
+    assert error_of(info)["Reason"] == "FIELD_VALIDATION_FAILED"
 
 
 def test_zero_is_a_valid_override(v2: Any) -> None:
@@ -203,7 +195,7 @@ def test_sandbox_spend_limits_are_one_dollar(v2: Any, endpoint: str, account: st
     assert limits["TEXT_MESSAGE_MONTHLY_SPEND_LIMIT"]["Overridden"] is True
     with pytest.raises(ClientError) as info:
         v2.set_media_message_spend_limit_override(MonthlyLimit=2)
-    assert _error(info)["Reason"] == "REQUESTED_SPEND_LIMIT_HIGHER_THAN_SERVICE_LIMIT"
+    assert error_of(info)["Reason"] == "REQUESTED_SPEND_LIMIT_HIGHER_THAN_SERVICE_LIMIT"
     _set_tier(endpoint, account, "PRODUCTION")
     assert _spend(v2)["TEXT_MESSAGE_MONTHLY_SPEND_LIMIT"]["EnforcedLimit"] == 500
 

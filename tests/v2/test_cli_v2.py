@@ -3,42 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-AWS = str(Path(sys.executable).with_name("aws"))
+from tests.support.aws_cli import cli_environment, run_cli
+
 TOPIC = "arn:aws:sns:us-east-1:111122223333:cli-events"
 
 
 @pytest.fixture
 def aws(endpoint: str, account: str, tmp_path: Path) -> Any:
     """Run `aws pinpoint-sms-voice-v2 <args>` as the test's account; answer (exit code, JSON or stderr)."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-    environment.update(
-        {
-            "AWS_ACCESS_KEY_ID": account,
-            "AWS_SECRET_ACCESS_KEY": "test-secret",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
-            "AWS_MAX_ATTEMPTS": "1",
-            "AWS_PAGER": "",
-        }
-    )
+    environment = cli_environment(account, tmp_path)
 
     def run(*args: str) -> tuple[int, Any]:
-        done = subprocess.run(
-            [AWS, "--endpoint-url", endpoint, "--output", "json", "pinpoint-sms-voice-v2", *args],
-            capture_output=True,
-            text=True,
-            env=environment,
-            timeout=60,
-        )
+        done = run_cli(endpoint, "pinpoint-sms-voice-v2", environment, *args)
         if done.returncode != 0:
             return done.returncode, done.stderr
         return 0, json.loads(done.stdout) if done.stdout.strip() else {}

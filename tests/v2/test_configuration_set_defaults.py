@@ -7,14 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-
-def _error(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
+from tests.support.errors import error_of
 
 
 def _described(v2: Any, name: str = "defaults") -> dict[str, Any]:
@@ -55,7 +48,7 @@ def test_deleting_an_unset_default_is_not_an_error(v2: Any, configuration_set: d
 def test_invalid_message_type_is_validation_error(v2: Any, configuration_set: dict[str, Any]) -> None:
     with pytest.raises(ClientError) as info:
         v2.set_default_message_type(ConfigurationSetName="defaults", MessageType="MARKETING")
-    assert _error(info)["Code"] == "ValidationException"
+    assert error_of(info)["Code"] == "ValidationException"
     assert "DefaultMessageType" not in _described(v2)
 
 
@@ -73,7 +66,7 @@ def test_default_sender_id_set_shown_and_deleted(v2: Any, configuration_set: dic
 def test_sender_id_must_follow_the_model(v2: Any, configuration_set: dict[str, Any], sender_id: str) -> None:
     with pytest.raises(ClientError) as info:
         v2.set_default_sender_id(ConfigurationSetName="defaults", SenderId=sender_id)
-    assert _error(info)["Code"] == "ValidationException"
+    assert error_of(info)["Code"] == "ValidationException"
 
 
 def test_message_feedback_default_is_false_and_can_be_switched(
@@ -122,7 +115,7 @@ def test_defaults_survive_other_changes_and_show_in_delete(
 def test_unknown_set_is_not_found(v2: Any, operation: str, arguments: dict[str, Any]) -> None:
     with pytest.raises(ClientError) as info:
         getattr(v2, operation)(ConfigurationSetName="nowhere", **arguments)
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "configuration-set",

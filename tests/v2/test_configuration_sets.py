@@ -9,17 +9,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.support.clients import client
+from tests.support.errors import error_of
 
 SNS_TOPIC = "arn:aws:sns:us-east-1:111122223333:events"
-
-
-def _error(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
 
 
 def _names(answer: dict[str, Any]) -> list[str]:
@@ -56,7 +48,7 @@ def test_duplicate_name_is_conflict(v2: Any) -> None:
     v2.create_configuration_set(ConfigurationSetName="dup")
     with pytest.raises(ClientError) as info:
         v2.create_configuration_set(ConfigurationSetName="dup")
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ConflictException",
         "Status": 400,
         "Reason": "RESOURCE_ALREADY_EXISTS",
@@ -69,8 +61,8 @@ def test_duplicate_name_is_conflict(v2: Any) -> None:
 def test_invalid_name_is_validation_error(v2: Any, name: str) -> None:
     with pytest.raises(ClientError) as info:
         v2.create_configuration_set(ConfigurationSetName=name)
-    assert _error(info)["Code"] == "ValidationException"
-    assert _error(info)["Reason"] == "FIELD_VALIDATION_FAILED"
+    assert error_of(info)["Code"] == "ValidationException"
+    assert error_of(info)["Reason"] == "FIELD_VALIDATION_FAILED"
 
 
 def test_quota_of_configuration_sets_per_account(v2: Any) -> None:
@@ -80,7 +72,7 @@ def test_quota_of_configuration_sets_per_account(v2: Any) -> None:
         v2.create_configuration_set(ConfigurationSetName=f"set-{number:03d}")
     with pytest.raises(ClientError) as info:
         v2.create_configuration_set(ConfigurationSetName="one-too-many")
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ServiceQuotaExceededException",
         "Status": 400,
         "Reason": "CONFIGURATION_SETS_PER_ACCOUNT",
@@ -105,7 +97,7 @@ def test_describe_unknown_name_is_not_found_with_the_name_given(v2: Any) -> None
     v2.create_configuration_set(ConfigurationSetName="known")
     with pytest.raises(ClientError) as info:
         v2.describe_configuration_sets(ConfigurationSetNames=["known", "unknown"])
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "configuration-set",
@@ -123,11 +115,11 @@ def test_arn_of_another_account_or_region_is_not_found(v2: Any, endpoint: str, a
     ):
         with pytest.raises(ClientError) as info:
             v2.describe_configuration_sets(ConfigurationSetNames=[arn])
-        assert _error(info)["Code"] == "ResourceNotFoundException"
-        assert _error(info)["ResourceId"] == arn
+        assert error_of(info)["Code"] == "ResourceNotFoundException"
+        assert error_of(info)["ResourceId"] == arn
         with pytest.raises(ClientError) as info:
             v2.delete_configuration_set(ConfigurationSetName=arn)
-        assert _error(info)["Code"] == "ResourceNotFoundException"
+        assert error_of(info)["Code"] == "ResourceNotFoundException"
     assert _names(v2.describe_configuration_sets()) == ["mine"]
 
 
@@ -146,7 +138,7 @@ def test_accounts_and_regions_are_isolated(v2: Any, endpoint: str, account: str)
     assert "shared-name" not in _names(other.describe_configuration_sets())
     with pytest.raises(ClientError) as info:
         other.delete_configuration_set(ConfigurationSetName="shared-name")
-    assert _error(info)["Code"] == "ResourceNotFoundException"
+    assert error_of(info)["Code"] == "ResourceNotFoundException"
     other_region.delete_configuration_set(ConfigurationSetName="shared-name")
     assert _names(v2.describe_configuration_sets()) == ["shared-name"]
 
@@ -177,14 +169,14 @@ def test_invalid_next_token_is_validation_error(v2: Any) -> None:
     v2.create_configuration_set(ConfigurationSetName="only")
     with pytest.raises(ClientError) as info:
         v2.describe_configuration_sets(NextToken="not-a-token")
-    assert _error(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_NEXT_TOKEN"}
+    assert error_of(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_NEXT_TOKEN"}
 
 
 def test_next_token_of_another_operation_is_invalid(v2: Any) -> None:
     limits = v2.describe_account_limits(MaxResults=1)
     with pytest.raises(ClientError) as info:
         v2.describe_configuration_sets(NextToken=limits["NextToken"])
-    assert _error(info)["Reason"] == "INVALID_NEXT_TOKEN"
+    assert error_of(info)["Reason"] == "INVALID_NEXT_TOKEN"
 
 
 def _filtered(v2: Any, name: str, *values: str) -> list[str]:
@@ -254,7 +246,7 @@ def test_filter_default_message_feedback_enabled(three_sets: Any) -> None:
 def test_filter_boolean_value_must_be_true_or_false(three_sets: Any) -> None:
     with pytest.raises(ClientError) as info:
         _filtered(three_sets, "default-message-feedback-enabled", "yes")
-    assert _error(info)["Reason"] == "INVALID_FILTER_VALUES"
+    assert error_of(info)["Reason"] == "INVALID_FILTER_VALUES"
 
 
 def test_filter_protect_configuration_id_matches_nothing_without_one(three_sets: Any) -> None:
@@ -274,7 +266,7 @@ def test_filters_combine_with_and(three_sets: Any) -> None:
 def test_unknown_filter_name_is_validation_error(v2: Any) -> None:
     with pytest.raises(ClientError) as info:
         v2.describe_configuration_sets(Filters=[{"Name": "color", "Values": ["red"]}])
-    assert _error(info)["Code"] == "ValidationException"
+    assert error_of(info)["Code"] == "ValidationException"
 
 
 def test_filters_apply_to_named_sets_too(three_sets: Any) -> None:
@@ -310,7 +302,7 @@ def test_delete_returns_the_set_with_its_destinations_and_drops_it(v2: Any) -> N
     assert _names(v2.describe_configuration_sets()) == []
     with pytest.raises(ClientError) as info:
         v2.list_tags_for_resource(ResourceArn=created["ConfigurationSetArn"])
-    assert _error(info)["Code"] == "ResourceNotFoundException"
+    assert error_of(info)["Code"] == "ResourceNotFoundException"
     # A set created again under the same name starts without the old tags.
     v2.create_configuration_set(ConfigurationSetName="gone")
     assert v2.list_tags_for_resource(ResourceArn=created["ConfigurationSetArn"])["Tags"] == []
@@ -319,7 +311,7 @@ def test_delete_returns_the_set_with_its_destinations_and_drops_it(v2: Any) -> N
 def test_delete_unknown_is_not_found(v2: Any) -> None:
     with pytest.raises(ClientError) as info:
         v2.delete_configuration_set(ConfigurationSetName="never-was")
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "configuration-set",

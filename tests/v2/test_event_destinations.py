@@ -8,25 +8,19 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
-ROLE = "arn:aws:iam::111122223333:role/sms-events"
-LOG_GROUP = "arn:aws:logs:us-east-1:111122223333:log-group:sms-events"
-STREAM = "arn:aws:firehose:us-east-1:111122223333:deliverystream/sms-events"
-TOPIC = "arn:aws:sns:us-east-1:111122223333:sms-events"
+from tests.support.arns import delivery_stream_arn, log_group_arn, role_arn, topic_arn
+from tests.support.errors import error_of
+
+ROLE = role_arn("sms-events")
+LOG_GROUP = log_group_arn("sms-events")
+STREAM = delivery_stream_arn("sms-events")
+TOPIC = topic_arn("sms-events")
 
 SINKS: dict[str, dict[str, str]] = {
     "CloudWatchLogsDestination": {"IamRoleArn": ROLE, "LogGroupArn": LOG_GROUP},
     "KinesisFirehoseDestination": {"IamRoleArn": ROLE, "DeliveryStreamArn": STREAM},
     "SnsDestination": {"TopicArn": TOPIC},
 }
-
-
-def _error(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
 
 
 def _destinations(v2: Any, set_name: str) -> list[dict[str, Any]]:
@@ -79,7 +73,7 @@ def test_no_destination_is_validation_error(v2: Any, configuration_set: dict[str
         v2.create_event_destination(
             ConfigurationSetName="events", EventDestinationName="none", MatchingEventTypes=["ALL"]
         )
-    assert _error(info) == {"Code": "ValidationException", "Status": 400, "Reason": "MISSING_PARAMETER"}
+    assert error_of(info) == {"Code": "ValidationException", "Status": 400, "Reason": "MISSING_PARAMETER"}
     assert _destinations(v2, "events") == []
 
 
@@ -92,7 +86,7 @@ def test_two_destinations_is_validation_error(v2: Any, configuration_set: dict[s
             SnsDestination=SINKS["SnsDestination"],
             KinesisFirehoseDestination=SINKS["KinesisFirehoseDestination"],
         )
-    error = _error(info)
+    error = error_of(info)
     assert (error["Code"], error["Reason"]) == ("ValidationException", "PARAMETERS_CANNOT_BE_USED_TOGETHER")
     fields = {item["Name"] for item in info.value.response["Fields"]}
     assert fields == {"SnsDestination", "KinesisFirehoseDestination"}
@@ -122,8 +116,8 @@ def test_destination_arns_must_name_the_right_service(
             MatchingEventTypes=["ALL"],
             **{kind: sink},
         )
-    assert _error(info)["Code"] == "ValidationException"
-    assert _error(info)["Reason"] == "INVALID_ARN"
+    assert error_of(info)["Code"] == "ValidationException"
+    assert error_of(info)["Reason"] == "INVALID_ARN"
 
 
 def test_unknown_configuration_set_is_not_found(v2: Any) -> None:
@@ -134,7 +128,7 @@ def test_unknown_configuration_set_is_not_found(v2: Any) -> None:
             MatchingEventTypes=["ALL"],
             SnsDestination={"TopicArn": TOPIC},
         )
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "configuration-set",
@@ -152,7 +146,7 @@ def test_duplicate_name_is_conflict(v2: Any, configuration_set: dict[str, Any]) 
     v2.create_event_destination(**arguments)
     with pytest.raises(ClientError) as info:
         v2.create_event_destination(**arguments)
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ConflictException",
         "Status": 400,
         "Reason": "RESOURCE_ALREADY_EXISTS",
@@ -176,7 +170,7 @@ def test_at_most_five_per_set(v2: Any, configuration_set: dict[str, Any]) -> Non
             MatchingEventTypes=["ALL"],
             SnsDestination={"TopicArn": TOPIC},
         )
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ServiceQuotaExceededException",
         "Status": 400,
         "Reason": "EVENT_DESTINATIONS_PER_CONFIGURATION_SET",
@@ -233,7 +227,7 @@ def test_matching_event_types_bounds_and_enum_are_validated(
                 MatchingEventTypes=types,
                 SnsDestination={"TopicArn": TOPIC},
             )
-        assert _error(info)["Code"] == "ValidationException"
+        assert error_of(info)["Code"] == "ValidationException"
 
 
 def _create_sns(v2: Any, name: str = "dest") -> None:
@@ -300,7 +294,7 @@ def test_update_to_another_kind_is_conflict(v2: Any, configuration_set: dict[str
             EventDestinationName="dest",
             CloudWatchLogsDestination=SINKS["CloudWatchLogsDestination"],
         )
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ConflictException",
         "Status": 400,
         "Reason": "EVENT_DESTINATION_MISMATCH",
@@ -318,7 +312,7 @@ def test_update_with_bad_arn_or_two_kinds_is_validation_error(
         v2.update_event_destination(
             ConfigurationSetName="events", EventDestinationName="dest", SnsDestination={"TopicArn": ROLE}
         )
-    assert _error(info)["Reason"] == "INVALID_ARN"
+    assert error_of(info)["Reason"] == "INVALID_ARN"
     with pytest.raises(ClientError) as info:
         v2.update_event_destination(
             ConfigurationSetName="events",
@@ -326,13 +320,13 @@ def test_update_with_bad_arn_or_two_kinds_is_validation_error(
             SnsDestination={"TopicArn": TOPIC},
             CloudWatchLogsDestination=SINKS["CloudWatchLogsDestination"],
         )
-    assert _error(info)["Reason"] == "PARAMETERS_CANNOT_BE_USED_TOGETHER"
+    assert error_of(info)["Reason"] == "PARAMETERS_CANNOT_BE_USED_TOGETHER"
 
 
 def test_update_unknown_destination_or_set_is_not_found(v2: Any, configuration_set: dict[str, Any]) -> None:
     with pytest.raises(ClientError) as info:
         v2.update_event_destination(ConfigurationSetName="events", EventDestinationName="nope", Enabled=True)
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "event-destination",
@@ -340,7 +334,7 @@ def test_update_unknown_destination_or_set_is_not_found(v2: Any, configuration_s
     }
     with pytest.raises(ClientError) as info:
         v2.update_event_destination(ConfigurationSetName="no-set", EventDestinationName="nope", Enabled=True)
-    assert _error(info)["ResourceType"] == "configuration-set"
+    assert error_of(info)["ResourceType"] == "configuration-set"
 
 
 def test_delete_returns_the_deleted_destination(v2: Any, configuration_set: dict[str, Any]) -> None:
@@ -358,10 +352,10 @@ def test_delete_returns_the_deleted_destination(v2: Any, configuration_set: dict
     assert [item["EventDestinationName"] for item in _destinations(v2, "events")] == ["keep"]
     with pytest.raises(ClientError) as info:
         v2.delete_event_destination(ConfigurationSetName="events", EventDestinationName="drop")
-    assert _error(info)["ResourceType"] == "event-destination"
+    assert error_of(info)["ResourceType"] == "event-destination"
     with pytest.raises(ClientError) as info:
         v2.delete_event_destination(ConfigurationSetName="no-set", EventDestinationName="keep")
-    assert _error(info)["ResourceType"] == "configuration-set"
+    assert error_of(info)["ResourceType"] == "configuration-set"
 
 
 def test_a_deleted_slot_can_be_reused(v2: Any, configuration_set: dict[str, Any]) -> None:

@@ -8,17 +8,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.support.clients import client
+from tests.support.errors import error_of
 
 TOPIC = "arn:aws:sns:us-east-1:111122223333:events"
-
-
-def _error(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
 
 
 def _names(v2: Any) -> list[str]:
@@ -37,12 +29,12 @@ def test_same_token_other_parameters_is_an_error(v2: Any) -> None:
     v2.create_configuration_set(ConfigurationSetName="first", ClientToken="token-2")
     with pytest.raises(ClientError) as info:
         v2.create_configuration_set(ConfigurationSetName="second", ClientToken="token-2")
-    assert _error(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_REQUEST"}
+    assert error_of(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_REQUEST"}
     with pytest.raises(ClientError) as info:
         v2.create_configuration_set(
             ConfigurationSetName="first", ClientToken="token-2", Tags=[{"Key": "k", "Value": "v"}]
         )
-    assert _error(info)["Reason"] == "INVALID_REQUEST"
+    assert error_of(info)["Reason"] == "INVALID_REQUEST"
     assert _names(v2) == ["first"]
 
 
@@ -50,7 +42,7 @@ def test_without_a_token_botocore_sends_a_fresh_one_each_time(v2: Any) -> None:
     v2.create_configuration_set(ConfigurationSetName="plain")
     with pytest.raises(ClientError) as info:
         v2.create_configuration_set(ConfigurationSetName="plain")
-    assert _error(info)["Reason"] == "RESOURCE_ALREADY_EXISTS"
+    assert error_of(info)["Reason"] == "RESOURCE_ALREADY_EXISTS"
 
 
 def test_tokens_are_per_account(v2: Any, endpoint: str, account: str) -> None:
@@ -87,4 +79,4 @@ def test_create_event_destination_is_idempotent(v2: Any) -> None:
     assert len(described) == 1
     with pytest.raises(ClientError) as info:
         v2.create_event_destination(**{**arguments, "MatchingEventTypes": ["TEXT_ALL"]})
-    assert _error(info)["Reason"] == "INVALID_REQUEST"
+    assert error_of(info)["Reason"] == "INVALID_REQUEST"

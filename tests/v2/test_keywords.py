@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smsvoice.quotas import V2_KEYWORDS_PER_PHONE_NUMBER, V2_KEYWORDS_PER_POOL
-from tests.v2.identity_support import error_of, request_number
+from tests.support.errors import error_of
+from tests.v2.identity_support import request_number
 
 
 def _words(v2: Any, identity: str, **params: Any) -> dict[str, tuple[str, str]]:

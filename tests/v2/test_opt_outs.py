@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smsvoice.quotas import V2_ACCOUNT_LIMITS
-from tests.v2.identity_support import arn_prefix, error_of, request_number
+from tests.support.errors import error_of
+from tests.v2.identity_support import arn_prefix, request_number
 
 NUMBER = "+14255550199"
 OTHER = "+14255550142"

@@ -9,7 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smsvoice.quotas import V2_ACCOUNT_LIMITS, V2_ORIGINATION_IDENTITIES_PER_POOL
-from tests.v2.identity_support import arn_prefix, error_of, request_number
+from tests.support.errors import error_of
+from tests.v2.identity_support import arn_prefix, request_number
 
 CHANNEL = "arn:aws:sns:us-east-1:111122223333:inbound"
 

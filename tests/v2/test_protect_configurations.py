@@ -10,15 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smsvoice.quotas import V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT
-
-
-def _error(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
+from tests.support.errors import error_of
 
 
 def _create(v2: Any, **params: Any) -> str:
@@ -60,7 +52,7 @@ def test_quota_of_protect_configurations(v2: Any) -> None:
         _create(v2)
     with pytest.raises(ClientError) as info:
         _create(v2)
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ServiceQuotaExceededException",
         "Status": 400,
         "Reason": "PROTECT_CONFIGURATIONS_PER_ACCOUNT",
@@ -99,7 +91,7 @@ def test_describe_by_id_and_arn_with_filters_and_paging(v2: Any) -> None:
 def test_describe_refuses_unknown_ids_and_bad_filter_values(v2: Any, account: str) -> None:
     with pytest.raises(ClientError) as info:
         v2.describe_protect_configurations(ProtectConfigurationIds=["protect-" + "0" * 32])
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "protect-configuration",
@@ -109,10 +101,10 @@ def test_describe_refuses_unknown_ids_and_bad_filter_values(v2: Any, account: st
     other_arn = f"arn:aws:sms-voice:us-east-1:000011112222:protect-configuration/{protect_id}"
     with pytest.raises(ClientError) as info:
         v2.describe_protect_configurations(ProtectConfigurationIds=[other_arn])
-    assert _error(info)["Code"] == "ResourceNotFoundException"
+    assert error_of(info)["Code"] == "ResourceNotFoundException"
     with pytest.raises(ClientError) as info:
         v2.describe_protect_configurations(Filters=[{"Name": "account-default", "Values": ["maybe"]}])
-    assert _error(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_FILTER_VALUES"}
+    assert error_of(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_FILTER_VALUES"}
 
 
 def test_update_sets_deletion_protection(v2: Any) -> None:
@@ -123,7 +115,7 @@ def test_update_sets_deletion_protection(v2: Any) -> None:
     assert answer["DeletionProtectionEnabled"] is False
     with pytest.raises(ClientError) as info:
         v2.update_protect_configuration(ProtectConfigurationId="protect-missing")
-    assert _error(info)["Code"] == "ResourceNotFoundException"
+    assert error_of(info)["Code"] == "ResourceNotFoundException"
 
 
 def test_delete_answers_the_configuration_and_forgets_it_and_its_tags(v2: Any) -> None:
@@ -139,30 +131,30 @@ def test_delete_answers_the_configuration_and_forgets_it_and_its_tags(v2: Any) -
     assert "ProtectConfigurations" not in v2.describe_protect_configurations()
     with pytest.raises(ClientError) as info:
         v2.list_tags_for_resource(ResourceArn=created["ProtectConfigurationArn"])
-    assert _error(info)["Code"] == "ResourceNotFoundException"
+    assert error_of(info)["Code"] == "ResourceNotFoundException"
     with pytest.raises(ClientError) as info:
         v2.delete_protect_configuration(ProtectConfigurationId=protect_id)
-    assert _error(info)["ResourceType"] == "protect-configuration"
+    assert error_of(info)["ResourceType"] == "protect-configuration"
 
 
 def test_delete_conflicts(v2: Any) -> None:
     protected = _create(v2, DeletionProtectionEnabled=True)
     with pytest.raises(ClientError) as info:
         v2.delete_protect_configuration(ProtectConfigurationId=protected)
-    assert _error(info) == _conflict(protected, "DELETION_PROTECTION_ENABLED")
+    assert error_of(info) == _conflict(protected, "DELETION_PROTECTION_ENABLED")
 
     default = _create(v2)
     v2.set_account_default_protect_configuration(ProtectConfigurationId=default)
     with pytest.raises(ClientError) as info:
         v2.delete_protect_configuration(ProtectConfigurationId=default)
-    assert _error(info) == _conflict(default, "PROTECT_CONFIGURATION_IS_ACCOUNT_DEFAULT")
+    assert error_of(info) == _conflict(default, "PROTECT_CONFIGURATION_IS_ACCOUNT_DEFAULT")
 
     associated = _create(v2)
     v2.create_configuration_set(ConfigurationSetName="logins")
     v2.associate_protect_configuration(ProtectConfigurationId=associated, ConfigurationSetName="logins")
     with pytest.raises(ClientError) as info:
         v2.delete_protect_configuration(ProtectConfigurationId=associated)
-    assert _error(info) == _conflict(associated, "PROTECT_CONFIGURATION_ASSOCIATED_WITH_CONFIGURATION_SET")
+    assert error_of(info) == _conflict(associated, "PROTECT_CONFIGURATION_ASSOCIATED_WITH_CONFIGURATION_SET")
     v2.disassociate_protect_configuration(ProtectConfigurationId=associated, ConfigurationSetName="logins")
     v2.delete_protect_configuration(ProtectConfigurationId=associated)
 
@@ -216,14 +208,14 @@ def test_update_country_rule_set_refuses_unknown_countries_and_statuses(v2: Any)
             NumberCapability="SMS",
             CountryRuleSetUpdates={"ZZ": {"ProtectStatus": "BLOCK"}},
         )
-    assert _error(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_PARAMETER"}
+    assert error_of(info) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_PARAMETER"}
     with pytest.raises(ClientError) as info:
         v2.update_protect_configuration_country_rule_set(
             ProtectConfigurationId=protect_id,
             NumberCapability="SMS",
             CountryRuleSetUpdates={"US": {"ProtectStatus": "MAYBE"}},
         )
-    assert _error(info)["Code"] == "ValidationException"
+    assert error_of(info)["Code"] == "ValidationException"
 
 
 def test_associate_replaces_and_shows_in_configuration_set(v2: Any) -> None:
@@ -248,11 +240,11 @@ def test_disassociate_conflicts_when_not_associated(v2: Any) -> None:
     v2.create_configuration_set(ConfigurationSetName="alerts")
     with pytest.raises(ClientError) as info:
         v2.disassociate_protect_configuration(ProtectConfigurationId=first, ConfigurationSetName="alerts")
-    assert _error(info) == _conflict(first, "PROTECT_CONFIGURATION_NOT_ASSOCIATED_WITH_CONFIGURATION_SET")
+    assert error_of(info) == _conflict(first, "PROTECT_CONFIGURATION_NOT_ASSOCIATED_WITH_CONFIGURATION_SET")
     v2.associate_protect_configuration(ProtectConfigurationId=first, ConfigurationSetName="alerts")
     with pytest.raises(ClientError) as info:
         v2.disassociate_protect_configuration(ProtectConfigurationId=second, ConfigurationSetName="alerts")
-    assert _error(info)["Reason"] == "PROTECT_CONFIGURATION_NOT_ASSOCIATED_WITH_CONFIGURATION_SET"
+    assert error_of(info)["Reason"] == "PROTECT_CONFIGURATION_NOT_ASSOCIATED_WITH_CONFIGURATION_SET"
     answer = v2.disassociate_protect_configuration(
         ProtectConfigurationId=first, ConfigurationSetName="alerts"
     )
@@ -265,11 +257,11 @@ def test_associate_with_unknown_set_or_configuration_is_not_found(v2: Any) -> No
     protect_id = _create(v2)
     with pytest.raises(ClientError) as info:
         v2.associate_protect_configuration(ProtectConfigurationId=protect_id, ConfigurationSetName="nope")
-    assert _error(info)["ResourceType"] == "configuration-set"
+    assert error_of(info)["ResourceType"] == "configuration-set"
     v2.create_configuration_set(ConfigurationSetName="real")
     with pytest.raises(ClientError) as info:
         v2.associate_protect_configuration(ProtectConfigurationId="protect-nope", ConfigurationSetName="real")
-    assert _error(info)["ResourceType"] == "protect-configuration"
+    assert error_of(info)["ResourceType"] == "protect-configuration"
 
 
 def _attributes(v2: Any) -> dict[str, str]:
@@ -289,10 +281,10 @@ def test_account_default_set_shown_and_deleted(v2: Any) -> None:
     assert "DEFAULT_PROTECT_CONFIGURATION_ID" not in _attributes(v2)
     with pytest.raises(ClientError) as info:
         v2.delete_account_default_protect_configuration()
-    assert _error(info)["Code"] == "ResourceNotFoundException"
+    assert error_of(info)["Code"] == "ResourceNotFoundException"
     with pytest.raises(ClientError) as info:
         v2.set_account_default_protect_configuration(ProtectConfigurationId="protect-nope")
-    assert _error(info)["ResourceType"] == "protect-configuration"
+    assert error_of(info)["ResourceType"] == "protect-configuration"
 
 
 def test_number_override_put_replace_delete(v2: Any) -> None:
@@ -326,7 +318,7 @@ def test_number_override_put_replace_delete(v2: Any) -> None:
         v2.delete_protect_configuration_rule_set_number_override(
             ProtectConfigurationId=protect_id, DestinationPhoneNumber="+447700900123"
         )
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "protect-configuration",
@@ -369,7 +361,7 @@ def test_list_overrides_with_filters_and_paging(v2: Any) -> None:
     ]
     with pytest.raises(ClientError) as info:
         numbers({"Name": "created-before", "Values": ["yesterday"]})
-    assert _error(info)["Reason"] == "INVALID_FILTER_VALUES"
+    assert error_of(info)["Reason"] == "INVALID_FILTER_VALUES"
     first = v2.list_protect_configuration_rule_set_number_overrides(
         ProtectConfigurationId=protect_id, MaxResults=2
     )
@@ -385,10 +377,10 @@ def test_overrides_of_unknown_configuration_are_not_found(v2: Any) -> None:
         v2.put_protect_configuration_rule_set_number_override(
             ProtectConfigurationId="protect-nope", DestinationPhoneNumber="+12065550100", Action="BLOCK"
         )
-    assert _error(info)["ResourceType"] == "protect-configuration"
+    assert error_of(info)["ResourceType"] == "protect-configuration"
     with pytest.raises(ClientError) as info:
         v2.list_protect_configuration_rule_set_number_overrides(ProtectConfigurationId="protect-nope")
-    assert _error(info)["Code"] == "ResourceNotFoundException"
+    assert error_of(info)["Code"] == "ResourceNotFoundException"
 
 
 def test_tag_and_untag_a_protect_configuration(v2: Any) -> None:

@@ -10,7 +10,8 @@ from botocore.exceptions import ClientError
 
 from smsvoice.quotas import V2_RCS_AGENTS_PER_ACCOUNT
 from tests.support.clients import client, new_account
-from tests.v2.identity_support import arn_prefix, error_of
+from tests.support.errors import error_of
+from tests.v2.identity_support import arn_prefix
 
 CHANNEL_ARN = "arn:aws:sns:us-east-1:111122223333:inbound"
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
+from smsvoice.testing.process import SMSVOICE
 from tests.support.clients import client, new_account
-from tests.support.server import SMSVOICE
-from tests.v2.identity_support import error_of
+from tests.support.errors import error_of
 
 NUMBER = "+12065550123"
 TOLL_FREE = "+18885550100"

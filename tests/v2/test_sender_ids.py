@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.v2.identity_support import arn_prefix, error_of, request_number
+from tests.support.errors import error_of
+from tests.v2.identity_support import arn_prefix, request_number
 
 
 def test_request_answers_the_sender_id(v2: Any, account: str) -> None:

@@ -8,15 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.support.clients import client
-
-
-def _error(info: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
-    response = info.value.response
-    return {
-        "Code": response["Error"]["Code"],
-        "Status": response["ResponseMetadata"]["HTTPStatusCode"],
-        **{key: response[key] for key in ("Reason", "ResourceType", "ResourceId") if key in response},
-    }
+from tests.support.errors import error_of
 
 
 def _tags(v2: Any, arn: str) -> dict[str, str]:
@@ -67,7 +59,7 @@ def test_at_most_200_tags_per_resource(v2: Any, arn: str) -> None:
     assert len(_tags(v2, arn)) == 200
     with pytest.raises(ClientError) as info:
         v2.tag_resource(ResourceArn=arn, Tags=[{"Key": "k200", "Value": "v"}])
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ServiceQuotaExceededException",
         "Status": 400,
         "Reason": "TAGS_PER_RESOURCE",
@@ -86,13 +78,13 @@ def test_create_with_200_tags_then_one_more_is_refused(v2: Any) -> None:
     )
     with pytest.raises(ClientError) as info:
         v2.tag_resource(ResourceArn=created["ConfigurationSetArn"], Tags=[{"Key": "extra", "Value": "v"}])
-    assert _error(info)["Reason"] == "TAGS_PER_RESOURCE"
+    assert error_of(info)["Reason"] == "TAGS_PER_RESOURCE"
 
 
 def test_more_than_200_in_one_call_is_validation_error(v2: Any, arn: str) -> None:
     with pytest.raises(ClientError) as info:
         v2.tag_resource(ResourceArn=arn, Tags=[{"Key": f"k{number}", "Value": "v"} for number in range(201)])
-    assert _error(info)["Code"] == "ValidationException"
+    assert error_of(info)["Code"] == "ValidationException"
 
 
 @pytest.mark.parametrize("operation", ["tag", "untag", "list"])
@@ -105,7 +97,7 @@ def test_unknown_arn_is_not_found(v2: Any, account: str, operation: str) -> None
             v2.untag_resource(ResourceArn=missing, TagKeys=["k"])
         else:
             v2.list_tags_for_resource(ResourceArn=missing)
-    assert _error(info) == {
+    assert error_of(info) == {
         "Code": "ResourceNotFoundException",
         "Status": 400,
         "ResourceType": "configuration-set",
@@ -124,10 +116,10 @@ def test_arn_of_another_account_or_region_is_not_found(
     for other in (stranger, elsewhere):
         with pytest.raises(ClientError) as info:
             other.tag_resource(ResourceArn=arn, Tags=[{"Key": "owner", "Value": "them"}])
-        assert _error(info)["Code"] == "ResourceNotFoundException"
+        assert error_of(info)["Code"] == "ResourceNotFoundException"
         with pytest.raises(ClientError) as info:
             other.list_tags_for_resource(ResourceArn=arn)
-        assert _error(info)["Code"] == "ResourceNotFoundException"
+        assert error_of(info)["Code"] == "ResourceNotFoundException"
     assert _tags(v2, arn) == {"owner": "me"}
 
 
@@ -139,7 +131,7 @@ def test_arns_of_no_known_resource_are_not_found(v2: Any, account: str) -> None:
     ):
         with pytest.raises(ClientError) as info:
             v2.list_tags_for_resource(ResourceArn=arn)
-        error = _error(info)
+        error = error_of(info)
         assert error["Code"] == "ResourceNotFoundException"
         assert error["ResourceId"] == arn
 
@@ -147,4 +139,4 @@ def test_arns_of_no_known_resource_are_not_found(v2: Any, account: str) -> None:
 def test_malformed_arn_is_validation_error(v2: Any) -> None:
     with pytest.raises(ClientError) as info:
         v2.list_tags_for_resource(ResourceArn="not-an-arn-at-all-really")
-    assert _error(info)["Code"] == "ValidationException"
+    assert error_of(info)["Code"] == "ValidationException"

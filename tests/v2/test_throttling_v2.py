@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from smsvoice.testing.process import ServerProcess
 from tests.support.clients import client, new_account
-from tests.support.server import ServerProcess, wait_until
+from tests.support.waiting import wait_until
 
 V2 = "pinpoint-sms-voice-v2"
 

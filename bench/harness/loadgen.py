@@ -1,6 +1,6 @@
 """A small HTTP/1.1 keep-alive load generator on asyncio raw sockets.
 
-It is the fallback for ``bench_protocol.py`` when ``wrk`` is not available.  Written in Python it
+It is the benchmarks' fallback when ``wrk`` is not available.  Written in Python it
 costs far more CPU per request than wrk, so on a 2-core machine it competes with the server and the
 figures it gives are lower bounds; prefer wrk.
 
@@ -9,7 +9,7 @@ whichever comes first, and it stops by itself.  Only loopback addresses are acce
 
 Usage (the spec is a JSON file, see :class:`LoadSpec`)::
 
-    python bench/loadgen.py SPEC.json
+    python bench/harness/loadgen.py SPEC.json
 
 It prints one line ``BENCHJSON {...}`` with the same fields the wrk script prints.
 """

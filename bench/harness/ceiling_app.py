@@ -2,12 +2,12 @@
 
 It reads the whole request body, parses it as JSON with orjson (the library the server uses) and
 answers ``200 {}`` with ``content-type: application/json``.  Served by uvicorn exactly like the
-server, it is the fastest any request path on this stack can be; ``bench_protocol.py`` reports the
+server, it is the fastest any request path on this stack can be; the benchmarks report the
 real server's throughput as a fraction of it.
 
 Run it by hand with::
 
-    .venv/bin/python -m uvicorn ceiling_app:app --app-dir bench --host 127.0.0.1 --port 8001 \
+    .venv/bin/python -m uvicorn harness.ceiling_app:app --app-dir bench --host 127.0.0.1 --port 8001 \
         --no-access-log --log-level warning
 """
 
