@@ -357,3 +357,15 @@ def test_v1_event_destinations_send_only_declared_members(v1: Any) -> None:
     (destination,) = listed["EventDestinations"]
     assert destination["Name"] == "sns"
     assert destination["SnsDestination"] == {"TopicArn": "arn:aws:sns:us-east-1:111122223333:calls"}
+
+
+def test_deleted_configuration_set_answers_without_its_protect_configuration(v2: Any) -> None:
+    bodies = _raw_bodies(v2)
+    v2.create_configuration_set(ConfigurationSetName="guarded")
+    protect_id = v2.create_protect_configuration()["ProtectConfigurationId"]
+    v2.associate_protect_configuration(ProtectConfigurationId=protect_id, ConfigurationSetName="guarded")
+    described = v2.describe_configuration_sets(ConfigurationSetNames=["guarded"])["ConfigurationSets"]
+    assert described[0]["ProtectConfigurationId"] == protect_id  # stored, and declared by Describe
+    deleted = v2.delete_configuration_set(ConfigurationSetName="guarded")
+    assert deleted["ConfigurationSetName"] == "guarded"
+    assert "ProtectConfigurationId" not in bodies["DeleteConfigurationSet"]  # undeclared by Delete
