@@ -9,6 +9,7 @@ from botocore.model import OperationModel, ServiceModel
 from smsvoice.protocol.base import dump_json, error_status, load_json_object
 from smsvoice.protocol.errors import ProtocolError, ProtocolProblem, ServiceError, UnknownOperationException
 from smsvoice.protocol.messages import WireRequest, WireResponse
+from smsvoice.protocol.shaping import Shaper, Shapers
 from smsvoice.protocol.validation import summarize, validate_input
 
 
@@ -18,6 +19,8 @@ class JsonProtocol:
         self.target_prefix: str = model.metadata["targetPrefix"]
         self.content_type = f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"
         self._operations = {name: model.operation_model(name) for name in model.operation_names}
+        self._shapers = Shapers()
+        self._output_shapers: dict[str, Shaper] = {}  # by operation name, compiled on first use
 
     def claims(self, request: WireRequest) -> bool:
         target = request.headers.get("x-amz-target", "")
@@ -39,7 +42,11 @@ class JsonProtocol:
         return params
 
     def serialize_output(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse:
-        return WireResponse(200, dump_json(output), {"content-type": self.content_type})
+        shaper = self._output_shapers.get(operation.name)
+        if shaper is None:
+            shaper = self._output_shapers[operation.name] = self._shapers.shaper(operation.output_shape)
+        shaped = shaper(output)
+        return WireResponse(200, dump_json(shaped), {"content-type": self.content_type}, shaped)
 
     def serialize_error(self, error: ServiceError) -> WireResponse:
         body = {"__type": error.code, "Message": error.message, **error.members}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -21,3 +22,6 @@ class WireResponse:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # The output as shaped by the model, members in the body and in headers alike (None for errors),
+    # so `--validate-responses` checks what was actually sent.
+    shaped: Any = None

@@ -19,6 +19,7 @@ from smsvoice.protocol.errors import (
     UnknownOperationException,
 )
 from smsvoice.protocol.messages import WireRequest, WireResponse
+from smsvoice.protocol.shaping import Shaper, Shapers
 from smsvoice.protocol.validation import summarize, validate_input
 
 _LABEL = re.compile(r"\{([^}]+)\}")
@@ -52,6 +53,17 @@ def _compile_route(operation: OperationModel) -> _Route:
     return _Route(operation, operation.http["method"], re.compile(f"^{pattern}/?$"), literal_length, required)
 
 
+@dataclass(frozen=True, slots=True)
+class _OutputPlan:
+    """Where each output member of one operation goes."""
+
+    status: int
+    body: Shaper | None  # shapes the body members (or the payload member); None: no output shape
+    headers: tuple[tuple[str, str], ...]  # (member, header name)
+    status_member: str | None
+    payload: str | None
+
+
 def _common_prefix(paths: list[str]) -> str:
     prefix = paths[0]
     for path in paths[1:]:
@@ -63,6 +75,8 @@ def _common_prefix(paths: list[str]) -> str:
 class RestJsonProtocol:
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
+        self._shapers = Shapers()
+        self._output_plans: dict[str, _OutputPlan] = {}  # by operation name, built on first use
         self._routes = [_compile_route(model.operation_model(name)) for name in model.operation_names]
         self._routes.sort(key=lambda route: -route.literal_length)
         # The literal start shared by every URI of the service (for example `/v1/sms-voice/`).
@@ -168,30 +182,59 @@ class RestJsonProtocol:
         return raw
 
     def serialize_output(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse:
-        status = int(operation.http.get("responseCode", 200))
+        plan = self._output_plans.get(operation.name)
+        if plan is None:
+            plan = self._output_plans[operation.name] = self._output_plan(operation)
+        status = plan.status
         headers = {"content-type": "application/json"}
+        if plan.body is None:
+            return WireResponse(status, b"{}", headers, {})
+        # Header and status-code members leave the body; only body members are shaped into it.
+        bound: dict[str, Any] = {}
+        for name, header in plan.headers:
+            value = output.get(name)
+            if value is not None:
+                headers[header] = str(value)
+                bound[name] = value
+        if plan.status_member is not None:
+            value = output.get(plan.status_member)
+            if value is not None:
+                status = int(value)
+                bound[plan.status_member] = value
+        if plan.payload is not None:
+            payload = output.get(plan.payload)
+            if isinstance(payload, bytes):
+                headers["content-type"] = "application/octet-stream"
+                return WireResponse(status, payload, headers, {**bound, plan.payload: payload})
+            shaped_payload = plan.body(payload) if payload is not None else None
+            if shaped_payload is not None:
+                bound[plan.payload] = shaped_payload
+            return WireResponse(status, dump_json(shaped_payload or {}), headers, bound)
+        body = plan.body(output)
+        return WireResponse(status, dump_json(body), headers, {**body, **bound} if bound else body)
+
+    def _output_plan(self, operation: OperationModel) -> _OutputPlan:
+        status = int(operation.http.get("responseCode", 200))
         shape = operation.output_shape
-        body: dict[str, Any] = {}
         if shape is None:
-            return WireResponse(status, b"{}", headers)
-        for name, value in output.items():
-            member = shape.members.get(name)
-            if member is None or value is None:
-                continue
+            return _OutputPlan(status, None, (), None, None)
+        headers: list[tuple[str, str]] = []
+        status_member: str | None = None
+        body_members: dict[str, Shape] = {}
+        for name, member in shape.members.items():
             location = member.serialization.get("location")
             if location == "header":
-                headers[member.serialization.get("name", name).lower()] = str(value)
+                headers.append((name, member.serialization.get("name", name).lower()))
             elif location == "statusCode":
-                status = int(value)
+                status_member = name
             else:
-                body[member.serialization.get("name", name)] = value
-        payload_name = shape.serialization.get("payload")
-        if payload_name is not None:
-            payload = output.get(payload_name)
-            if isinstance(payload, bytes):
-                return WireResponse(status, payload, {**headers, "content-type": "application/octet-stream"})
-            return WireResponse(status, dump_json(payload or {}), headers)
-        return WireResponse(status, dump_json(body), headers)
+                body_members[name] = member
+        payload = shape.serialization.get("payload")
+        if payload is not None:
+            body = self._shapers.shaper(shape.members[payload])
+        else:
+            body = self._shapers.members(body_members)
+        return _OutputPlan(status, body, tuple(headers), status_member, payload)
 
     def serialize_error(self, error: ServiceError) -> WireResponse:
         body = {"Message": error.message, **error.members}

@@ -243,14 +243,16 @@ class Gateway:
         except Exception:
             log.exception("request_id=%s operation=%s failed unexpectedly", request_id, operation.name)
             return api.protocol.serialize_error(api.errors.internal(request_id))
+        answer = api.protocol.serialize_output(operation, output)
         if self.settings.validate_responses:
-            _, problems = validate_input(operation.output_shape, output, reject_unknown=True)
+            # What the serializer shaped and sent, not the handler's raw document.
+            _, problems = validate_input(operation.output_shape, answer.shaped, reject_unknown=True)
             if problems:
                 log.error(
                     "request_id=%s invalid %s output: %s", request_id, operation.name, summarize(problems)
                 )
                 return api.protocol.serialize_error(api.errors.internal(request_id))
-        return api.protocol.serialize_output(operation, output)
+        return answer
 
 
 def _idempotency_member(operation: OperationModel) -> str | None:

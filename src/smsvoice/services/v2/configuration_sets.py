@@ -153,5 +153,4 @@ def delete_configuration_set(context: OperationContext, params: dict[str, Any]) 
     configuration_set = load_configuration_set(context, params["ConfigurationSetName"])
     context.documents.remove(CONFIGURATION_SET, configuration_set["ConfigurationSetName"])
     drop_tags(context, configuration_set["ConfigurationSetArn"])
-    configuration_set.pop("ProtectConfigurationId", None)
     return configuration_set

@@ -5,7 +5,8 @@ resolution, seeding) reads and writes these documents through the helpers here, 
 "a name, an id, an E.164 number or an ARN" live in one place.
 
 Documents hold the resource in the model's own Describe* item shape (PhoneNumberInformation,
-SenderIdInformation, PoolInformation); `project` cuts a document down to one operation's output.
+SenderIdInformation, PoolInformation); handlers return them whole and the serializer keeps what
+each operation's output declares.
 """
 
 from __future__ import annotations
@@ -45,20 +46,9 @@ def _members(shape_name: str) -> tuple[str, ...]:
     return tuple(shape.members)
 
 
-@cache
-def _output_members(operation: str) -> tuple[str, ...]:
-    shape = load_service_model(V2).operation_model(operation).output_shape
-    return tuple(shape.members) if shape is not None else ()
-
-
-def project(doc: Document, operation: str, **extra: Any) -> dict[str, Any]:
-    """The members of `doc` (plus `extra`) that the operation's output declares."""
-    merged = {**doc, **extra}
-    return {name: merged[name] for name in _output_members(operation) if merged.get(name) is not None}
-
-
 def item(doc: Document, shape_name: str) -> dict[str, Any]:
-    """The members of `doc` that a list item shape (e.g. PhoneNumberInformation) declares."""
+    """The members of `doc` that a list item shape (e.g. PhoneNumberInformation) declares (for the
+    inspection API, which the model's serializer does not shape)."""
     return {name: doc[name] for name in _members(shape_name) if doc.get(name) is not None}
 
 

@@ -24,7 +24,6 @@ from smsvoice.services.v2.identities import (
     POOL_TYPE,
     FilterSpec,
     IdentityRef,
-    item,
     matches_filters,
     resolve_identity,
 )
@@ -152,7 +151,7 @@ def describe_keywords(context: OperationContext, params: dict[str, Any]) -> dict
     result: dict[str, Any] = {
         "OriginationIdentityArn": owner.arn,
         "OriginationIdentity": owner.short_id,
-        "Keywords": [item(doc, "KeywordInformation") for doc in page.items],
+        "Keywords": page.items,
     }
     if page.next_token:
         result["NextToken"] = page.next_token

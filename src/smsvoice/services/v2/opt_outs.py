@@ -25,9 +25,7 @@ from smsvoice.services.v2.identities import (
     POOL,
     as_e164,
     check_owner,
-    item,
     matches_filters,
-    project,
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
@@ -133,7 +131,7 @@ def create_opt_out_list(context: OperationContext, params: dict[str, Any]) -> di
             f"Opt-out list {name} already exists", "RESOURCE_ALREADY_EXISTS", RESOURCE_TYPE, name
         ) from None
     set_tags(context, doc["OptOutListArn"], params.get("Tags"))
-    return project(doc, "CreateOptOutList", Tags=get_tags(context, doc["OptOutListArn"]))
+    return {**doc, "Tags": get_tags(context, doc["OptOutListArn"])}
 
 
 @operations.handler("DescribeOptOutLists")
@@ -147,7 +145,7 @@ def describe_opt_out_lists(context: OperationContext, params: dict[str, Any]) ->
     else:
         docs = [doc for _, doc in context.documents.iterate(OPT_OUT_LIST)]
     page = paginate(context, docs, lambda doc: str(doc["OptOutListName"]), params)
-    result: dict[str, Any] = {"OptOutLists": [item(doc, "OptOutListInformation") for doc in page.items]}
+    result: dict[str, Any] = {"OptOutLists": page.items}
     if page.next_token:
         result["NextToken"] = page.next_token
     return result
@@ -176,13 +174,11 @@ def delete_opt_out_list(context: OperationContext, params: dict[str, Any]) -> di
         context.documents.remove(OPT_IN, key)
     context.documents.remove(OPT_OUT_LIST, name)
     drop_tags(context, doc["OptOutListArn"])
-    return project(doc, "DeleteOptOutList")
+    return doc
 
 
-def _number_output(operation: str, list_doc: Document, entry: Document) -> dict[str, Any]:
-    return project(
-        entry, operation, OptOutListArn=list_doc["OptOutListArn"], OptOutListName=list_doc["OptOutListName"]
-    )
+def _number_output(list_doc: Document, entry: Document) -> dict[str, Any]:
+    return {**entry, "OptOutListArn": list_doc["OptOutListArn"], "OptOutListName": list_doc["OptOutListName"]}
 
 
 @operations.handler("PutOptedOutNumber")
@@ -190,7 +186,7 @@ def put_opted_out_number(context: OperationContext, params: dict[str, Any]) -> d
     list_doc = get_opt_out_list(context, params["OptOutListName"])
     number = _checked_number(params["OptedOutNumber"])
     entry = opt_out(context, list_doc["OptOutListName"], number, end_user=False)
-    return _number_output("PutOptedOutNumber", list_doc, entry)
+    return _number_output(list_doc, entry)
 
 
 @operations.handler("DeleteOptedOutNumber")
@@ -217,7 +213,7 @@ def delete_opted_out_number(context: OperationContext, params: dict[str, Any]) -
         context.documents.add(OPT_IN, key, {"RemovedTimestamp": now}, parent=name)
     else:
         context.documents.replace(OPT_IN, key, {"RemovedTimestamp": now}, parent=name)
-    return _number_output("DeleteOptedOutNumber", list_doc, entry)
+    return _number_output(list_doc, entry)
 
 
 _NUMBER_FILTERS = {"end-user-opted-out": ("EndUserOptedOut", "bool")}
@@ -239,7 +235,7 @@ def describe_opted_out_numbers(context: OperationContext, params: dict[str, Any]
     result: dict[str, Any] = {
         "OptOutListArn": list_doc["OptOutListArn"],
         "OptOutListName": name,
-        "OptedOutNumbers": [item(doc, "OptedOutNumberInformation") for doc in page.items],
+        "OptedOutNumbers": page.items,
     }
     if page.next_token:
         result["NextToken"] = page.next_token

@@ -35,11 +35,9 @@ from smsvoice.services.v2.identities import (
     check_owner,
     get_phone_number,
     get_pool,
-    item,
     matches_filters,
     phone_number_arn,
     pool_members,
-    project,
 )
 from smsvoice.services.v2.keywords import drop_keywords
 from smsvoice.services.v2.operations import operations
@@ -247,7 +245,7 @@ def request_phone_number(context: OperationContext, params: dict[str, Any]) -> d
     if pool is not None:
         join_pool(context, pool, IdentityRef(PHONE_NUMBER_TYPE, phone_number_id, doc))
     set_tags(context, doc["PhoneNumberArn"], params.get("Tags"))
-    return project(doc, "RequestPhoneNumber", Status="PENDING", Tags=get_tags(context, doc["PhoneNumberArn"]))
+    return {**doc, "Status": "PENDING", "Tags": get_tags(context, doc["PhoneNumberArn"])}
 
 
 _FILTERS: FilterSpec = {
@@ -276,7 +274,7 @@ def describe_phone_numbers(context: OperationContext, params: dict[str, Any]) ->
         docs = [doc for _, doc in context.documents.iterate(PHONE_NUMBER)]
     docs = [doc for doc in docs if matches_filters(doc, params, _FILTERS)]
     page = paginate(context, docs, lambda doc: str(doc["PhoneNumberId"]), params)
-    result: dict[str, Any] = {"PhoneNumbers": [item(doc, "PhoneNumberInformation") for doc in page.items]}
+    result: dict[str, Any] = {"PhoneNumbers": page.items}
     if page.next_token:
         result["NextToken"] = page.next_token
     return result
@@ -311,7 +309,7 @@ def update_phone_number(context: OperationContext, params: dict[str, Any]) -> di
     doc.update(changes)
     check_two_way(doc)
     context.documents.replace(PHONE_NUMBER, ref.key, doc)
-    return project(doc, "UpdatePhoneNumber")
+    return doc
 
 
 @operations.handler("ReleasePhoneNumber")
@@ -336,7 +334,7 @@ def release_phone_number(context: OperationContext, params: dict[str, Any]) -> d
     context.documents.remove(PHONE_NUMBER_BY_E164, doc["PhoneNumber"])
     drop_keywords(context, ref.key)
     drop_tags(context, doc["PhoneNumberArn"])
-    return project(doc, "ReleasePhoneNumber", Status="DELETED")
+    return {**doc, "Status": "DELETED"}
 
 
 register_taggable(

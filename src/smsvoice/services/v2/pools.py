@@ -36,11 +36,9 @@ from smsvoice.services.v2.identities import (
     add_pool_member,
     check_owner,
     get_pool,
-    item,
     matches_filters,
     pool_arn,
     pool_members,
-    project,
     remove_pool_member,
     resolve_identity,
 )
@@ -157,7 +155,7 @@ def create_pool(context: OperationContext, params: dict[str, Any]) -> dict[str, 
         doc["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
         context.documents.replace(POOL, pool_id, doc)
     set_tags(context, doc["PoolArn"], params.get("Tags"))
-    return project(doc, "CreatePool", Status="CREATING", Tags=get_tags(context, doc["PoolArn"]))
+    return {**doc, "Status": "CREATING", "Tags": get_tags(context, doc["PoolArn"])}
 
 
 _FILTERS: FilterSpec = {
@@ -183,7 +181,7 @@ def describe_pools(context: OperationContext, params: dict[str, Any]) -> dict[st
         docs = [doc for _, doc in context.documents.iterate(POOL)]
     docs = [doc for doc in docs if matches_filters(doc, params, _FILTERS)]
     page = paginate(context, docs, lambda doc: str(doc["PoolId"]), params)
-    result: dict[str, Any] = {"Pools": [item(doc, "PoolInformation") for doc in page.items]}
+    result: dict[str, Any] = {"Pools": page.items}
     if page.next_token:
         result["NextToken"] = page.next_token
     return result
@@ -213,7 +211,7 @@ def update_pool(context: OperationContext, params: dict[str, Any]) -> dict[str, 
             else:
                 number[member] = doc[member]
         context.documents.replace(PHONE_NUMBER, member_ref.key, number)
-    return project(doc, "UpdatePool")
+    return doc
 
 
 @operations.handler("DeletePool")
@@ -232,7 +230,7 @@ def delete_pool(context: OperationContext, params: dict[str, Any]) -> dict[str, 
     context.documents.remove(POOL, pool.key)
     drop_keywords(context, pool.key)
     drop_tags(context, pool.doc["PoolArn"])
-    return project(pool.doc, "DeletePool", Status="DELETING")
+    return {**pool.doc, "Status": "DELETING"}
 
 
 def _release_member(context: OperationContext, pool_id: str, ref: IdentityRef) -> None:

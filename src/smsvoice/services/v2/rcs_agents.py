@@ -20,7 +20,7 @@ from smsvoice.services.v2.errors import (
     ResourceNotFoundException,
     ServiceQuotaExceededException,
 )
-from smsvoice.services.v2.identities import FilterSpec, check_owner, item, matches_filters, pools_of, project
+from smsvoice.services.v2.identities import FilterSpec, check_owner, matches_filters, pools_of
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
 from smsvoice.services.v2.phone_numbers import check_two_way
@@ -98,7 +98,7 @@ def create_rcs_agent(context: OperationContext, params: dict[str, Any]) -> dict[
             "RCS_AGENTS_PER_ACCOUNT",
         ) from None
     set_tags(context, doc["RcsAgentArn"], params.get("Tags"))
-    return project(doc, "CreateRcsAgent", Tags=get_tags(context, doc["RcsAgentArn"]))
+    return {**doc, "Tags": get_tags(context, doc["RcsAgentArn"])}
 
 
 _FILTERS: FilterSpec = {
@@ -123,7 +123,7 @@ def describe_rcs_agents(context: OperationContext, params: dict[str, Any]) -> di
         docs = [doc for _, doc in context.documents.iterate(RCS_AGENT)]
     docs = [doc for doc in docs if matches_filters(doc, params, _FILTERS)]
     page = paginate(context, docs, lambda doc: str(doc["RcsAgentId"]), params)
-    result: dict[str, Any] = {"RcsAgents": [item(doc, "RcsAgentInformation") for doc in page.items]}
+    result: dict[str, Any] = {"RcsAgents": page.items}
     if page.next_token:
         result["NextToken"] = page.next_token
     return result
@@ -156,7 +156,7 @@ def update_rcs_agent(context: OperationContext, params: dict[str, Any]) -> dict[
                 doc[member] = params[member]
     check_two_way(doc)
     context.documents.replace(RCS_AGENT, doc["RcsAgentId"], doc)
-    return project(doc, "UpdateRcsAgent")
+    return doc
 
 
 @operations.handler("DeleteRcsAgent")
@@ -182,7 +182,7 @@ def delete_rcs_agent(context: OperationContext, params: dict[str, Any]) -> dict[
         )
     context.documents.remove(RCS_AGENT, agent_id)
     drop_tags(context, doc["RcsAgentArn"])
-    return project(doc, "DeleteRcsAgent", Status="DELETED")
+    return {**doc, "Status": "DELETED"}
 
 
 @operations.handler("DescribeRcsAgentCountryLaunchStatus")

@@ -24,10 +24,8 @@ from smsvoice.services.v2.identities import (
     FilterSpec,
     IdentityRef,
     check_owner,
-    item,
     matches_filters,
     pools_of,
-    project,
     resolve_identity,
     sender_id_arn,
     sender_key,
@@ -100,7 +98,7 @@ def request_sender_id(context: OperationContext, params: dict[str, Any]) -> dict
             f"An account can have at most {limit} sender IDs per Region", "SENDER_IDS_PER_ACCOUNT"
         ) from None
     set_tags(context, doc["SenderIdArn"], params.get("Tags"))
-    return project(doc, "RequestSenderId", Tags=get_tags(context, doc["SenderIdArn"]))
+    return {**doc, "Tags": get_tags(context, doc["SenderIdArn"])}
 
 
 _FILTERS: FilterSpec = {
@@ -129,7 +127,7 @@ def describe_sender_ids(context: OperationContext, params: dict[str, Any]) -> di
         docs = [doc for _, doc in context.documents.iterate(SENDER_ID)]
     docs = [doc for doc in docs if matches_filters(doc, params, _FILTERS)]
     page = paginate(context, docs, lambda doc: sender_key(doc["SenderId"], doc["IsoCountryCode"]), params)
-    result: dict[str, Any] = {"SenderIds": [item(doc, "SenderIdInformation") for doc in page.items]}
+    result: dict[str, Any] = {"SenderIds": page.items}
     if page.next_token:
         result["NextToken"] = page.next_token
     return result
@@ -142,7 +140,7 @@ def update_sender_id(context: OperationContext, params: dict[str, Any]) -> dict[
     if params.get("DeletionProtectionEnabled") is not None:
         doc["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
     context.documents.replace(SENDER_ID, ref.key, doc)
-    return project(doc, "UpdateSenderId")
+    return doc
 
 
 @operations.handler("ReleaseSenderId")
@@ -166,7 +164,7 @@ def release_sender_id(context: OperationContext, params: dict[str, Any]) -> dict
         )
     context.documents.remove(SENDER_ID, ref.key)
     drop_tags(context, doc["SenderIdArn"])
-    return project(doc, "ReleaseSenderId")
+    return doc
 
 
 register_taggable(SENDER_ID_TYPE, lambda context, key: context.documents.get(SENDER_ID, key) is not None)

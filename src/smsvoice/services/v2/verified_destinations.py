@@ -45,14 +45,6 @@ CODE_VALIDITY_SECONDS: Final = 600  # chosen: AWS does not say how long a code s
 DELETE_AFTER_SECONDS: Final = DAY_SECONDS  # a verified number can be deleted 24 h after it was added
 # Members of the document that no output shows.
 _PRIVATE: Final = ("VerificationCode", "CodeSentAt", "CodesSent")
-_OUTPUT_MEMBERS: Final = (
-    "VerifiedDestinationNumberArn",
-    "VerifiedDestinationNumberId",
-    "DestinationPhoneNumber",
-    "Status",
-    "RcsAgentId",
-    "CreatedTimestamp",
-)
 
 # The code message per LanguageCode (chosen wording; AWS does not publish its text).
 _TEMPLATES: Final = {
@@ -80,10 +72,6 @@ def is_verified(context: OperationContext, number_e164: str) -> bool:
     """True when the caller's account has verified this destination number (an indexed lookup)."""
     found = context.documents.page(VERIFIED_DESTINATION_NUMBER, parent=number_e164, limit=10)
     return any(doc.get("Status") == "VERIFIED" for _, doc in found)
-
-
-def _public(doc: Document) -> dict[str, Any]:
-    return {name: doc[name] for name in _OUTPUT_MEMBERS if doc.get(name) is not None}
 
 
 def _load(context: OperationContext, id_or_arn: str) -> Document:
@@ -147,7 +135,7 @@ def create_verified_destination_number(context: OperationContext, params: dict[s
         ) from None
     tags = params.get("Tags") or []
     set_tags(context, doc["VerifiedDestinationNumberArn"], tags)
-    return {**_public(doc), "Tags": tags}
+    return {**doc, "Tags": tags}
 
 
 _FILTERS: Final = {"status": "Status", "rcs-agent-id": "RcsAgentId"}
@@ -180,7 +168,7 @@ def describe_verified_destination_numbers(
         lambda doc: f"{doc['CreatedTimestamp']:020.6f}/{doc['VerifiedDestinationNumberId']}",
         params,
     )
-    result: dict[str, Any] = {"VerifiedDestinationNumbers": [_public(doc) for doc in page.items]}
+    result: dict[str, Any] = {"VerifiedDestinationNumbers": page.items}
     if page.next_token:
         result["NextToken"] = page.next_token
     return result
@@ -201,10 +189,7 @@ def delete_verified_destination_number(context: OperationContext, params: dict[s
         )
     context.documents.remove(VERIFIED_DESTINATION_NUMBER, key)
     drop_tags(context, doc["VerifiedDestinationNumberArn"])
-    output = _public(doc)
-    output.pop("Status", None)
-    output.pop("RcsAgentId", None)
-    return output
+    return doc
 
 
 def _check_can_receive_code(doc: Document, now: float) -> list[float]:
@@ -318,6 +303,4 @@ def verify_destination_number(context: OperationContext, params: dict[str, Any])
     for name in _PRIVATE[:2]:
         doc.pop(name, None)
     _save(context, doc)
-    output = _public(doc)
-    output.pop("RcsAgentId", None)
-    return output
+    return doc
