@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -40,8 +41,16 @@ def new_resource_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
+def new_uuid4() -> str:
+    """A random (version 4) UUID in its usual text form; str(uuid.uuid4()) costs four times more,
+    and a send makes two (its request id and its MessageId)."""
+    hexed = os.urandom(16).hex()
+    variant = "89ab"[int(hexed[16], 16) & 3]
+    return f"{hexed[:8]}-{hexed[8:12]}-4{hexed[13:16]}-{variant}{hexed[17:20]}-{hexed[20:]}"
+
+
 def new_message_id() -> str:
-    return str(uuid.uuid4())
+    return new_uuid4()
 
 
 def is_destination_arn(text: str, service: str, resource_prefix: str) -> bool:

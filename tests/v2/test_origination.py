@@ -15,10 +15,10 @@ import pytest
 from smsvoice.clock import SystemClock
 from smsvoice.config import Settings
 from smsvoice.protocol.errors import ServiceError
+from smsvoice.seeding import apply_seed
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.opt_outs import put_opted_out_number
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
-from smsvoice.services.v2.seeding import apply_seed
 from smsvoice.store import Store, Transaction, open_store
 
 ACCOUNT = "111122223333"

@@ -216,6 +216,22 @@ class NumberInfo:
     mnc: str | None
     is_international_send: bool
 
+    def with_international_send(self, international: bool) -> NumberInfo:
+        """A copy with `is_international_send` set (dataclasses.replace costs ten times more)."""
+        if international == self.is_international_send:
+            return self
+        return NumberInfo(
+            self.e164,
+            self.iso_country_code,
+            self.country_calling_code,
+            self.is_valid,
+            self.number_type,
+            self.carrier_name,
+            self.mcc,
+            self.mnc,
+            international,
+        )
+
 
 def _normalise(number: str) -> str | None:
     """Return ``+digits`` for an AWS-acceptable number, or ``None`` if it does not match."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -30,6 +31,65 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 def _matches(pattern: str, value: str) -> bool:
     # Model patterns are written unanchored; AWS applies them to the whole value.
     return _compiled(pattern).fullmatch(value) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _StructurePlan:
+    members: tuple[tuple[str, Shape], ...]
+    names: frozenset[str]
+    required: tuple[str, ...]
+    union: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _StringPlan:
+    minimum: int | None
+    maximum: int | None
+    enum: frozenset[str]
+    enum_text: str
+    pattern: str | None
+
+
+# What validation needs of a shape, read once: botocore's Shape properties rebuild or look up their
+# metadata on every access, and an input walks the same shapes on every request. Keyed by the shape
+# object, which the service model keeps for the life of the process.
+_STRUCTURES: dict[int, _StructurePlan] = {}
+_STRINGS: dict[int, _StringPlan] = {}
+
+
+def _structure_plan(shape: StructureShape) -> _StructurePlan:
+    plan = _STRUCTURES.get(id(shape))
+    if plan is None:
+        members = tuple(shape.members.items())
+        plan = _StructurePlan(
+            members,
+            frozenset(name for name, _ in members),
+            tuple(shape.required_members),
+            bool(shape.metadata.get("union")),
+        )
+        _STRUCTURES[id(shape)] = plan
+        _KEEP_ALIVE.append(shape)
+    return plan
+
+
+def _string_plan(shape: Shape) -> _StringPlan:
+    plan = _STRINGS.get(id(shape))
+    if plan is None:
+        enum = list(shape.enum or [])
+        plan = _StringPlan(
+            shape.metadata.get("min"),
+            shape.metadata.get("max"),
+            frozenset(enum),
+            ", ".join(enum),
+            shape.metadata.get("pattern"),
+        )
+        _STRINGS[id(shape)] = plan
+        _KEEP_ALIVE.append(shape)
+    return plan
+
+
+# The shapes planned above stay alive, so that their ids are never reused by other objects.
+_KEEP_ALIVE: list[Shape] = []
 
 
 def _show(value: Any, shape: Shape) -> str:
@@ -96,20 +156,21 @@ class _Walker:
         if not isinstance(value, dict):
             self.problem(path, value, shape, "Member must be a structure")
             return value
+        plan = _structure_plan(shape)
         result: dict[str, Any] = {}
         prefix = f"{path}." if path else ""
         if self.reject_unknown:
-            for name in value.keys() - shape.members.keys():
+            for name in value.keys() - plan.names:
                 self.problem(f"{prefix}{name}", value[name], shape, "Member is not in the model")
-        for name in shape.required_members:
+        for name in plan.required:
             if value.get(name) is None:
                 self.problem(f"{prefix}{name}", None, shape, "Member must not be null")
-        for name, member_shape in shape.members.items():
+        for name, member_shape in plan.members:
             member_value = value.get(name)
             if member_value is None:
                 continue
             result[name] = self.walk(member_shape, member_value, f"{prefix}{name}")
-        if shape.metadata.get("union") and len(result) != 1:
+        if plan.union and len(result) != 1:
             self.problem(path or shape.name, "{...}", shape, "Member must have exactly one member set")
         return result
 
@@ -135,11 +196,15 @@ class _Walker:
         if not isinstance(value, str):
             self.problem(path, value, shape, "Member must be of type string")
             return value
-        self.size(shape, len(value), value, path)
-        enum = shape.enum
-        if enum and value not in enum:
-            self.problem(path, value, shape, f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        pattern = shape.metadata.get("pattern")
+        plan = _string_plan(shape)
+        length = len(value)
+        if (plan.minimum is not None and length < plan.minimum) or (
+            plan.maximum is not None and length > plan.maximum
+        ):
+            self.size(shape, length, value, path)
+        if plan.enum and value not in plan.enum:
+            self.problem(path, value, shape, f"Member must satisfy enum value set: [{plan.enum_text}]")
+        pattern = plan.pattern
         if pattern and not _matches(pattern, value):
             self.problem(path, value, shape, f"Member must satisfy regular expression pattern: {pattern}")
         return value

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 
 from botocore.model import OperationModel
 from starlette.types import Receive, Scope, Send
 
+from smsvoice.arns import new_uuid4
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
 from smsvoice.identity import Caller, identify, verify_signature
@@ -92,7 +93,7 @@ class Gateway:
 
     async def answer(self, wire: WireRequest, read_body: Callable[[], Awaitable[bytes]]) -> WireResponse:
         started = time.perf_counter()
-        request_id = str(uuid.uuid4())
+        request_id = new_uuid4()
         api = self._api_for(wire)
         operation_name = "-"
         caller: Caller | None = None
@@ -255,6 +256,7 @@ class Gateway:
         return answer
 
 
+@cache
 def _idempotency_member(operation: OperationModel) -> str | None:
     """The input member botocore fills with a token (`idempotencyToken` trait), if any."""
     shape = operation.input_shape

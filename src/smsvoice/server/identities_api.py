@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from smsvoice.seeding import SeedError, apply_seed, parse_seed
 from smsvoice.server.problems import problem as _problem
 from smsvoice.services.v2.identities import PHONE_NUMBER, POOL, SENDER_ID, item
 from smsvoice.services.v2.opt_outs import OPT_OUT_LIST
-from smsvoice.services.v2.seeding import SeedError, apply_seed, parse_seed
 from smsvoice.store import Transaction
 
 # Listing section -> (document kind, the model's item shape).

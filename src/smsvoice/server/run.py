@@ -47,6 +47,8 @@ def serve(settings: Settings) -> None:
         lifespan="on",
         timeout_graceful_shutdown=5,
         server_header=False,
+        # No proxy in front by default; reading X-Forwarded-* on every request is wasted work.
+        proxy_headers=False,
     )
     server = _AnnouncingServer(config, settings)
     server.run()

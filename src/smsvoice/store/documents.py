@@ -113,7 +113,7 @@ class Documents:
         slot = self._slot(kind, key)
         if slot in self._seen:
             return self._seen[slot]
-        row = _GET.one(self._tx.connection, self._params(kind, key=key))
+        row = _GET.one_args(self._tx, (self.account, self.region, kind, key))
         found: Remembered = None if row is None else (str(row[0]), int(row[1]))
         self._seen[slot] = found
         return found
@@ -129,17 +129,17 @@ class Documents:
         QuotaExceeded when the account already has `limit` documents of this kind, DuplicateKey when
         the key is taken (and gives the place back)."""
         if limit is not None and (
-            limit <= 0 or _TAKE_PLACE.one(self._tx.connection, self._params(kind, limit=limit)) is None
+            limit <= 0 or _TAKE_PLACE.one(self._tx, self._params(kind, limit=limit)) is None
         ):
             raise QuotaExceeded(kind, limit)
         text = _dump(doc)
         params = self._params(kind, key=key, parent=parent, created_at=time.time(), doc=text)
-        if _ADD.rowcount(self._tx.connection, params) != 1:
+        if _ADD.rowcount(self._tx, params) != 1:
             if limit is not None:
-                _BUMP.execute(self._tx.connection, self._params(kind, delta=-1))
+                _BUMP.execute(self._tx, self._params(kind, delta=-1))
             raise DuplicateKey(f"{kind} {key}")
         if limit is None:
-            _BUMP.execute(self._tx.connection, self._params(kind, delta=1))
+            _BUMP.execute(self._tx, self._params(kind, delta=1))
         self._seen[self._slot(kind, key)] = (text, 1)
 
     def put(self, kind: str, key: str, doc: Document) -> None:
@@ -159,7 +159,7 @@ class Documents:
         text = _dump(doc)
         params = self._params(kind, key=key, doc=text, seen=None if seen is None else seen[1], parent=parent)
         statement = _REPLACE[(not isinstance(parent, _Keep), seen is not None)]
-        changed = statement.rowcount(self._tx.connection, params)
+        changed = statement.rowcount(self._tx, params)
         if changed == 0 and seen is not None:
             raise WriteConflict(f"{kind} {key} changed in another transaction")
         if seen is None:
@@ -171,19 +171,19 @@ class Documents:
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         params = self._params(kind, key=key, seen=None if seen is None else seen[1])
-        removed = _REMOVE[seen is not None].rowcount(self._tx.connection, params) > 0
+        removed = _REMOVE[seen is not None].rowcount(self._tx, params) > 0
         if not removed and seen is not None:
             raise WriteConflict(f"{kind} {key} changed in another transaction")
         if removed:
-            _BUMP.execute(self._tx.connection, self._params(kind, delta=-1))
+            _BUMP.execute(self._tx, self._params(kind, delta=-1))
         self._seen[slot] = None
         return removed
 
     def count(self, kind: str, *, parent: str | None = None) -> int:
         if parent is not None:
-            row = _COUNT_CHILDREN.one(self._tx.connection, self._params(kind, parent=parent))
+            row = _COUNT_CHILDREN.one(self._tx, self._params(kind, parent=parent))
         else:
-            row = _COUNT.one(self._tx.connection, self._params(kind))
+            row = _COUNT.one(self._tx, self._params(kind))
         return 0 if row is None else int(row[0])
 
     def page(
@@ -192,7 +192,7 @@ class Documents:
         """Documents in key order, starting after `after`, at most `limit` of them."""
         statement = _PAGE[(parent is not None, after is not None, limit is not None)]
         params = self._params(kind, parent=parent, after=after, limit=limit)
-        return [(key, _load(doc)) for key, doc in statement.all(self._tx.connection, params)]
+        return [(key, _load(doc)) for key, doc in statement.all(self._tx, params)]
 
     def iterate(self, kind: str, *, parent: str | None = None) -> Iterator[tuple[str, Document]]:
         yield from self.page(kind, parent=parent)

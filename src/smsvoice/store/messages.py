@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import delete, select
 
 from smsvoice.domain.message import Message
 from smsvoice.store.schema import message_events, message_spend, messages, outbox, scheduled_transitions
 from smsvoice.store.sql import Statement
+
+if TYPE_CHECKING:
+    from smsvoice.store.transaction import Transaction
 
 # The send path's statements run on the DB-API cursor (store/sql.py): building SQLAlchemy statements
 # costs several times more than SQLite takes to run them, and a send runs a handful.
@@ -71,12 +74,13 @@ class RecordDelivery:
 
 
 class Messages:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self._connection = tx.connection
 
     def insert(self, message: Message) -> None:
         _INSERT_MESSAGE.execute(
-            self._connection,
+            self._tx,
             {
                 "id": message.message_id,
                 "account": message.account,
@@ -93,7 +97,7 @@ class Messages:
 
     def update(self, message: Message) -> None:
         _UPDATE_MESSAGE.execute(
-            self._connection,
+            self._tx,
             {
                 "message_id": message.message_id,
                 "status": message.status,
@@ -107,7 +111,7 @@ class Messages:
         statement = (
             _LOAD_MESSAGE_FOR_UPDATE if self._connection.dialect.name == "postgresql" else _LOAD_MESSAGE
         )
-        row = statement.one(self._connection, {"message_id": message_id})
+        row = statement.one(self._tx, {"message_id": message_id})
         if row is None:
             return None
         return Message.from_doc(orjson.loads(row[0]))
@@ -115,7 +119,7 @@ class Messages:
     def add_event(self, message_id: str, event_type: str, at: float, record_text: str) -> int:
         """Store an event record of a message; answers the record's id."""
         row = _INSERT_EVENT.one(
-            self._connection,
+            self._tx,
             {"message_id": message_id, "event_type": event_type, "created_at": at, "record": record_text},
         )
         assert row is not None

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from smsvoice.store.schema import outbox
 from smsvoice.store.sql import Statement
+
+if TYPE_CHECKING:
+    from smsvoice.store.transaction import Transaction
 
 PENDING = "PENDING"
 DELIVERED = "DELIVERED"
@@ -133,15 +136,16 @@ _INSERT = Statement(
 
 
 class Outbox:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self._connection = tx.connection
 
     def enqueue(self, entries: list[OutboxEntry], now: float) -> None:
         """Add entries in the caller's transaction, due at once."""
         if not entries:
             return
         _INSERT.execute_many(
-            self._connection,
+            self._tx,
             [
                 {
                     "account": entry.account,

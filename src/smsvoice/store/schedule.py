@@ -6,10 +6,15 @@ only the inspection API moves them.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
 
 from smsvoice.store.schema import scheduled_transitions
 from smsvoice.store.sql import Statement
+
+if TYPE_CHECKING:
+    from smsvoice.store.transaction import Transaction
 
 _SCHEDULE = Statement(
     "INSERT INTO scheduled_transitions (message_id, due_at) VALUES (:message_id, :due_at) "
@@ -19,14 +24,15 @@ _UNSCHEDULE = Statement("DELETE FROM scheduled_transitions WHERE message_id = :m
 
 
 class Schedule:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self._connection = tx.connection
 
     def set(self, message_id: str, due_at: float) -> None:
-        _SCHEDULE.execute(self._connection, {"message_id": message_id, "due_at": due_at})
+        _SCHEDULE.execute(self._tx, {"message_id": message_id, "due_at": due_at})
 
     def clear(self, message_id: str) -> None:
-        _UNSCHEDULE.execute(self._connection, {"message_id": message_id})
+        _UNSCHEDULE.execute(self._tx, {"message_id": message_id})
 
     def due(self, now: float, limit: int) -> list[str]:
         """Messages whose next transition is due, earliest first; on PostgreSQL, rows another

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Connection
 
 from smsvoice.store.sql import Statement
+
+if TYPE_CHECKING:
+    from smsvoice.store.transaction import Transaction
 
 _PREFIX = "setting:"  # store_meta also holds the store's own bookkeeping
 _GET = Statement("SELECT value FROM store_meta WHERE name = :name")
@@ -19,24 +21,25 @@ _DELETE = Statement("DELETE FROM store_meta WHERE name = :name")
 
 
 class StoredSettings:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self._connection = tx.connection
 
     def get(self, name: str) -> Any:
         """The value, or None when it was never set."""
-        row = _GET.one(self._connection, {"name": _PREFIX + name})
+        row = _GET.one(self._tx, {"name": _PREFIX + name})
         return None if row is None else orjson.loads(row[0])
 
     def put(self, name: str, value: Any) -> None:
-        _PUT.execute(self._connection, {"name": _PREFIX + name, "value": orjson.dumps(value).decode()})
+        _PUT.execute(self._tx, {"name": _PREFIX + name, "value": orjson.dumps(value).decode()})
 
     def get_text(self, name: str) -> str | None:
         """The stored JSON text itself (callers that cache what they parse key on it)."""
-        row = _GET.one(self._connection, {"name": _PREFIX + name})
+        row = _GET.one(self._tx, {"name": _PREFIX + name})
         return None if row is None else str(row[0])
 
     def put_text(self, name: str, value: str) -> None:
-        _PUT.execute(self._connection, {"name": _PREFIX + name, "value": value})
+        _PUT.execute(self._tx, {"name": _PREFIX + name, "value": value})
 
     def delete(self, name: str) -> None:
-        _DELETE.execute(self._connection, {"name": _PREFIX + name})
+        _DELETE.execute(self._tx, {"name": _PREFIX + name})

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
 
 from smsvoice.store.sql import Statement
+
+if TYPE_CHECKING:
+    from smsvoice.store.transaction import Transaction
 
 _KEY = "account = :account AND region = :region AND channel = :channel AND month = :month"
 _MONTH_SPEND = Statement(f"SELECT total FROM message_spend WHERE {_KEY}")
@@ -29,13 +31,14 @@ def spend_month(at: float) -> str:
 
 
 class Spend:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self._connection = tx.connection
 
     def month_to_date(self, account: str, region: str, channel: str, at: float) -> Decimal:
         """What `channel` has cost in the month of `at`, in USD."""
         row = _MONTH_SPEND.one(
-            self._connection,
+            self._tx,
             {"account": account, "region": region, "channel": channel, "month": spend_month(at)},
         )
         return Decimal(f"{0.0 if row is None else float(row[0]):.5f}")
@@ -44,7 +47,7 @@ class Spend:
         if amount <= 0:
             return
         _ADD_SPEND.execute(
-            self._connection,
+            self._tx,
             {
                 "account": account,
                 "region": region,

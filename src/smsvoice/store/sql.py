@@ -1,4 +1,4 @@
-"""Hot-path SQL, executed straight on the DB-API cursor of the request's connection.
+"""Hot-path SQL, executed straight on the DB-API connection of the unit of work's transaction.
 
 SQLAlchemy Core builds and caches a statement on every execution, which costs about ten times
 what SQLite itself needs for a primary-key read (measured: ~290 us against ~7 us). The few
@@ -10,12 +10,17 @@ else on that connection. Everything else keeps using SQLAlchemy.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
-
-from sqlalchemy import Connection
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class Target(Protocol):
+    """Where a statement runs: the transaction's DB-API connection and its parameter style."""
+
+    raw: Any
+    paramstyle: str
 
 
 class Statement:
@@ -23,6 +28,7 @@ class Statement:
         self.sql = " ".join(sql.split())
         self.names = _PLACEHOLDER.findall(self.sql)
         self._by_style: dict[str, str] = {}
+        self._qmark = self._for("qmark")
 
     def _for(self, paramstyle: str) -> str:
         converted = self._by_style.get(paramstyle)
@@ -40,35 +46,41 @@ class Statement:
             self._by_style[paramstyle] = converted
         return converted
 
-    def execute(self, connection: Connection, params: Mapping[str, Any]) -> Any:
-        """Run on the connection's DB-API cursor; returns the cursor."""
-        style = connection.dialect.paramstyle
-        dbapi_connection: Any = connection.connection.dbapi_connection
+    def execute(self, target: Target, params: Mapping[str, Any]) -> Any:
+        """Run with named parameters; returns the cursor."""
+        return self.execute_args(target, [params[name] for name in self.names])
+
+    def execute_args(self, target: Target, args: Sequence[Any]) -> Any:
+        """Run with the parameters' values in the order their names appear in the statement."""
+        style = target.paramstyle
         if style == "qmark":  # sqlite3: Connection.execute makes the cursor in C
-            return dbapi_connection.execute(self._for(style), tuple([params[name] for name in self.names]))
-        cursor = dbapi_connection.cursor()
-        if style in ("qmark", "format"):
-            cursor.execute(self._for(style), tuple(params[name] for name in self.names))
+            return target.raw.execute(self._qmark, args)
+        cursor = target.raw.cursor()
+        if style == "format":
+            cursor.execute(self._for(style), tuple(args))
         else:
-            cursor.execute(self._for(style), dict(params))
+            cursor.execute(self._for(style), dict(zip(self.names, args, strict=True)))
         return cursor
 
-    def execute_many(self, connection: Connection, rows: list[Mapping[str, Any]]) -> None:
-        style = connection.dialect.paramstyle
-        dbapi_connection: Any = connection.connection.dbapi_connection
-        cursor = dbapi_connection.cursor()
+    def execute_many(self, target: Target, rows: list[Mapping[str, Any]]) -> None:
+        style = target.paramstyle
+        cursor = target.raw.cursor()
         if style in ("qmark", "format"):
             cursor.executemany(self._for(style), [tuple(row[name] for name in self.names) for row in rows])
         else:
             cursor.executemany(self._for(style), [dict(row) for row in rows])
 
-    def one(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self.execute(connection, params).fetchone()
+    def one(self, target: Target, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self.execute(target, params).fetchone()
         return row
 
-    def all(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = self.execute(connection, params).fetchall()
+    def one_args(self, target: Target, args: Sequence[Any]) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self.execute_args(target, args).fetchone()
+        return row
+
+    def all(self, target: Target, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self.execute(target, params).fetchall()
         return rows
 
-    def rowcount(self, connection: Connection, params: Mapping[str, Any]) -> int:
-        return int(self.execute(connection, params).rowcount)
+    def rowcount(self, target: Target, params: Mapping[str, Any]) -> int:
+        return int(self.execute(target, params).rowcount)

@@ -9,16 +9,16 @@
 - `tx.spend`: month-to-date spend per account, region and channel
 - `tx.outbox`: event records bound for delivery, claimed by workers with leases
 - `tx.idempotency`: the first answer to each ClientToken
-- `tx.settings`: small named values shared by every node (simulator rules, clock offset, ...)
+- `tx.settings`: small named values shared by every node (simulator rules, ...)
 
-No SQL or SQLAlchemy object crosses this boundary.
+No SQL or SQLAlchemy object crosses this boundary (`connection` is for the store's own modules).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -33,10 +33,35 @@ from smsvoice.store.spend import Spend
 
 
 class Transaction:
+    __slots__ = (
+        "connection",
+        "idempotency",
+        "messages",
+        "outbox",
+        "paramstyle",
+        "raw",
+        "remembered_documents",
+        "resources",
+        "schedule",
+        "settings",
+        "spend",
+    )
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        # The hot-path statements (store/sql.py) run on these.
+        self.raw: Any = connection.connection.dbapi_connection
+        self.paramstyle: str = connection.dialect.paramstyle
         # Documents read or written in this transaction (see store/documents.py).
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
+        # The groups are a few bytes each: made up front, so that reaching one costs an attribute read.
+        self.resources = Resources(connection)
+        self.messages = Messages(self)
+        self.schedule = Schedule(self)
+        self.spend = Spend(self)
+        self.outbox = Outbox(self)
+        self.idempotency = Idempotency(connection)
+        self.settings = StoredSettings(self)
 
     def documents(self, account: str, region: str) -> Documents:
         return Documents(self, account, region)
@@ -45,34 +70,6 @@ class Transaction:
     def backend(self) -> str:
         """The SQL dialect's name ("sqlite", "postgresql"): for the few statements that differ."""
         return str(self.connection.dialect.name)
-
-    @cached_property
-    def resources(self) -> Resources:
-        return Resources(self.connection)
-
-    @cached_property
-    def messages(self) -> Messages:
-        return Messages(self.connection)
-
-    @cached_property
-    def schedule(self) -> Schedule:
-        return Schedule(self.connection)
-
-    @cached_property
-    def spend(self) -> Spend:
-        return Spend(self.connection)
-
-    @cached_property
-    def outbox(self) -> Outbox:
-        return Outbox(self.connection)
-
-    @cached_property
-    def idempotency(self) -> Idempotency:
-        return Idempotency(self.connection)
-
-    @cached_property
-    def settings(self) -> StoredSettings:
-        return StoredSettings(self.connection)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -12,7 +12,12 @@ import orjson
 
 from smsvoice.arns import SERVICE, parse_arn, resource_arn
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.errors import ResourceNotFoundException, ValidationException
+from smsvoice.services.v2.errors import (
+    ResourceNotFoundException,
+    ServiceQuotaExceededException,
+    ValidationException,
+)
+from smsvoice.store import Document, QuotaExceeded
 
 T = TypeVar("T")
 
@@ -102,3 +107,24 @@ def bool_filter_value(name: str, values: list[str]) -> set[bool]:
             )
         result.add(lowered == "true")
     return result
+
+
+def add_under_quota(
+    context: OperationContext,
+    kind: str,
+    key: str,
+    doc: Document,
+    *,
+    limit: int,
+    reason: str,
+    what: str,
+    parent: str | None = None,
+) -> None:
+    """Store a new resource if the account has fewer than `limit` of its kind (one atomic step of the
+    store); else ServiceQuotaExceededException with `reason`. DuplicateKey passes through."""
+    try:
+        context.documents.add(kind, key, doc, parent=parent, limit=limit)
+    except QuotaExceeded:
+        raise ServiceQuotaExceededException(
+            f"An account can have at most {limit} {what} per Region", reason
+        ) from None

@@ -12,15 +12,21 @@ from typing import Any
 
 from smsvoice.quotas import V2_CONFIGURATION_SETS_PER_ACCOUNT
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.common import arn_for, bool_filter_value, filter_values, paginate, resolve_id
+from smsvoice.services.v2.common import (
+    add_under_quota,
+    arn_for,
+    bool_filter_value,
+    filter_values,
+    paginate,
+    resolve_id,
+)
 from smsvoice.services.v2.errors import (
     ConflictException,
     ResourceNotFoundException,
-    ServiceQuotaExceededException,
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, register_taggable, set_tags
-from smsvoice.store import Document, DuplicateKey, QuotaExceeded
+from smsvoice.store import Document, DuplicateKey
 
 CONFIGURATION_SET = "v2/configuration-set"
 RESOURCE_TYPE = "configuration-set"
@@ -67,12 +73,15 @@ def create_configuration_set(context: OperationContext, params: dict[str, Any]) 
         "CreatedTimestamp": context.now(),
     }
     try:
-        context.documents.add(CONFIGURATION_SET, name, document, limit=V2_CONFIGURATION_SETS_PER_ACCOUNT)
-    except QuotaExceeded:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {V2_CONFIGURATION_SETS_PER_ACCOUNT} configuration sets per Region",
-            "CONFIGURATION_SETS_PER_ACCOUNT",
-        ) from None
+        add_under_quota(
+            context,
+            CONFIGURATION_SET,
+            name,
+            document,
+            limit=V2_CONFIGURATION_SETS_PER_ACCOUNT,
+            reason="CONFIGURATION_SETS_PER_ACCOUNT",
+            what="configuration sets",
+        )
     except DuplicateKey:
         raise ConflictException(
             f"The configuration-set {name} already exists", "RESOURCE_ALREADY_EXISTS", RESOURCE_TYPE, name

@@ -18,10 +18,9 @@ from typing import Any
 from smsvoice.arns import new_resource_id
 from smsvoice.quotas import V2_ACCOUNT_LIMITS
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.common import paginate
+from smsvoice.services.v2.common import add_under_quota, paginate
 from smsvoice.services.v2.errors import (
     ConflictException,
-    ServiceQuotaExceededException,
     ValidationException,
 )
 from smsvoice.services.v2.identities import (
@@ -47,7 +46,7 @@ from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
 from smsvoice.services.v2.phone_numbers import POOL_GOVERNED, check_pool_capacity, check_two_way, join_pool
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store import Document, QuotaExceeded
+from smsvoice.store import Document
 
 _IDENTITY_TYPES = (PHONE_NUMBER_TYPE, SENDER_ID_TYPE)
 
@@ -126,12 +125,7 @@ def create_pool_with(
     if first.resource_type == SENDER_ID_TYPE:
         get_opt_out_list(context, DEFAULT_LIST)
     doc = new_pool_doc(context, pool_id, message_type, first)
-    try:
-        context.documents.add(POOL, pool_id, doc, limit=limit)
-    except QuotaExceeded:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {limit} pools per Region", "POOLS_PER_ACCOUNT"
-        ) from None
+    add_under_quota(context, POOL, pool_id, doc, limit=limit, reason="POOLS_PER_ACCOUNT", what="pools")
     _associate(context, IdentityRef(POOL_TYPE, pool_id, doc), first)
     if first.resource_type == PHONE_NUMBER_TYPE:
         copy_keywords(context, first.key, pool_id)

@@ -26,7 +26,14 @@ from smsvoice.services.v2.account import (
     default_protect_configuration_id,
     set_default_protect_configuration_id,
 )
-from smsvoice.services.v2.common import arn_for, bool_filter_value, filter_values, paginate, resolve_id
+from smsvoice.services.v2.common import (
+    add_under_quota,
+    arn_for,
+    bool_filter_value,
+    filter_values,
+    paginate,
+    resolve_id,
+)
 from smsvoice.services.v2.configuration_sets import (
     CONFIGURATION_SET,
     identity_of,
@@ -36,12 +43,11 @@ from smsvoice.services.v2.configuration_sets import (
 from smsvoice.services.v2.errors import (
     ConflictException,
     ResourceNotFoundException,
-    ServiceQuotaExceededException,
     ValidationException,
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, register_taggable, set_tags
-from smsvoice.store import Document, QuotaExceeded
+from smsvoice.store import Document
 
 PROTECT_CONFIGURATION: Final = "v2/protect-configuration"
 RESOURCE_TYPE: Final = "protect-configuration"
@@ -107,16 +113,15 @@ def create_protect_configuration(context: OperationContext, params: dict[str, An
         "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
         "CountryRules": {},
     }
-    try:
-        context.documents.add(
-            PROTECT_CONFIGURATION, protect_id, document, limit=V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT
-        )
-    except QuotaExceeded:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT} protect configurations "
-            "per Region",
-            "PROTECT_CONFIGURATIONS_PER_ACCOUNT",
-        ) from None
+    add_under_quota(
+        context,
+        PROTECT_CONFIGURATION,
+        protect_id,
+        document,
+        limit=V2_PROTECT_CONFIGURATIONS_PER_ACCOUNT,
+        reason="PROTECT_CONFIGURATIONS_PER_ACCOUNT",
+        what="protect configurations",
+    )
     tags = params.get("Tags") or []
     set_tags(context, document["ProtectConfigurationArn"], tags)
     result = _information(context, document)

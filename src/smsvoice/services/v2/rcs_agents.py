@@ -14,18 +14,17 @@ from typing import Any, Final
 from smsvoice.arns import new_resource_id
 from smsvoice.quotas import V2_RCS_AGENTS_PER_ACCOUNT
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.common import arn_for, filter_values, paginate, resolve_id
+from smsvoice.services.v2.common import add_under_quota, arn_for, filter_values, paginate, resolve_id
 from smsvoice.services.v2.errors import (
     ConflictException,
     ResourceNotFoundException,
-    ServiceQuotaExceededException,
 )
 from smsvoice.services.v2.identities import FilterSpec, check_owner, matches_filters, pools_of
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
 from smsvoice.services.v2.phone_numbers import check_two_way
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store import Document, QuotaExceeded
+from smsvoice.store import Document
 
 RCS_AGENT = "v2/rcs-agent"
 RCS_AGENT_TYPE = "rcs-agent"
@@ -90,13 +89,15 @@ def create_rcs_agent(context: OperationContext, params: dict[str, Any]) -> dict[
         "TwoWayEnabled": False,
         _LAUNCH: _launch_records(agent_id),
     }
-    try:
-        context.documents.add(RCS_AGENT, agent_id, doc, limit=V2_RCS_AGENTS_PER_ACCOUNT)
-    except QuotaExceeded:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {V2_RCS_AGENTS_PER_ACCOUNT} RCS agents per Region",
-            "RCS_AGENTS_PER_ACCOUNT",
-        ) from None
+    add_under_quota(
+        context,
+        RCS_AGENT,
+        agent_id,
+        doc,
+        limit=V2_RCS_AGENTS_PER_ACCOUNT,
+        reason="RCS_AGENTS_PER_ACCOUNT",
+        what="RCS agents",
+    )
     set_tags(context, doc["RcsAgentArn"], params.get("Tags"))
     return {**doc, "Tags": get_tags(context, doc["RcsAgentArn"])}
 

@@ -12,10 +12,9 @@ from typing import Any
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.quotas import V2_ACCOUNT_LIMITS
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.common import paginate
+from smsvoice.services.v2.common import add_under_quota, paginate
 from smsvoice.services.v2.errors import (
     ConflictException,
-    ServiceQuotaExceededException,
     ValidationException,
 )
 from smsvoice.services.v2.identities import (
@@ -32,7 +31,7 @@ from smsvoice.services.v2.identities import (
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
-from smsvoice.store import Document, QuotaExceeded
+from smsvoice.store import Document
 
 # "The sender ID can be 1-11 alphanumeric characters including letters (A-Z, a-z), numbers (0-9), or
 # hyphens (-). The sender ID must contain at least one letter and cannot start or end with a hyphen."
@@ -91,12 +90,9 @@ def request_sender_id(context: OperationContext, params: dict[str, Any]) -> dict
     doc = new_sender_id_doc(context, sender_id, country, params.get("MessageTypes"))
     if params.get("DeletionProtectionEnabled") is not None:
         doc["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
-    try:
-        context.documents.add(SENDER_ID, key, doc, limit=limit)
-    except QuotaExceeded:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {limit} sender IDs per Region", "SENDER_IDS_PER_ACCOUNT"
-        ) from None
+    add_under_quota(
+        context, SENDER_ID, key, doc, limit=limit, reason="SENDER_IDS_PER_ACCOUNT", what="sender IDs"
+    )
     set_tags(context, doc["SenderIdArn"], params.get("Tags"))
     return {**doc, "Tags": get_tags(context, doc["SenderIdArn"])}
 

@@ -14,12 +14,11 @@ are listed in docs/messaging.md.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Final
 
 from smsvoice.domain import pricing, simulator_numbers
-from smsvoice.domain.encoding import analyze_text, exceeds_max_size
+from smsvoice.domain.encoding import TextAnalysis, analyze_text, exceeds_max_size
 from smsvoice.domain.message import DEFAULT_TIME_TO_LIVE, Message
 from smsvoice.domain.phone_numbers import NumberInfo, parse_destination
 from smsvoice.domain.voice import estimated_call_seconds
@@ -174,7 +173,7 @@ def prepare_send(
     international = origination.iso_country_code is not None and origination.iso_country_code.upper() != (
         destination.iso_country_code
     )
-    info = replace(destination, is_international_send=international)
+    info = destination.with_international_send(international)
     protect_id = effective_protect_configuration_id(
         context, protect_configuration_id(context, params.get("ProtectConfigurationId")), configuration_set
     )
@@ -216,9 +215,9 @@ def prepare_send(
     return outgoing, origination
 
 
-def text_parts(outgoing: Outgoing, body: str) -> None:
-    """An SMS body: its encoding, parts and price."""
-    analysis = analyze_text(body)
+def text_parts(outgoing: Outgoing, body: str, analysis: TextAnalysis | None = None) -> None:
+    """An SMS body: its encoding, parts and price (`analysis`: the body's, when the caller has it)."""
+    analysis = analysis or analyze_text(body)
     outgoing.body = body
     outgoing.encoding, outgoing.parts = analysis.encoding, analysis.parts
     outgoing.price = pricing.price_text(
@@ -262,7 +261,7 @@ def send_text_message(context: OperationContext, params: dict[str, Any]) -> dict
             [FieldProblem("MessageBody", "Longer than 1530 GSM or 630 non-GSM characters")],
         )
     outgoing, _ = prepare_send(context, params, "TEXT")
-    text_parts(outgoing, body)
+    text_parts(outgoing, body, analysis)
     if params.get("Keyword"):
         outgoing.details["keyword"] = params["Keyword"]
     assert outgoing.price is not None

@@ -24,7 +24,7 @@ from smsvoice.quotas import V2_ACCOUNT_LIMITS
 from smsvoice.sending.outgoing import Origin, Outgoing
 from smsvoice.sending.pipeline import send
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.common import arn_for, filter_values, paginate, resolve_id
+from smsvoice.services.v2.common import add_under_quota, arn_for, filter_values, paginate, resolve_id
 from smsvoice.services.v2.configuration_sets import load_configuration_set
 from smsvoice.services.v2.errors import (
     ConflictException,
@@ -35,7 +35,7 @@ from smsvoice.services.v2.errors import (
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.origination import is_opted_out, resolve_origination
 from smsvoice.services.v2.tags import drop_tags, register_taggable, set_tags
-from smsvoice.store import Document, QuotaExceeded
+from smsvoice.store import Document
 
 VERIFIED_DESTINATION_NUMBER: Final = "v2/verified-destination-number"
 RESOURCE_TYPE: Final = "verified-destination-number"
@@ -126,13 +126,16 @@ def create_verified_destination_number(context: OperationContext, params: dict[s
     }
     if params.get("RcsAgentId"):
         doc["RcsAgentId"] = params["RcsAgentId"]
-    try:
-        context.documents.add(VERIFIED_DESTINATION_NUMBER, key, doc, parent=number, limit=limit)
-    except QuotaExceeded:
-        raise ServiceQuotaExceededException(
-            f"An account can have at most {limit} verified destination numbers",
-            "VERIFIED_DESTINATION_NUMBERS_PER_ACCOUNT",
-        ) from None
+    add_under_quota(
+        context,
+        VERIFIED_DESTINATION_NUMBER,
+        key,
+        doc,
+        parent=number,
+        limit=limit,
+        reason="VERIFIED_DESTINATION_NUMBERS_PER_ACCOUNT",
+        what="verified destination numbers",
+    )
     tags = params.get("Tags") or []
     set_tags(context, doc["VerifiedDestinationNumberArn"], tags)
     return {**doc, "Tags": tags}
