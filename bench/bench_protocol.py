@@ -21,6 +21,8 @@ Run with ``.venv/bin/python bench/bench_protocol.py --help``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import shlex
 import shutil
@@ -29,9 +31,11 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import children
+from harness.baseline import Baseline, IdleWatch, checkout, describe_current, ratio_cells
 from harness.ceiling import start_ceiling
 from harness.generators import pick_generator
 from harness.load import PythonGenerator
@@ -39,8 +43,9 @@ from harness.measure import Bench
 from harness.operations import CEILING_POST, CONFIGURATION_SET_OPERATIONS, Operation
 from harness.options import default_server_cmd, parse_connections
 from harness.probes import preflight, seed_account
-from harness.report import Report, format_percent
+from harness.report import CellResult, Report, format_percent
 from harness.servers import start_server
+from harness.target import Target
 from smsvoice.testing.process import HEALTH_PATH
 
 # Goals from the issue.
@@ -52,12 +57,35 @@ GOAL_STARTUP_S = 1.0
 BUSY_LOAD_AVERAGE = 0.5
 
 
+@dataclass
+class BaselineRun:
+    """``--baseline-ref``: the checkout, and its server's times to healthy (its cells are in the report)."""
+
+    baseline: Baseline
+    startup_s: list[float] = field(default_factory=list)
+    restart_populated_s: float | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ref": self.baseline.ref,
+            "commit": self.baseline.commit,
+            "startup_s": self.startup_s,
+            "restart_populated_s": self.restart_populated_s,
+        }
+
+
 def _seed_for(
-    port: int, op: Operation, count: int, run_id: str, served: dict[str, bool], report: Report
+    port: int,
+    op: Operation,
+    count: int,
+    run_id: str,
+    served: dict[str, bool],
+    report: Report,
+    whose: str = "",
 ) -> None:
     assert op.seed is not None
     if not served.get(op.seed.key, preflight(port, op.seed) is None):
-        note = f"{op.label}: not seeded, {op.seed.label} is not served; it lists an empty account"
+        note = f"{whose}{op.label}: not seeded, {op.seed.label} is not served; it lists an empty account"
         report.notes.append(note)
         print(f"  {note}", flush=True)
         return
@@ -65,15 +93,23 @@ def _seed_for(
     started = time.monotonic()
     failures, first = seed_account(port, op, count, f"b{run_id}-seed-{op.key.replace('_', '')}-")
     print(
-        f"  seeded account {op.account} with {count - failures} sets for {op.label} "
+        f"  {whose}seeded account {op.account} with {count - failures} sets for {op.label} "
         f"in {time.monotonic() - started:.1f} s",
         flush=True,
     )
     if failures:
-        report.notes.append(f"{op.label}: {failures} of {count} seed creates failed, first: {first}")
+        report.notes.append(f"{whose}{op.label}: {failures} of {count} seed creates failed, first: {first}")
 
 
-def _run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
+def _start_baseline(
+    run: BaselineRun, extra_args: list[str], data_dir: Path, log: Path
+) -> tuple[Target, float]:
+    return start_server(
+        run.baseline.server_cmd, extra_args, data_dir, log, env=run.baseline.env, name="baseline"
+    )
+
+
+def _run(args: argparse.Namespace, report: Report, workdir: Path, old_run: BaselineRun | None = None) -> None:
     generator = pick_generator(
         args.generator, allow_install=not args.no_install, workdir=workdir, wrk_threads=args.wrk_threads
     )
@@ -111,8 +147,22 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
     server, first_startup = start_server(server_cmd, extra_args, data_dir, workdir / "server.log")
     report.startup_s.append(first_startup)
     print(f"  time to healthy: {first_startup * 1000:.0f} ms", flush=True)
+    old: Target | None = None
+    old_data_dir = workdir / "data-baseline"
+    old_bench, idle = Bench(args, generator, report), IdleWatch()
     try:
+        if old_run is not None:
+            old_data_dir.mkdir()
+            old, old_startup = _start_baseline(
+                old_run, extra_args, old_data_dir, workdir / "server-baseline.log"
+            )
+            old_run.startup_s.append(old_startup)
+            print(
+                f"  baseline {old_run.baseline.name}: time to healthy: {old_startup * 1000:.0f} ms",
+                flush=True,
+            )
         served: dict[str, bool] = {}
+        old_served: dict[str, bool] = {}
         for op in CONFIGURATION_SET_OPERATIONS:
             if args.operations and op.key not in args.operations:
                 continue
@@ -122,25 +172,90 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path) -> None:
                 report.notes.append(problem)
                 print(f"  {problem}", flush=True)
                 continue
+            beside = old
+            if old is not None:
+                old_problem = preflight(old.port, op)
+                old_served[op.key] = old_problem is None
+                if old_problem is not None:
+                    report.notes.append(f"baseline: {old_problem}")
+                    print(f"  baseline: {old_problem}", flush=True)
+                    beside = None
             if op.seed is not None and args.seed > 0:
                 _seed_for(server.port, op, args.seed, bench.run_id, served, report)
+                if beside is not None:
+                    _seed_for(beside.port, op, args.seed, old_bench.run_id, old_served, report, "baseline: ")
             for connections in args.connections:
-                bench.measure(server, op, connections)
+                if beside is None:
+                    bench.measure(server, op, connections)
+                else:  # alternate, so that the noisy machine's drift hits both
+                    idle.measure(bench, server, op, connections, beside)
+                    idle.measure(old_bench, beside, op, connections, server)
     finally:
         children.stop(server.process)
+        if old is not None:
+            children.stop(old.process)
+    if old_run is not None:
+        report.notes.append(idle.note(old_run.baseline, describe_current()))
 
     # Restart on the data dir the run has filled, then a few cold starts on fresh dirs.
     restarted, elapsed = start_server(server_cmd, extra_args, data_dir, workdir / "server-restart.log")
     children.stop(restarted.process)
     report.restart_populated_s = elapsed
+    if old_run is not None and old is not None:
+        restarted, elapsed = _start_baseline(
+            old_run, extra_args, old_data_dir, workdir / "server-baseline-restart.log"
+        )
+        children.stop(restarted.process)
+        old_run.restart_populated_s = elapsed
     for i in range(max(0, args.startup_runs - 1)):
         fresh = Path(tempfile.mkdtemp(prefix=f"fresh{i}-", dir=workdir))
         extra, elapsed = start_server(server_cmd, extra_args, fresh, workdir / f"server-start{i}.log")
         children.stop(extra.process)
         report.startup_s.append(elapsed)
+        if old_run is not None:  # alternating, like the cells
+            fresh = Path(tempfile.mkdtemp(prefix=f"fresh-baseline{i}-", dir=workdir))
+            log = workdir / f"server-baseline-start{i}.log"
+            extra, elapsed = _start_baseline(old_run, extra_args, fresh, log)
+            children.stop(extra.process)
+            old_run.startup_s.append(elapsed)
 
 
-def render(report: Report) -> str:
+def _cell_row(c: CellResult, label: str) -> str:
+    ratio = "-" if c.ratio is None else f"{c.ratio * 100:.1f}%"
+    errors = "0"
+    if c.errors:
+        by_status = ", ".join(f"{n} x {code}" for code, n in sorted(c.statuses.items()))
+        errors = f"**{c.errors}** ({by_status or f'{c.non2xx} non-2xx'}; {c.socket_errors} socket)"
+    return (
+        f"| {label} | {c.connections} | {c.rps:,.0f} | {c.p50_ms:.2f} | {c.p99_ms:.2f} | {ratio} "
+        f"| {errors} | {format_percent(c.server_cpu_pct)} | {format_percent(c.generator_cpu_pct)} |"
+    )
+
+
+def _cell_rows(report: Report, old_run: BaselineRun | None) -> list[str]:
+    """One row per cell; with a baseline, each server cell is followed by the baseline's and their ratio."""
+    if old_run is None:
+        return [_cell_row(c, c.operation) for c in report.cells]
+    old = {(c.operation, c.connections): c for c in report.cells if c.target == "baseline"}
+    rows = []
+    for c in report.cells:
+        if c.target == "baseline":
+            continue
+        if c.target != "smsvoice":
+            rows.append(_cell_row(c, c.operation))
+            continue
+        rows.append(_cell_row(c, f"{c.operation} [current]"))
+        before = old.get((c.operation, c.connections))
+        if before is not None:
+            rows.append(_cell_row(before, f"{c.operation} [baseline {old_run.baseline.name}]"))
+            rps, p50, p99 = ratio_cells(c, before)
+            rows.append(
+                f"| {c.operation} [current/baseline] | {c.connections} | {rps} | {p50} | {p99} | - | - | - | - |"
+            )
+    return rows
+
+
+def render(report: Report, old_run: BaselineRun | None = None) -> str:
     load = ""
     if report.load_average_before is not None:
         load = f" Load average (1 min) before the run: {report.load_average_before:.2f}."
@@ -152,16 +267,7 @@ def render(report: Report) -> str:
         "| server CPU | generator CPU |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for c in report.cells:
-        ratio = "-" if c.ratio is None else f"{c.ratio * 100:.1f}%"
-        errors = "0"
-        if c.errors:
-            by_status = ", ".join(f"{n} x {code}" for code, n in sorted(c.statuses.items()))
-            errors = f"**{c.errors}** ({by_status or f'{c.non2xx} non-2xx'}; {c.socket_errors} socket)"
-        lines.append(
-            f"| {c.operation} | {c.connections} | {c.rps:,.0f} | {c.p50_ms:.2f} | {c.p99_ms:.2f} | {ratio} "
-            f"| {errors} | {format_percent(c.server_cpu_pct)} | {format_percent(c.generator_cpu_pct)} |"
-        )
+    lines.extend(_cell_rows(report, old_run))
     lines.append("")
     if report.startup_s:
         figures = ", ".join(f"{s * 1000:.0f}" for s in report.startup_s)
@@ -176,7 +282,16 @@ def render(report: Report) -> str:
             f"Time to healthy on restart with the data dir this run filled: "
             f"{report.restart_populated_s * 1000:.0f} ms."
         )
-    goal_cells = [c for c in report.cells if c.target != "ceiling" and c.connections == GOAL_CONNECTIONS]
+    if old_run is not None and old_run.startup_s:
+        figures = ", ".join(f"{s * 1000:.0f}" for s in old_run.startup_s)
+        restart = ""
+        if old_run.restart_populated_s is not None:
+            restart = f"; on restart with its filled data dir: {old_run.restart_populated_s * 1000:.0f} ms"
+        lines.append(
+            f"Time to healthy, baseline {old_run.baseline.name}, fresh data dir: {figures} ms "
+            f"(median {statistics.median(old_run.startup_s) * 1000:.0f} ms){restart}."
+        )
+    goal_cells = [c for c in report.cells if c.target == "smsvoice" and c.connections == GOAL_CONNECTIONS]
     if goal_cells:
         lines.append("")
         lines.append(
@@ -197,7 +312,10 @@ def render(report: Report) -> str:
         for c in flagged:
             if c.error_sample:
                 sample = " ".join(c.error_sample.split())
-                lines.append(f"- {c.operation}, {c.connections} connections, first error: {sample[:300]}")
+                who = " [baseline]" if c.target == "baseline" else ""
+                lines.append(
+                    f"- {c.operation}{who}, {c.connections} connections, first error: {sample[:300]}"
+                )
     if report.notes:
         lines.append("")
         lines.extend(f"Note: {note}" for note in report.notes)
@@ -267,6 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-ceiling", action="store_true", help="do not measure the ceiling app")
     parser.add_argument("--skip-server", action="store_true", help="measure only the ceiling app")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the temp dir (logs, Lua, data)")
+    parser.add_argument(
+        "--baseline-ref",
+        metavar="REF",
+        help="also measure a server run from REF's code (a temporary git worktree), cell by cell "
+        "alternating with the current one, and print both with their ratio",
+    )
     return parser
 
 
@@ -290,8 +414,15 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="smsvoice-bench-"))
     interrupted = False
     failure: str | None = None
+    old_run: BaselineRun | None = None
     try:
-        _run(args, report, workdir)
+        with contextlib.ExitStack() as stack:  # the worktree is removed after the servers are stopped
+            if args.baseline_ref and not args.skip_server:
+                old_run = BaselineRun(stack.enter_context(checkout(args.baseline_ref)))
+            try:
+                _run(args, report, workdir, old_run)
+            finally:
+                children.stop_all()
     except KeyboardInterrupt:
         interrupted = True
         report.notes.append("interrupted: the table is partial")
@@ -309,9 +440,13 @@ def main(argv: list[str] | None = None) -> int:
 
     report.fill_ratios()
     print()
-    print(render(report))
+    print(render(report, old_run))
     if args.json is not None:
         report.write_json(args.json)
+        if old_run is not None:
+            payload = json.loads(args.json.read_text())
+            payload["baseline"] = old_run.as_json()
+            args.json.write_text(json.dumps(payload, indent=2) + "\n")
     if failure is not None:
         print(f"\nFAILED: {failure}", file=sys.stderr)
         return 1

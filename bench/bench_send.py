@@ -23,9 +23,11 @@ Run with ``.venv/bin/python bench/bench_send.py --help``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -36,6 +38,7 @@ import httpx
 from botocore.config import Config
 
 from harness import children
+from harness.baseline import Baseline, IdleWatch, checkout, describe_current, ratio_cells
 from harness.ceiling import start_ceiling
 from harness.generators import pick_generator
 from harness.load import PythonGenerator
@@ -43,8 +46,9 @@ from harness.measure import Bench
 from harness.operations import CEILING_LABEL, REGION, Operation, v2_headers
 from harness.options import default_server_cmd, parse_connections
 from harness.probes import preflight
-from harness.report import Report, format_percent
+from harness.report import CellResult, Report, format_percent
 from harness.servers import start_server
+from harness.target import Target
 from smsvoice.testing.process import LOOPBACK
 
 ACCOUNT = "222233334444"
@@ -130,7 +134,27 @@ def _count_stored(port: int) -> tuple[int, int, int]:
     return messages, events, deliveries
 
 
-def _run(args: argparse.Namespace, report: Report, workdir: Path) -> dict[str, Any]:
+def _start_baseline(baseline: Baseline, extra: list[str], workdir: Path) -> tuple[Target, Operation]:
+    """The baseline server, provisioned like the current one; (target, its send operation)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="data-baseline-", dir=workdir))
+    server, _ = start_server(
+        baseline.server_cmd,
+        extra,
+        data_dir,
+        workdir / "server-baseline.log",
+        env=baseline.env,
+        name="baseline",
+    )
+    send = _send_operation(_provision(server.port))
+    problem = preflight(server.port, send)
+    if problem is not None:
+        raise RuntimeError(f"baseline {baseline.name}: {problem}")
+    return server, send
+
+
+def _run(
+    args: argparse.Namespace, report: Report, workdir: Path, baseline: Baseline | None = None
+) -> dict[str, Any]:
     generator = pick_generator(
         args.generator, allow_install=not args.no_install, workdir=workdir, wrk_threads=None
     )
@@ -146,6 +170,8 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path) -> dict[str, A
     server, startup = start_server(server_cmd, extra, data_dir, workdir / "server.log")
     report.startup_s.append(startup)
     answered = 0
+    old = None
+    result: dict[str, Any] = {}
     try:
         origination = _provision(server.port)
         send = _send_operation(origination)
@@ -155,12 +181,29 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path) -> dict[str, A
         answered += 1
         size = len(send.static_body or "")
         print(f"smsvoice: {report.server_cmd}; sending from {origination} to {DESTINATION}", flush=True)
+        if baseline is not None:
+            old, old_send = _start_baseline(baseline, extra, workdir)
+            old_bench, idle, old_answered = Bench(args, generator, report), IdleWatch(), 1
         for connections in args.connections:
-            cell = bench.measure(server, send, connections)  # each cell warms up first (--warmup)
+            if old is None:
+                cell = bench.measure(server, send, connections)  # each cell warms up first (--warmup)
+            else:  # alternate, so that the noisy machine's drift hits both
+                cell = idle.measure(bench, server, send, connections, old)
+                old_cell = idle.measure(old_bench, old, old_send, connections, server)
+                old_answered += old_cell.requests - old_cell.non2xx
             answered += cell.requests - cell.non2xx
         stored = _count_stored(server.port)
+        if old is not None and baseline is not None:
+            result = {
+                "baseline": f"{baseline.ref} {baseline.commit}",
+                "baseline_answered": old_answered,
+                "baseline_stored": _count_stored(old.port),
+            }
+            report.notes.append(idle.note(baseline, describe_current()))
     finally:
         children.stop(server.process)
+        if old is not None:
+            children.stop(old.process)
 
     print("ceiling: bare ASGI app (uvicorn, orjson parse, 200 {})", flush=True)
     ceiling = start_ceiling(workdir)
@@ -169,18 +212,25 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path) -> dict[str, A
             bench.measure(ceiling, _ceiling_operation(size), connections)
     finally:
         children.stop(ceiling.process)
-    return {"answered": answered, "stored": stored}
+    return {"answered": answered, "stored": stored, **result}
+
+
+def _stored_lines(stored: tuple[int, int, int], answered: int, whose: str = "") -> list[str]:
+    messages, events, deliveries = stored
+    lines = [
+        f"Stored for the bench account{whose}: {messages:,} messages, {events:,} event records, "
+        f"{deliveries:,} outbox rows (measured successful sends: {answered:,}; warm-ups and the preflight add "
+        "to the stored count)."
+    ]
+    if not (messages == events == deliveries and messages >= answered):
+        lines.append(f"WARNING{whose}: some answered sends are missing their message, record or outbox row.")
+    return lines
 
 
 def _verdict(report: Report, stored: dict[str, Any]) -> list[str]:
-    lines = []
-    messages, events, deliveries = stored["stored"]
-    lines.append(
-        f"Stored for the bench account: {messages:,} messages, {events:,} event records, {deliveries:,} outbox rows "
-        f"(measured successful sends: {stored['answered']:,}; warm-ups and the preflight add to the stored count)."
-    )
-    if not (messages == events == deliveries and messages >= stored["answered"]):
-        lines.append("WARNING: some answered sends are missing their message, record or outbox row.")
+    lines = _stored_lines(stored["stored"], stored["answered"])
+    if "baseline_stored" in stored:
+        lines += _stored_lines(stored["baseline_stored"], stored["baseline_answered"], " (baseline)")
     cell = next(
         (c for c in report.cells if c.target == "smsvoice" and c.connections == GOAL_CONNECTIONS),
         None,
@@ -216,7 +266,44 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-requests", type=int, default=2_000_000, help="request bound per cell")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the temp dir (logs, data)")
+    parser.add_argument(
+        "--baseline-ref",
+        metavar="REF",
+        help="also measure a server run from REF's code (a temporary git worktree), cell by cell "
+        "alternating with the current one, and print both with their ratio",
+    )
     return parser
+
+
+def _row(cell: CellResult, label: str) -> str:
+    return (
+        f"| {label} | {cell.connections} | {cell.rps:,.0f} | {cell.p50_ms:.2f} | {cell.p99_ms:.2f} | "
+        f"{format_percent(100 * cell.ratio if cell.ratio is not None else None)} | {cell.errors} | "
+        f"{format_percent(cell.server_cpu_pct)} |"
+    )
+
+
+def _rows(report: Report, baseline_name: str | None) -> list[str]:
+    """One row per cell; with a baseline, each server cell is followed by the baseline's and their ratio."""
+    if baseline_name is None:
+        return [_row(cell, cell.operation) for cell in report.cells]
+    old = {(c.operation, c.connections): c for c in report.cells if c.target == "baseline"}
+    rows = []
+    for cell in report.cells:
+        if cell.target == "baseline":
+            continue
+        if cell.target != "smsvoice":
+            rows.append(_row(cell, cell.operation))
+            continue
+        rows.append(_row(cell, f"{cell.operation} [current]"))
+        before = old.get((cell.operation, cell.connections))
+        if before is not None:
+            rows.append(_row(before, f"{cell.operation} [baseline {baseline_name}]"))
+            rps, p50, p99 = ratio_cells(cell, before)
+            rows.append(
+                f"| {cell.operation} [current/baseline] | {cell.connections} | {rps} | {p50} | {p99} | - | - | - |"
+            )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,25 +312,33 @@ def main(argv: list[str] | None = None) -> int:
         generator="?", duration_s=args.duration, warmup_s=args.warmup, connections=args.connections
     )
     workdir = Path(tempfile.mkdtemp(prefix="smsvoice-bench-send-"))
+    baseline_name = None
+    previous = None
+    if args.baseline_ref:  # the worktree must go on SIGTERM too
+        previous = signal.signal(signal.SIGTERM, children.interrupt_on_sigterm)
     try:
-        stored = _run(args, report, workdir)
+        with contextlib.ExitStack() as stack:  # the worktree is removed after the servers are stopped
+            baseline = stack.enter_context(checkout(args.baseline_ref)) if args.baseline_ref else None
+            baseline_name = baseline.name if baseline is not None else None
+            try:
+                stored = _run(args, report, workdir, baseline)
+            finally:
+                children.stop_all()
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     finally:
         children.stop_all()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         if not args.keep_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     report.fill_ratios()
     print()
     print("| target | conns | requests/s | p50 ms | p99 ms | ratio to ceiling | errors | server CPU |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for cell in report.cells:
-        print(
-            f"| {cell.operation} | {cell.connections} | {cell.rps:,.0f} | {cell.p50_ms:.2f} | {cell.p99_ms:.2f} | "
-            f"{format_percent(100 * cell.ratio if cell.ratio is not None else None)} | {cell.errors} | "
-            f"{format_percent(cell.server_cpu_pct)} |"
-        )
+    for row in _rows(report, baseline_name):
+        print(row)
     print()
     for line in [*_verdict(report, stored), *report.notes]:
         print(line)

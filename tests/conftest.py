@@ -10,7 +10,23 @@ import pytest
 
 from smsvoice.testing.environment import LOOPBACK_AWS
 from smsvoice.testing.process import ServerProcess
+from smsvoice.testing.stores import postgres_server
 from tests.support.clients import client, new_account
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "embedded_store: about the embedded SQLite store itself; skipped on PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if postgres_server() is None:
+        return
+    skip = pytest.mark.skip(reason="about the embedded SQLite store (the suite runs on PostgreSQL)")
+    for item in items:
+        if item.get_closest_marker("embedded_store"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ Modules, one concept each:
 - ``measure``: one cell (warm-up, then a measured run) into a ``CellResult``;
 - ``report``: the results of a run and their formatting;
 - ``options``: command-line pieces the scripts share;
+- ``baseline``: ``--baseline-ref``, a server from another commit's code beside the current one;
 - ``firehose_sink``: a local Firehose stand-in for the delivery benchmark.
 
 Import nothing here: uvicorn imports ``harness.ceiling_app`` in a process of its own.

@@ -72,8 +72,9 @@ class Bench:
             error_sample=raw.get("error_sample"),
         )
         flag = "  <-- ERRORS" if cell.errors else ""
+        who = "" if target.name in ("smsvoice", "ceiling") else f"[{target.name}] "
         print(
-            f"  {op.label:<36} c={connections:<3} {cell.rps:>9.0f} req/s  p50 {cell.p50_ms:6.2f} ms  "
+            f"  {who}{op.label:<36} c={connections:<3} {cell.rps:>9.0f} req/s  p50 {cell.p50_ms:6.2f} ms  "
             f"p99 {cell.p99_ms:6.2f} ms  errors {cell.errors}{flag}",
             flush=True,
         )

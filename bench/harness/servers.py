@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 
 from harness import children
@@ -14,11 +15,27 @@ STARTUP_LIMIT_SECONDS = 30.0
 
 
 def start_server(
-    server_cmd: list[str], extra_args: list[str], data_dir: Path, log: Path
+    server_cmd: list[str],
+    extra_args: list[str],
+    data_dir: Path,
+    log: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    name: str = "smsvoice",
 ) -> tuple[Target, float]:
-    """`server_cmd serve ... --throttling off extra_args`, logging to ``log``; (target, time to healthy)."""
+    """`server_cmd serve ... --throttling off extra_args`, logging to ``log``; (target, time to healthy).
+
+    ``env`` is added to this process's environment; ``name`` is the target's name in the results.
+    """
     server = ServerProcess(
-        data_dir, "--throttling", "off", *extra_args, command=server_cmd, log_path=log, own_process_group=True
+        data_dir,
+        "--throttling",
+        "off",
+        *extra_args,
+        env=env,
+        command=server_cmd,
+        log_path=log,
+        own_process_group=True,
     )
     children.track(server)
     try:
@@ -35,4 +52,4 @@ def start_server(
         children.stop(server)
         tail = server.log_text()[-3000:]
         raise RuntimeError(f"`{shlex.join(server.args)}` did not become healthy: {exc}\n{tail}") from exc
-    return Target("smsvoice", server, server.port), elapsed
+    return Target(name, server, server.port), elapsed

@@ -23,6 +23,7 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url", help="SQLAlchemy URL of another store, e.g. PostgreSQL (SMSVOICE_DATABASE_URL)"
     )
+    _add_database_options(parser)
     parser.add_argument(
         "--throttling",
         choices=["aws", "off"],
@@ -53,6 +54,21 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db-upgrade",
+        choices=["auto", "on", "off"],
+        help="bring the store's schema up to date at start: 'auto' only on the embedded SQLite store "
+        "(SMSVOICE_DB_UPGRADE, default auto)",
+    )
+    parser.add_argument(
+        "--database-pool-size",
+        type=int,
+        help="connections kept to a database server such as PostgreSQL (SMSVOICE_DATABASE_POOL_SIZE, "
+        "default 8)",
+    )
+
+
 def _add_delivery_options(parser: argparse.ArgumentParser, *, in_server: bool) -> None:
     if in_server:
         parser.add_argument(
@@ -80,6 +96,8 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "port",
         "data_dir",
         "database_url",
+        "db_upgrade",
+        "database_pool_size",
         "throttling",
         "default_region",
         "max_body_bytes",
@@ -114,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker.add_argument("--data-dir", help="folder of the embedded SQLite store (SMSVOICE_DATA_DIR)")
     worker.add_argument("--database-url", help="SQLAlchemy URL of another store (SMSVOICE_DATABASE_URL)")
     worker.add_argument("--log-level", help="debug, info, warning or error (SMSVOICE_LOG_LEVEL)")
+    _add_database_options(worker)
     _add_delivery_options(worker, in_server=False)
     commands.add_parser("coverage", help="print IMPLEMENTATION_COVERAGE.md for the installed models")
     database = commands.add_parser("db", help="the store's schema")
@@ -142,11 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from smsvoice.store.schema_command import run_db_command
 
         return run_db_command(args.db_command, settings.store_url)
-    from smsvoice.store import SchemaMismatch, open_store
+    from smsvoice.store import SchemaMismatch, StoreUnavailable, open_store
 
     try:  # before serving: a store this version cannot use stops the start with one clear line
-        open_store(settings.store_url).close()
-    except SchemaMismatch as problem:
+        open_store(settings.store_url, upgrade=settings.upgrades_store, pool_size=1).close()
+    except (SchemaMismatch, StoreUnavailable) as problem:
         print(f"smsvoice: {problem}", file=sys.stderr)
         return 2
     if args.command == "worker":

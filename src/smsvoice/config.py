@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 ThrottlingMode = Literal["aws", "off"]
+DbUpgradeMode = Literal["auto", "on", "off"]
 
 DEFAULT_PORT = 7767  # "SMS" on a phone keypad is 767
 DEFAULT_ACCOUNT = "000000000000"
@@ -24,6 +25,11 @@ class Settings:
     data_dir: Path = Path(".smsvoice")
     # SQLAlchemy URL of the store; empty means the embedded SQLite file under data_dir.
     database_url: str = ""
+    # Bring the store's schema up to date at start: `auto` does it on the embedded SQLite store only;
+    # another database is upgraded by `smsvoice db upgrade` (or `on`) and checked at start.
+    db_upgrade: DbUpgradeMode = "auto"
+    # Connections each process keeps to a database server (PostgreSQL); SQLite uses one.
+    database_pool_size: int = 8
     throttling: ThrottlingMode = "aws"
     default_region: str = "us-east-1"
     default_account: str = DEFAULT_ACCOUNT
@@ -49,6 +55,11 @@ class Settings:
         return f"sqlite:///{(self.data_dir / 'smsvoice.db').resolve()}"
 
     @property
+    def upgrades_store(self) -> bool | None:
+        """Whether opening the store brings its schema up to date (None: only the embedded one)."""
+        return {"auto": None, "on": True, "off": False}[self.db_upgrade]
+
+    @property
     def endpoint(self) -> str:
         return f"http://{self.host}:{self.port}"
 
@@ -57,7 +68,7 @@ _ENV_PREFIX = "SMSVOICE_"
 
 
 def _convert(name: str, raw: str) -> Any:
-    if name in ("port", "max_body_bytes"):
+    if name in ("port", "max_body_bytes", "database_pool_size"):
         return int(raw)
     if name in ("data_dir", "simulator_rules"):
         return Path(raw)
@@ -67,6 +78,8 @@ def _convert(name: str, raw: str) -> Any:
         return _on_off(name, raw)
     if name == "delivery_retention_seconds":
         return float(raw)
+    if name == "db_upgrade" and raw not in ("auto", "on", "off"):
+        raise ValueError(f"db-upgrade must be 'auto', 'on' or 'off', not {raw!r}")
     if name == "throttling" and raw not in ("aws", "off"):
         raise ValueError(f"throttling must be 'aws' or 'off', not {raw!r}")
     return raw

@@ -15,6 +15,7 @@ import httpx
 from smsvoice.store import Store, Transaction, open_store
 from smsvoice.store.outbox import OutboxEntry
 from smsvoice.testing.environment import REGION
+from smsvoice.testing.stores import store_url
 from tests.support.waiting import wait_until
 
 MOTO_ACCOUNT = "123456789012"  # moto's default account: where the process's own credentials land
@@ -156,7 +157,7 @@ class Outbox:
     """The test's own connection to a server's store, to write rows the way the sender does."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.store: Store = open_store(f"sqlite:///{(data_dir / 'smsvoice.db').resolve()}")
+        self.store: Store = open_store(store_url(data_dir), upgrade=True)
 
     def add(self, entries: Iterable[OutboxEntry], now: float | None = None) -> None:
         rows = list(entries)

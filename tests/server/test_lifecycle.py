@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from smsvoice.testing.process import ServerProcess
+from smsvoice.testing.stores import postgres_server
 from tests.support.clients import client, new_account
 
 
@@ -19,7 +21,7 @@ def test_health_answers_with_what_is_served(server: ServerProcess) -> None:
     body = response.json()
     assert body["status"] == "ok"
     assert set(body["apis"]) == {"pinpoint-sms-voice", "pinpoint-sms-voice-v2"}
-    assert body["store"] == "sqlite"
+    assert body["store"] == ("sqlite" if postgres_server() is None else "postgresql")
 
 
 def test_sigterm_stops_cleanly(fresh_server: Any) -> None:
@@ -29,6 +31,7 @@ def test_sigterm_stops_cleanly(fresh_server: Any) -> None:
     assert "Application shutdown complete" in process.log_text()
 
 
+@pytest.mark.embedded_store
 def test_environment_variables_configure_the_server(tmp_path: Path) -> None:
     process = ServerProcess(
         tmp_path / "ignored",

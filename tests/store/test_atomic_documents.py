@@ -7,15 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from smsvoice.store import DuplicateKey, QuotaExceeded, Store, Transaction, WriteConflict, open_store
+from smsvoice.testing.stores import store_url
 
 ACCOUNT, REGION, KIND = "111122223333", "us-east-1", "test/thing"
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    opened = open_store(store_url(tmp_path / "store"), upgrade=True)
     yield opened
     opened.close()
 
@@ -53,8 +55,9 @@ def test_a_quota_of_zero_admits_nothing(store: Store) -> None:
 
 def _bump_behind_its_back(tx: Transaction, key: str) -> None:
     # Another node's write, as the database sees it: the version moves on.
-    tx.connection.exec_driver_sql(
-        'UPDATE resources SET version = version + 1, doc = \'{"Name": "theirs"}\' WHERE key = ?', (key,)
+    tx.connection.execute(
+        text("UPDATE resources SET version = version + 1, doc = :doc WHERE key = :key"),
+        {"doc": '{"Name": "theirs"}', "key": key},
     )
 
 

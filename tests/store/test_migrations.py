@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -45,6 +46,7 @@ def test_head_is_the_newest_migration() -> None:
     assert [script.revision for script in reversed(list(scripts.walk_revisions()))] == list(migrate.KNOWN)
 
 
+@pytest.mark.embedded_store
 def test_the_migrations_build_exactly_the_schema_the_code_declares(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert migrate.upgrade(engine) == migrate.Upgrade(None, migrate.HEAD)
@@ -55,6 +57,7 @@ def test_the_migrations_build_exactly_the_schema_the_code_declares(tmp_path: Pat
     assert differences == []
 
 
+@pytest.mark.embedded_store
 def test_db_upgrade_brings_a_0_1_store_to_head_and_says_so(tmp_path: Path) -> None:
     database = _old_store(tmp_path / "data")
     url = f"sqlite:///{database}"
@@ -73,6 +76,7 @@ def test_db_upgrade_brings_a_0_1_store_to_head_and_says_so(tmp_path: Path) -> No
     assert ("schema_version",) not in meta
 
 
+@pytest.mark.embedded_store
 def test_serve_upgrades_a_0_1_store_and_everything_in_it_still_works(
     tmp_path: Path, fresh_server: Callable[..., Any]
 ) -> None:
@@ -104,6 +108,7 @@ def test_serve_upgrades_a_0_1_store_and_everything_in_it_still_works(
     assert shown["events"][-1]["deliveries"][0]["destination_name"] == "sns"
 
 
+@pytest.mark.embedded_store
 def test_a_store_newer_than_the_code_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     database = tmp_path / "data" / "smsvoice.db"
     engine = create_engine(f"sqlite:///{database}")

@@ -20,6 +20,7 @@ from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.opt_outs import put_opted_out_number
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
 from smsvoice.store import Store, Transaction, open_store
+from smsvoice.testing.stores import store_url
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
@@ -38,7 +39,7 @@ T = TypeVar("T")
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'origination.db'}")
+    opened = open_store(store_url(tmp_path / "origination"), upgrade=True)
     yield opened
     opened.close()
 

@@ -20,7 +20,9 @@ logger = logging.getLogger("smsvoice.delivery")
 
 
 async def _run(settings: Settings) -> None:
-    store = open_store(settings.store_url)
+    store = open_store(
+        settings.store_url, upgrade=settings.upgrades_store, pool_size=settings.database_pool_size
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -38,7 +38,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> SmsvoiceApp:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = open_store(settings.store_url)
+        store = open_store(
+            settings.store_url, upgrade=settings.upgrades_store, pool_size=settings.database_pool_size
+        )
         app.state.store = store
         app.state.apis = apis
         app.state.settings = settings

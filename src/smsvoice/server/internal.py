@@ -37,7 +37,7 @@ async def health(request: Request) -> JSONResponse:
             "simulator": _simulator_state(state),
             "version": __version__,
             "botocore": botocore_version(),
-            "store": "sqlite" if state.store.is_sqlite else "sql",
+            "store": state.store.backend,
             "apis": [api.service_name for api in state.apis],
             "uptime_seconds": round(time.monotonic() - state.started, 3),
         },

@@ -2,7 +2,13 @@
 
 from smsvoice.store.documents import Document, Documents
 from smsvoice.store.engine import Store, open_store
-from smsvoice.store.errors import DuplicateKey, QuotaExceeded, SchemaMismatch, WriteConflict
+from smsvoice.store.errors import (
+    DuplicateKey,
+    QuotaExceeded,
+    SchemaMismatch,
+    StoreUnavailable,
+    WriteConflict,
+)
 from smsvoice.store.transaction import Transaction
 
 __all__ = [
@@ -12,6 +18,7 @@ __all__ = [
     "QuotaExceeded",
     "SchemaMismatch",
     "Store",
+    "StoreUnavailable",
     "Transaction",
     "WriteConflict",
     "open_store",

@@ -23,11 +23,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from smsvoice.store import migrate
 from smsvoice.store.checkpointer import Checkpointer
-from smsvoice.store.errors import WriteConflict
+from smsvoice.store.errors import StoreUnavailable, WriteConflict
 from smsvoice.store.group_commit import GroupCommit
 from smsvoice.store.outbox import OUTBOX_WRITTEN
 from smsvoice.store.transaction import Transaction
@@ -63,20 +64,29 @@ class Store:
     # How often a unit of work that met a WriteConflict is run again before the conflict is raised.
     CONFLICT_RETRIES = 5
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 8) -> None:
         self.url = url
         parsed = make_url(url)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.backend = parsed.get_backend_name()  # "sqlite", "postgresql", ...
+        self.is_sqlite = self.backend == "sqlite"
         if self.is_sqlite and parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if self.is_sqlite:
             # Connections are closed from the closing thread at shutdown.
             self.engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
         else:
-            self.engine = create_engine(url)
+            # pre_ping: a connection the database dropped (restart, failover) is replaced, not used.
+            self.engine = create_engine(
+                url,
+                pool_size=pool_size,
+                max_overflow=0,
+                pool_pre_ping=True,
+                pool_timeout=10,
+                connect_args={"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {},
+            )
         if self.is_sqlite:
             _configure_sqlite(self.engine)
-        threads = 1 if self.is_sqlite else 8
+        threads = 1 if self.is_sqlite else pool_size
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
@@ -152,11 +162,11 @@ class Store:
             self._checkpointer.stop()
 
 
-def open_store(url: str, *, upgrade: bool | None = None) -> Store:
+def open_store(url: str, *, upgrade: bool | None = None, pool_size: int = 8) -> Store:
     """Open the store at `url`, bringing its schema to the newest revision (`upgrade`; by default only
     the embedded SQLite store is upgraded on its own), or refusing one that is not there
     (SchemaMismatch)."""
-    store = Store(url)
+    store = Store(url, pool_size=pool_size)
     if upgrade is None:
         upgrade = store.is_sqlite
     try:
@@ -164,6 +174,10 @@ def open_store(url: str, *, upgrade: bool | None = None) -> Store:
             migrate.upgrade(store.engine)
         else:
             migrate.check(store.engine)
+    except OperationalError as problem:
+        store.close()
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise StoreUnavailable(f"cannot reach the database at {shown}: {problem.orig}") from None
     except BaseException:
         store.close()
         raise

@@ -23,5 +23,9 @@ class WriteConflict(Exception):
     conflict repeats past the store's retries."""
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be reached (or refuses the connection)."""
+
+
 class SchemaMismatch(Exception):
     """The database's schema is not the one this code needs (behind, or newer than the code)."""

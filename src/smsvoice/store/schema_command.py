@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from sqlalchemy import create_engine
+from sqlalchemy.exc import OperationalError
 
 from smsvoice.store import migrate
 from smsvoice.store.errors import SchemaMismatch
@@ -19,7 +20,7 @@ def run_db_command(command: str, url: str) -> int:
             print(f"store {url}: revision {found or '(empty)'}; this smsvoice: {migrate.HEAD}")
             return 0
         done = migrate.upgrade(engine)
-    except SchemaMismatch as problem:
+    except (SchemaMismatch, OperationalError) as problem:
         print(f"smsvoice: {problem}", file=sys.stderr)
         return 2
     finally:

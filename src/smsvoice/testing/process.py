@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Self
 
+from smsvoice.testing.stores import store_args
+
 if TYPE_CHECKING:
     import httpx
 
@@ -189,7 +191,7 @@ class ServerProcess(SmsvoiceProcess):
         own_process_group: bool = False,
     ) -> None:
         super().__init__(
-            [*command, "serve", "--host", LOOPBACK, "--port", "0", "--data-dir", str(data_dir), *extra_args],
+            [*command, "serve", "--host", LOOPBACK, "--port", "0", *store_args(data_dir), *extra_args],
             ready=_SERVER_READY,
             env=env,
             log_path=log_path,
@@ -222,6 +224,6 @@ class WorkerProcess(SmsvoiceProcess):
         command: Sequence[str] = (SMSVOICE,),
     ) -> None:
         super().__init__(
-            [*command, "worker", "--data-dir", str(data_dir), *extra_args], ready=_WORKER_READY, env=env
+            [*command, "worker", *store_args(data_dir), *extra_args], ready=_WORKER_READY, env=env
         )
         self.data_dir = data_dir
