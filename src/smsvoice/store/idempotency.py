@@ -8,7 +8,9 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
+from smsvoice.store.errors import WriteConflict
 from smsvoice.store.schema import idempotency
 
 
@@ -54,14 +56,18 @@ class Idempotency:
         response: dict[str, Any],
         now: float,
     ) -> None:
-        self._connection.execute(
-            insert(idempotency).values(
-                account=account,
-                region=region,
-                operation=operation,
-                token=token,
-                fingerprint=digest,
-                response=orjson.dumps(response).decode(),
-                created_at=now,
-            )
+        statement = insert(idempotency).values(
+            account=account,
+            region=region,
+            operation=operation,
+            token=token,
+            fingerprint=digest,
+            response=orjson.dumps(response).decode(),
+            created_at=now,
         )
+        try:
+            self._connection.execute(statement)
+        except IntegrityError:
+            # Another node answered the same token first (its transaction committed after this one
+            # looked): running the unit of work again finds that answer and returns it.
+            raise WriteConflict(f"{operation} ClientToken {token} answered elsewhere meanwhile") from None
