@@ -3,7 +3,9 @@
 The server runs on an AdjustableClock: `POST /_smsvoice/simulator/clock {"advance_seconds": N}`
 moves the whole server N seconds ahead, so delayed carrier transitions, TimeToLive expiry,
 verification-code expiry and message-feedback expiry all see the new time and tests never sleep.
-Time only moves forward, and the offset lives in memory: a restarted server runs on real time again.
+Time only moves forward. The offset is kept in the store (messaging/simulator.py), so every node of
+a deployment and a restarted server run on the same moved time; a node picks up a move made on
+another node within a scheduler round (a tenth of a second).
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ class AdjustableClock:
     @property
     def offset(self) -> float:
         return self._offset
+
+    def catch_up(self, offset: float) -> None:
+        """Take a larger offset set elsewhere (another node, an earlier run); never move back."""
+        with self._lock:
+            if offset > self._offset:
+                self._offset = offset
 
     def advance(self, seconds: float) -> float:
         """Move forward by `seconds` (not negative); returns the new offset."""

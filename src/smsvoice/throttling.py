@@ -1,12 +1,12 @@
-"""Request-rate limits per account, region and operation (token buckets, in memory).
+"""Request-rate limits per account, region and operation, across every node of a deployment.
 
 The rates are each API's RATES (services/v1/api.py, services/v2/api.py), their numbers in quotas.py.
+The token buckets live in the store (store/rates.py), so two nodes behind one load balancer refuse
+what one AWS endpoint would: a rate-limited request costs one more short transaction (one statement);
+requests of operations without a rate (sends, among others) cost nothing.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from smsvoice.services import names
 from smsvoice.services.api import RequestRates
@@ -17,36 +17,13 @@ from smsvoice.services.v2.api import RATES as V2_RATES
 RATES: dict[str, RequestRates] = {names.V1: V1_RATES, names.V2: V2_RATES}
 
 
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    updated: float
+def rate_for(enabled: bool, api: str, operation: str) -> float | None:
+    """Requests per second allowed for the operation, or None when it is not limited."""
+    if not enabled:
+        return None
+    rates = RATES.get(api)
+    return None if rates is None else rates.for_operation(operation)
 
 
-class Throttler:
-    def __init__(self, enabled: bool, clock: Callable[[], float]) -> None:
-        self.enabled = enabled
-        self._clock = clock
-        self._buckets: dict[tuple[str, str, str, str], _Bucket] = {}
-
-    def allow(self, api: str, operation: str, account: str, region: str) -> bool:
-        """Take one token; False when the caller is over the operation's rate."""
-        if not self.enabled:
-            return True
-        rates = RATES.get(api)
-        rate = None if rates is None else rates.for_operation(operation)
-        if rate is None:
-            return True
-        now = self._clock()
-        key = (api, operation, account, region)
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            self._buckets[key] = _Bucket(rate - 1.0, now)
-            return True
-        # Burst equals the per-second rate: "1 per second" means the next call within a second fails.
-        bucket.tokens = min(rate, bucket.tokens + (now - bucket.updated) * rate)
-        bucket.updated = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
-            return True
-        return False
+def bucket_key(api: str, operation: str, account: str, region: str) -> str:
+    return f"{api}/{operation}/{account}/{region}"

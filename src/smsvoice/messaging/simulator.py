@@ -25,6 +25,8 @@ from smsvoice.store import Store, Transaction
 
 log = logging.getLogger("smsvoice.simulator")
 
+# Where the simulator clock's offset is kept (store settings), shared by every node.
+CLOCK_OFFSET_SETTING: Final = "simulator.clock_offset"
 # Messages advanced per unit of work. On SQLite a unit of work runs on the event loop's thread, so a
 # batch is kept small and the scheduler yields between batches: requests are never held up for long.
 BATCH: Final = 100
@@ -51,6 +53,26 @@ class Simulator:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    async def load_clock(self) -> None:
+        """Run on the clock offset kept in the store (a move made by another node or an earlier run)."""
+        stored = await self.store.run(lambda tx: tx.settings.get(CLOCK_OFFSET_SETTING))
+        if isinstance(stored, int | float):
+            self.clock.catch_up(float(stored))
+
+    async def advance_clock(self, seconds: float) -> float:
+        """Move every node's time forward by `seconds`; answers the new offset."""
+
+        def move(tx: Transaction) -> float:
+            stored = tx.settings.get(CLOCK_OFFSET_SETTING)
+            offset = max(float(stored or 0.0), self.clock.offset) + seconds
+            tx.settings.put(CLOCK_OFFSET_SETTING, offset)
+            return offset
+
+        offset = await self.store.run(move)
+        self.clock.catch_up(offset)
+        self.wake()
+        return offset
 
     async def install_rules(self, rules: RuleSet) -> None:
         """Make `rules` the rules in force (`--simulator-rules FILE` at start)."""
@@ -88,6 +110,7 @@ class Simulator:
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
+                await self.load_clock()
                 await self.run_due()
             except Exception:
                 log.exception("simulator round failed; retrying")

@@ -49,6 +49,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> SmsvoiceApp:
         await apply_seed_file(store, settings, clock)  # --seed-file; a bad seed stops the start
         app.state.delivery = start_delivery(store, settings, clock)
         app.state.simulator = Simulator(store, adjustable_clock)
+        await app.state.simulator.load_clock()
         if settings.simulator_rules is not None:  # --simulator-rules: the file's rules are the ones in force
             await app.state.simulator.install_rules(load_rules_file(settings.simulator_rules))
         holder["gateway"] = Gateway(apis, store, settings, clock)

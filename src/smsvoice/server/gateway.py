@@ -35,7 +35,7 @@ from smsvoice.server.access_log import AccessLog
 from smsvoice.services.api import Api, OperationContext
 from smsvoice.store import Store, Transaction
 from smsvoice.store.idempotency import fingerprint
-from smsvoice.throttling import Throttler
+from smsvoice.throttling import bucket_key, rate_for
 
 log = logging.getLogger("smsvoice.request")
 
@@ -67,7 +67,7 @@ class Gateway:
         self.store = store
         self.settings = settings
         self.clock = clock
-        self.throttler = Throttler(settings.throttling == "aws", clock.now)
+        self.throttling = settings.throttling == "aws"
         self.access_log = AccessLog()
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -193,8 +193,12 @@ class Gateway:
         self, api: Api, operation: OperationModel, wire: WireRequest, caller: Caller, request_id: str
     ) -> WireResponse:
         verify_signature(wire.headers, wire.body, caller)
-        if not self.throttler.allow(api.service_name, operation.name, caller.account, caller.region):
-            return api.protocol.serialize_error(api.errors.throttled(operation.name))
+        rate = rate_for(self.throttling, api.service_name, operation.name)
+        if rate is not None:
+            key = bucket_key(api.service_name, operation.name, caller.account, caller.region)
+            now = self.clock.now()
+            if not await self.store.run(lambda tx: tx.rates.take(key, rate, now)):
+                return api.protocol.serialize_error(api.errors.throttled(operation.name))
         try:
             params = api.protocol.parse(operation, wire)
         except ProtocolError as problem:

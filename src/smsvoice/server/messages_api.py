@@ -338,7 +338,7 @@ async def simulator_clock(request: Request) -> Response:
                 raise _Problem(400, 'give {"advance_seconds": N} with N >= 0')
         except _Problem as problem:
             return _error(problem.status, str(problem))
-        simulator.clock.advance(float(seconds))
+        await simulator.advance_clock(float(seconds))
         # Apply what fell due before answering, so a test can read the results at once.
         applied = await simulator.run_due()
 

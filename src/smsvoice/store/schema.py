@@ -148,6 +148,16 @@ outbox = Table(
 Index("outbox_due", outbox.c.status, outbox.c.next_attempt_at)
 Index("outbox_by_message", outbox.c.message_id)
 
+# Request-rate token buckets shared by every node (store/rates.py): key is API/operation/account/region.
+request_rates = Table(
+    "request_rates",
+    metadata,
+    Column("key", String(256), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 # Named values: the store's own bookkeeping and the settings every node shares (store/settings.py).
 store_meta = Table(
     "store_meta",
@@ -163,6 +173,7 @@ __all__ = [
     "messages",
     "metadata",
     "outbox",
+    "request_rates",
     "resources",
     "scheduled_transitions",
     "store_meta",

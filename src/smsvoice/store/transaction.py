@@ -9,7 +9,8 @@
 - `tx.spend`: month-to-date spend per account, region and channel
 - `tx.outbox`: event records bound for delivery, claimed by workers with leases
 - `tx.idempotency`: the first answer to each ClientToken
-- `tx.settings`: small named values shared by every node (simulator rules, ...)
+- `tx.settings`: small named values shared by every node (simulator rules, clock offset)
+- `tx.rates`: request-rate token buckets shared by every node
 
 No SQL or SQLAlchemy object crosses this boundary (`connection` is for the store's own modules).
 """
@@ -26,6 +27,7 @@ from smsvoice.store.documents import Documents, Remembered
 from smsvoice.store.idempotency import Idempotency
 from smsvoice.store.messages import Messages
 from smsvoice.store.outbox import Outbox
+from smsvoice.store.rates import RequestRates
 from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
 from smsvoice.store.settings import StoredSettings
@@ -39,6 +41,7 @@ class Transaction:
         "messages",
         "outbox",
         "paramstyle",
+        "rates",
         "raw",
         "remembered_documents",
         "resources",
@@ -62,6 +65,7 @@ class Transaction:
         self.outbox = Outbox(self)
         self.idempotency = Idempotency(connection)
         self.settings = StoredSettings(self)
+        self.rates = RequestRates(self)
 
     def documents(self, account: str, region: str) -> Documents:
         return Documents(self, account, region)
