@@ -218,6 +218,9 @@ class Gateway:
                     if earlier.fingerprint != digest:
                         raise api.errors.token_reused(operation.name, token)
                     return earlier.response
+                tx.idempotency.claim(
+                    caller.account, caller.region, operation.name, token, digest, self.clock.now()
+                )
             context = OperationContext(
                 api=api.short_name,
                 operation=operation.name,
@@ -230,15 +233,7 @@ class Gateway:
             )
             output = handler(context, params)
             if token is not None and token_member is not None:
-                tx.idempotency.remember(
-                    caller.account,
-                    caller.region,
-                    operation.name,
-                    token,
-                    digest,
-                    output,
-                    self.clock.now(),
-                )
+                tx.idempotency.remember(caller.account, caller.region, operation.name, token, output)
             return output
 
         try:

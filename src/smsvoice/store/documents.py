@@ -6,8 +6,9 @@ Two operations are atomic on any backend, so that handlers never read and then w
 rule: `add(..., limit=N)` takes a place under the kind's quota and inserts in one step each (the
 counter row is updated with a condition, which PostgreSQL locks and SQLite serializes), and
 `replace`/`remove` of a document read in this transaction succeed only if its version is still the
-one read ("update if unchanged"); otherwise they raise `WriteConflict` and the store runs the unit
-of work again.
+one read ("update if unchanged"), and `add` of a key this transaction read as missing succeeds only
+if nobody created it since; otherwise they raise `WriteConflict` and the store runs the unit of work
+again.
 
 Documents read in a transaction are remembered by it (the raw JSON and the version), so a unit of
 work that reads the same document several times (a send reads the account settings for the tier and
@@ -137,6 +138,11 @@ class Documents:
         if _ADD.rowcount(self._tx, params) != 1:
             if limit is not None:
                 _BUMP.execute(self._tx, self._params(kind, delta=-1))
+            slot = self._slot(kind, key)
+            if slot in self._seen and self._seen[slot] is None:
+                # This transaction read it as missing: another one created it since. Running the
+                # unit of work again sees it (a check-then-create is atomic this way on any backend).
+                raise WriteConflict(f"{kind} {key} was created in another transaction")
             raise DuplicateKey(f"{kind} {key}")
         if limit is None:
             _BUMP.execute(self._tx, self._params(kind, delta=1))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Connection, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from smsvoice.store.errors import WriteConflict
 from smsvoice.store.schema import idempotency
+from smsvoice.store.sql import Statement
+
+if TYPE_CHECKING:
+    from smsvoice.store.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +30,19 @@ def fingerprint(params: dict[str, Any], token_member: str) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
+_KEY = "account = :account AND region = :region AND operation = :operation AND token = :token"
+# A claimed token's response stays '' until its handler has answered (in the same transaction).
+_CLAIM = Statement(
+    "INSERT INTO idempotency (account, region, operation, token, fingerprint, response, created_at) "
+    "VALUES (:account, :region, :operation, :token, :fingerprint, '', :created_at) ON CONFLICT DO NOTHING"
+)
+_ANSWER = Statement(f"UPDATE idempotency SET response = :response WHERE {_KEY}")
+
+
 class Idempotency:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self._connection = tx.connection
 
     def recall(self, account: str, region: str, operation: str, token: str) -> Remembered | None:
         row = self._connection.execute(
@@ -46,28 +59,35 @@ class Idempotency:
         assert isinstance(response, dict)
         return Remembered(row.fingerprint, response)
 
-    def remember(
-        self,
-        account: str,
-        region: str,
-        operation: str,
-        token: str,
-        digest: str,
-        response: dict[str, Any],
-        now: float,
-    ) -> None:
-        statement = insert(idempotency).values(
-            account=account,
-            region=region,
-            operation=operation,
-            token=token,
-            fingerprint=digest,
-            response=orjson.dumps(response).decode(),
-            created_at=now,
+    def claim(self, account: str, region: str, operation: str, token: str, digest: str, now: float) -> None:
+        """Take the token before the handler runs. On PostgreSQL a concurrent claim of the same token
+        waits here until the first one's transaction ends; finding it answered then means running
+        the unit of work again (WriteConflict), which recalls that answer."""
+        claimed = _CLAIM.rowcount(
+            self._tx,
+            {
+                "account": account,
+                "region": region,
+                "operation": operation,
+                "token": token,
+                "fingerprint": digest,
+                "created_at": now,
+            },
         )
-        try:
-            self._connection.execute(statement)
-        except IntegrityError:
-            # Another node answered the same token first (its transaction committed after this one
-            # looked): running the unit of work again finds that answer and returns it.
-            raise WriteConflict(f"{operation} ClientToken {token} answered elsewhere meanwhile") from None
+        if claimed != 1:
+            raise WriteConflict(f"{operation} ClientToken {token} answered elsewhere meanwhile")
+
+    def remember(
+        self, account: str, region: str, operation: str, token: str, response: dict[str, Any]
+    ) -> None:
+        """Keep the answer of a claimed token."""
+        _ANSWER.execute(
+            self._tx,
+            {
+                "account": account,
+                "region": region,
+                "operation": operation,
+                "token": token,
+                "response": orjson.dumps(response).decode(),
+            },
+        )

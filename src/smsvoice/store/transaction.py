@@ -63,7 +63,7 @@ class Transaction:
         self.schedule = Schedule(self)
         self.spend = Spend(self)
         self.outbox = Outbox(self)
-        self.idempotency = Idempotency(connection)
+        self.idempotency = Idempotency(self)
         self.settings = StoredSettings(self)
         self.rates = RequestRates(self)
 
