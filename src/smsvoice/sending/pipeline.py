@@ -23,33 +23,45 @@ from smsvoice.messaging.plan import make_plan
 from smsvoice.messaging.rulebook import rules_in_force
 from smsvoice.messaging.transitions import accept
 from smsvoice.sending.outgoing import Outgoing
-from smsvoice.services.api import OperationContext
+from smsvoice.store import Transaction
+
+
+class SendContext(Protocol):
+    """Who sends, in which transaction (a handler's OperationContext is one)."""
+
+    api: str
+    operation: str
+    account: str
+    region: str
+    tx: Transaction
+
+    def now(self) -> float: ...
 
 
 class SendPolicy(Protocol):
-    """What an API refuses (with its own errors); v1 refuses nothing."""
+    """What an API refuses (with its own errors), made for one request; v1 refuses nothing."""
 
-    def refuse_recipient(self, context: OperationContext, outgoing: Outgoing) -> None:
+    def refuse_recipient(self, outgoing: Outgoing) -> None:
         """Raise when the recipient may not get the message (opted out, not verified, ...)."""
         ...
 
-    def refuse_price(self, context: OperationContext, outgoing: Outgoing, spent: Decimal) -> None:
+    def refuse_price(self, outgoing: Outgoing, spent: Decimal) -> None:
         """Raise when the price is over the caller's ceiling or takes `spent` (the month's spend on
         the channel so far) over the spend limit."""
         ...
 
 
 def send(
-    context: OperationContext, outgoing: Outgoing, policy: SendPolicy | None, *, dry_run: bool = False
+    context: SendContext, outgoing: Outgoing, policy: SendPolicy | None, *, dry_run: bool = False
 ) -> Message:
     """Check, build, plan and store one message; answers it (not stored with `dry_run`)."""
     tx = context.tx
     now = context.now()
     if policy is not None and outgoing.check_recipient:
-        policy.refuse_recipient(context, outgoing)
+        policy.refuse_recipient(outgoing)
     if policy is not None and outgoing.price is not None:
         spent = tx.spend.month_to_date(context.account, context.region, outgoing.channel, now)
-        policy.refuse_price(context, outgoing, spent)
+        policy.refuse_price(outgoing, spent)
     message = _message(context, outgoing, now)
     if dry_run:
         return message
@@ -62,7 +74,7 @@ def send(
     return message
 
 
-def _message(context: OperationContext, outgoing: Outgoing, now: float) -> Message:
+def _message(context: SendContext, outgoing: Outgoing, now: float) -> Message:
     info = outgoing.destination
     price = outgoing.price
     message = Message(

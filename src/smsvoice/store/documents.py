@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 
 from smsvoice.store.errors import DuplicateKey, QuotaExceeded, WriteConflict
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 Document = dict[str, Any]
 
@@ -93,12 +90,18 @@ _PAGE = {
 Remembered = tuple[str, int] | None
 
 
+class DocumentTarget(Target, Protocol):
+    """A transaction as documents use it: where statements run, and what it has read so far."""
+
+    remembered_documents: dict[tuple[str, str, str, str], Remembered]
+
+
 class Documents:
     """JSON documents scoped to one (account, region), in one transaction."""
 
     __slots__ = ("_seen", "_tx", "account", "region")
 
-    def __init__(self, tx: Transaction, account: str, region: str) -> None:
+    def __init__(self, tx: DocumentTarget, account: str, region: str) -> None:
         self._tx = tx
         self.account = account
         self.region = region

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from sqlalchemy import select
 
 from smsvoice.store.errors import WriteConflict
 from smsvoice.store.schema import idempotency
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +37,7 @@ _ANSWER = Statement(f"UPDATE idempotency SET response = :response WHERE {_KEY}")
 
 
 class Idempotency:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
 

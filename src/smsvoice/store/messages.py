@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from sqlalchemy import delete, select
 
 from smsvoice.domain.message import Message
 from smsvoice.store.schema import message_events, message_spend, messages, outbox, scheduled_transitions
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 # The send path's statements run on the DB-API cursor (store/sql.py): building SQLAlchemy statements
 # costs several times more than SQLite takes to run them, and a send runs a handful.
@@ -74,7 +71,7 @@ class RecordDelivery:
 
 
 class Messages:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
 

@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
 from smsvoice.store.schema import outbox
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 PENDING = "PENDING"
 DELIVERED = "DELIVERED"
@@ -136,7 +133,7 @@ _INSERT = Statement(
 
 
 class Outbox:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
 

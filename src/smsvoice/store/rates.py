@@ -8,12 +8,7 @@ changes nothing (the tokens keep accruing from the last successful take).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 _TAKE = {
     # SQLite's two-argument min() is PostgreSQL's LEAST().
@@ -30,7 +25,7 @@ _TAKE = {
 
 
 class RequestRates:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Target) -> None:
         self._tx = tx
 
     def take(self, key: str, rate: float, now: float) -> bool:

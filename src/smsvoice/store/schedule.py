@@ -6,15 +6,10 @@ only the inspection API moves them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import func, select
 
 from smsvoice.store.schema import scheduled_transitions
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 _SCHEDULE = Statement(
     "INSERT INTO scheduled_transitions (message_id, due_at) VALUES (:message_id, :due_at) "
@@ -24,7 +19,7 @@ _UNSCHEDULE = Statement("DELETE FROM scheduled_transitions WHERE message_id = :m
 
 
 class Schedule:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 _PREFIX = "setting:"  # store_meta also holds the store's own bookkeeping
 _GET = Statement("SELECT value FROM store_meta WHERE name = :name")
@@ -21,7 +18,7 @@ _DELETE = Statement("DELETE FROM store_meta WHERE name = :name")
 
 
 class StoredSettings:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
 

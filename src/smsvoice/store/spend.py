@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from smsvoice.store.sql import Statement
-
-if TYPE_CHECKING:
-    from smsvoice.store.transaction import Transaction
+from smsvoice.store.sql import Statement, Target
 
 _KEY = "account = :account AND region = :region AND channel = :channel AND month = :month"
 _MONTH_SPEND = Statement(f"SELECT total FROM message_spend WHERE {_KEY}")
@@ -31,7 +27,7 @@ def spend_month(at: float) -> str:
 
 
 class Spend:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
 

@@ -13,12 +13,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from sqlalchemy import Connection
+
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
 
 
 class Target(Protocol):
-    """Where a statement runs: the transaction's DB-API connection and its parameter style."""
+    """Where a statement runs: the transaction's SQLAlchemy connection, its DB-API connection and
+    parameter style (store/transaction.py's Transaction is one)."""
 
+    connection: Connection
     raw: Any
     paramstyle: str
 

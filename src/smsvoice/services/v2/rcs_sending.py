@@ -34,7 +34,7 @@ from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
 from smsvoice.services.v2.rcs_agents import get_rcs_agent, launched_countries
 from smsvoice.services.v2.sending import (
-    V2_POLICY,
+    V2SendPolicy,
     ceiling,
     destination_info,
     event_destinations,
@@ -157,8 +157,8 @@ def send_rcs_message(context: OperationContext, params: dict[str, Any]) -> dict[
         outcome = "FALLEN_BACK_TO_SMS" if fallback_outgoing else "FAILED"
         outgoing.decision = Decision(outcome, ("QUEUED",), 0.0, 0.0, False, NOT_RCS_CAPABLE)
     dry_run = bool(params.get("DryRun"))
-    message = send(context, outgoing, V2_POLICY, dry_run=dry_run)
+    message = send(context, outgoing, V2SendPolicy(context), dry_run=dry_run)
     # After the RCS message's records, so that RCS_FALLEN_BACK_TO_SMS comes before the SMS records.
     if fallback_outgoing is not None:
-        send(context, fallback_outgoing, V2_POLICY, dry_run=dry_run)
+        send(context, fallback_outgoing, V2SendPolicy(context), dry_run=dry_run)
     return {"MessageId": message.message_id}

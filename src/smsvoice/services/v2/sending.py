@@ -78,7 +78,11 @@ def protect_configuration_id(context: OperationContext, value: str | None) -> st
 class V2SendPolicy:
     """The refusals of v2 sends, in the order AWS's documentation implies (see the module docstring)."""
 
-    def refuse_recipient(self, context: OperationContext, outgoing: Outgoing) -> None:
+    def __init__(self, context: OperationContext) -> None:
+        self.context = context
+
+    def refuse_recipient(self, outgoing: Outgoing) -> None:
+        context = self.context
         e164 = outgoing.destination.e164
         opt_out_list = outgoing.origin.opt_out_list
         if opt_out_list is not None and is_opted_out(context, opt_out_list, e164):
@@ -101,7 +105,8 @@ class V2SendPolicy:
                 e164,
             )
 
-    def refuse_price(self, context: OperationContext, outgoing: Outgoing, spent: Decimal) -> None:
+    def refuse_price(self, outgoing: Outgoing, spent: Decimal) -> None:
+        context = self.context
         assert outgoing.price is not None
         total = outgoing.price.total
         ceiling = outgoing.ceiling
@@ -119,9 +124,6 @@ class V2SendPolicy:
                 f"{spent + total} USD, over the {limit} USD monthly spend limit",
                 f"MONTHLY_SPEND_LIMIT_REACHED_FOR_{outgoing.channel}",
             )
-
-
-V2_POLICY: Final = V2SendPolicy()
 
 
 def feedback_enabled(params: dict[str, Any], configuration_set: Document | None) -> bool:
@@ -266,7 +268,7 @@ def send_text_message(context: OperationContext, params: dict[str, Any]) -> dict
         outgoing.details["keyword"] = params["Keyword"]
     assert outgoing.price is not None
     outgoing.ceiling = ceiling(params, "MaxPrice", outgoing.price.total)
-    return answer(send(context, outgoing, V2_POLICY, dry_run=bool(params.get("DryRun"))))
+    return answer(send(context, outgoing, V2SendPolicy(context), dry_run=bool(params.get("DryRun"))))
 
 
 @operations.handler("SendMediaMessage")
@@ -287,7 +289,7 @@ def send_media_message(context: OperationContext, params: dict[str, Any]) -> dic
     media_parts(outgoing, body, media)
     assert outgoing.price is not None
     outgoing.ceiling = ceiling(params, "MaxPrice", outgoing.price.total)
-    return answer(send(context, outgoing, V2_POLICY, dry_run=bool(params.get("DryRun"))))
+    return answer(send(context, outgoing, V2SendPolicy(context), dry_run=bool(params.get("DryRun"))))
 
 
 @operations.handler("SendVoiceMessage")
@@ -317,7 +319,7 @@ def send_voice_message(context: OperationContext, params: dict[str, Any]) -> dic
     outgoing.price = pricing.price_voice(country, pricing.billable_minutes(seconds))
     per_minute = pricing.price_voice(country, 1).total
     outgoing.ceiling = ceiling(params, "MaxPricePerMinute", per_minute)
-    return answer(send(context, outgoing, V2_POLICY, dry_run=bool(params.get("DryRun"))))
+    return answer(send(context, outgoing, V2SendPolicy(context), dry_run=bool(params.get("DryRun"))))
 
 
 def _own_message(context: OperationContext, message_id: str) -> Message:
