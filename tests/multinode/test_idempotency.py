@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.multinode.bugs import CLIENT_TOKEN_RACE
 from tests.multinode.conftest import Nodes
 from tests.multinode.support import every_page, summary, together, v2_clients
 from tests.support.clients import new_account
@@ -95,7 +94,6 @@ def test_one_phone_number_token_fired_on_both_nodes_at_once_gets_one_answer(node
         assert [number["PhoneNumberId"] for number in numbers] == [answers[0]["PhoneNumberId"]]
 
 
-@CLIENT_TOKEN_RACE
 def test_one_configuration_set_token_fired_on_both_nodes_at_once_gets_one_answer(nodes: Nodes) -> None:
     a, b = v2_clients(nodes.endpoints, new_account())
     calls = [

@@ -15,6 +15,7 @@ from smsvoice.clock import SystemClock
 from smsvoice.config import Settings
 from smsvoice.delivery import build_worker
 from smsvoice.store import open_store
+from smsvoice.store.engine import shown_url
 
 logger = logging.getLogger("smsvoice.delivery")
 
@@ -29,7 +30,7 @@ async def _run(settings: Settings) -> None:
         loop.add_signal_handler(signum, stop.set)
     worker = build_worker(store, settings, SystemClock())
     worker.start()
-    print(f"smsvoice worker ready ({worker.worker_id}, store: {settings.store_url})", flush=True)
+    print(f"smsvoice worker ready ({worker.worker_id}, store: {shown_url(settings.store_url)})", flush=True)
     try:
         await stop.wait()
     finally:

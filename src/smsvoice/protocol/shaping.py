@@ -216,7 +216,11 @@ def _list(inner: Shaper | None) -> Shaper | None:
     def shape(value: Any) -> Any:
         if not isinstance(value, _SEQUENCES):
             return value
-        return [inner(item) for item in value]
+        shaped = [inner(item) for item in value]
+        # Unchanged items keep the list as it is, so the structure holding it is not copied either.
+        if type(value) is list and all(new is old for new, old in zip(shaped, value, strict=True)):
+            return value
+        return shaped
 
     return shape
 

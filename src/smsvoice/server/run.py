@@ -11,6 +11,7 @@ import uvicorn
 
 from smsvoice.config import Settings
 from smsvoice.server.app import create_app
+from smsvoice.store.engine import shown_url
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -34,7 +35,7 @@ class _AnnouncingServer(uvicorn.Server):
                 port = sock.getsockname()[1]
                 break
         endpoint = replace(self.settings, port=port).endpoint
-        print(f"smsvoice ready at {endpoint} (store: {self.settings.store_url})", flush=True)
+        print(f"smsvoice ready at {endpoint} (store: {shown_url(self.settings.store_url)})", flush=True)
 
 
 def serve(settings: Settings) -> None:

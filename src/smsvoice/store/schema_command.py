@@ -8,16 +8,18 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 from smsvoice.store import migrate
+from smsvoice.store.engine import shown_url
 from smsvoice.store.errors import SchemaMismatch
 
 
 def run_db_command(command: str, url: str) -> int:
     engine = create_engine(url)
+    shown = shown_url(url)
     try:
         if command == "current":
             with engine.connect() as connection:
                 found = migrate.current_revision(connection)
-            print(f"store {url}: revision {found or '(empty)'}; this smsvoice: {migrate.HEAD}")
+            print(f"store {shown}: revision {found or '(empty)'}; this smsvoice: {migrate.HEAD}")
             return 0
         done = migrate.upgrade(engine)
     except (SchemaMismatch, OperationalError) as problem:
@@ -26,7 +28,7 @@ def run_db_command(command: str, url: str) -> int:
     finally:
         engine.dispose()
     if done.before == done.after:
-        print(f"store {url}: already at revision {done.after}")
+        print(f"store {shown}: already at revision {done.after}")
     else:
-        print(f"store {url}: upgraded from revision {done.before or '(empty)'} to {done.after}")
+        print(f"store {shown}: upgraded from revision {done.before or '(empty)'} to {done.after}")
     return 0
