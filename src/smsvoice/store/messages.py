@@ -14,7 +14,7 @@ import orjson
 from sqlalchemy import delete, select
 
 from smsvoice.domain.message import Message
-from smsvoice.store.schema import message_events, message_spend, messages, outbox, scheduled_transitions
+from smsvoice.store.schema import message_events, messages, outbox, scheduled_transitions, spend_totals
 from smsvoice.store.sql import Statement, Target
 
 # The send path's statements run on the DB-API cursor (store/sql.py): building SQLAlchemy statements
@@ -179,9 +179,9 @@ class Messages:
         connection = self._connection
         connection.execute(delete(scheduled_transitions).where(scheduled_transitions.c.message_id.in_(ids)))
         connection.execute(delete(message_events).where(message_events.c.message_id.in_(ids)))
-        spend = delete(message_spend)
+        spend = delete(spend_totals)
         if account is not None:
-            spend = spend.where(message_spend.c.account == account)
+            spend = spend.where(spend_totals.c.account == account)
         connection.execute(spend)
         removed = delete(messages)
         if account is not None:

@@ -21,9 +21,9 @@ from smsvoice.store.errors import SchemaMismatch
 
 # The newest revision (store/migrations/versions/); tests/store/test_migrations.py checks it is
 # Alembic's head.
-HEAD: Final = "0003"
+HEAD: Final = "0004"
 # Every revision this code knows, oldest first.
-KNOWN: Final = ("0001", "0002", "0003")
+KNOWN: Final = ("0001", "0002", "0003", "0004")
 _LEGACY: Final = "0001"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 

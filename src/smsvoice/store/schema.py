@@ -108,14 +108,18 @@ Index("scheduled_transitions_due", scheduled_transitions.c.due_at)
 
 # Month-to-date spend per account, region and channel (TEXT, VOICE, MEDIA), kept as a running total
 # so that the spend-limit check of a send is one key lookup, not a scan of the month's messages.
-message_spend = Table(
-    "message_spend",
+spend_totals = Table(
+    "spend_totals",
     metadata,
     Column("account", String(12), primary_key=True),
     Column("region", String(32), primary_key=True),
     Column("channel", String(8), primary_key=True),
     Column("month", String(7), primary_key=True),  # YYYY-MM, UTC
+    # The month's total is the sum of its shards: concurrent sends on PostgreSQL add to different
+    # rows instead of queueing on one row's lock until each commit (store/spend.py).
+    Column("shard", Integer, primary_key=True),
     Column("total", Float, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 # The delivery outbox: one row per (event record, matching event destination), written in the same
@@ -169,12 +173,12 @@ store_meta = Table(
 __all__ = [
     "idempotency",
     "message_events",
-    "message_spend",
     "messages",
     "metadata",
     "outbox",
     "request_rates",
     "resources",
     "scheduled_transitions",
+    "spend_totals",
     "store_meta",
 ]

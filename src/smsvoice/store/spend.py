@@ -1,23 +1,30 @@
 """Month-to-date spend per account, region and channel: the one place spend is accounted.
 
-Kept as a running total per calendar month (UTC), so that the spend-limit check of a send is one key
-lookup, not a scan of the month's messages. Prices have 5 decimal places; the total is a float sum,
+Kept as running totals per calendar month (UTC), so that the spend-limit check of a send reads a
+few rows, not the month's messages. On PostgreSQL two sends checked at the same moment may both pass
+a limit that only one of them fits under (each sees the other's spend once it commits): the limit
+can be overshot by the sends in flight, as with any counter that is not a lock. Prices have 5 decimal places; the total is a float sum,
 read back rounded to them.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from decimal import Decimal
 
 from smsvoice.store.sql import Statement, Target
 
+# SQLite has one writer: one row per month is enough, and reading it is one key lookup. Elsewhere a
+# send adds to one of SHARDS rows picked at random, so that concurrent sends rarely wait on one row.
+SHARDS = 16
+
 _KEY = "account = :account AND region = :region AND channel = :channel AND month = :month"
-_MONTH_SPEND = Statement(f"SELECT total FROM message_spend WHERE {_KEY}")
+_MONTH_SPEND = Statement(f"SELECT SUM(total) FROM spend_totals WHERE {_KEY}")
 _ADD_SPEND = Statement(
-    "INSERT INTO message_spend (account, region, channel, month, total) "
-    "VALUES (:account, :region, :channel, :month, :total) "
-    "ON CONFLICT (account, region, channel, month) DO UPDATE SET total = message_spend.total + :total"
+    "INSERT INTO spend_totals (account, region, channel, month, shard, total) "
+    "VALUES (:account, :region, :channel, :month, :shard, :total) "
+    "ON CONFLICT (account, region, channel, month, shard) DO UPDATE SET total = spend_totals.total + :total"
 )
 
 
@@ -37,7 +44,8 @@ class Spend:
             self._tx,
             {"account": account, "region": region, "channel": channel, "month": spend_month(at)},
         )
-        return Decimal(f"{0.0 if row is None else float(row[0]):.5f}")
+        total = 0.0 if row is None or row[0] is None else float(row[0])
+        return Decimal(f"{total:.5f}")
 
     def add(self, account: str, region: str, channel: str, at: float, amount: float) -> None:
         if amount <= 0:
@@ -49,6 +57,7 @@ class Spend:
                 "region": region,
                 "channel": channel,
                 "month": spend_month(at),
+                "shard": 0 if self._tx.paramstyle == "qmark" else random.randrange(SHARDS),
                 "total": amount,
             },
         )
