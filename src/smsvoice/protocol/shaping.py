@@ -167,7 +167,8 @@ def _plain_structure(names: frozenset[str]) -> Shaper:
 
 def _structure(plain: frozenset[str], nested: dict[str, Shaper]) -> Shaper:
     names = plain | nested.keys()
-    nested_members = tuple(nested.items())
+    # Epoch-seconds timestamps that are numbers already need nothing: checked inline, without a call.
+    nested_members = tuple((key, inner, inner is _epoch_seconds) for key, inner in nested.items())
 
     def shape(value: Any) -> Any:
         if not isinstance(value, dict):
@@ -177,9 +178,9 @@ def _structure(plain: frozenset[str], nested: dict[str, Shaper]) -> Shaper:
         else:
             result = {key: item for key, item in value.items() if item is not None and key in plain}
         # Members that need work are few (a timestamp, a list of structures): look them up by name.
-        for key, inner in nested_members:
+        for key, inner, epoch in nested_members:
             item = value.get(key)
-            if item is not None:
+            if item is not None and not (epoch and (type(item) is float or type(item) is int)):
                 shaped = inner(item)
                 if shaped is not item:
                     if result is value:
@@ -187,6 +188,8 @@ def _structure(plain: frozenset[str], nested: dict[str, Shaper]) -> Shaper:
                     result[key] = shaped
                 elif result is not value:
                     result[key] = item
+            elif item is not None and result is not value:
+                result[key] = item
         return result
 
     return shape
@@ -214,7 +217,7 @@ def _list(inner: Shaper | None) -> Shaper | None:
         return None
 
     def shape(value: Any) -> Any:
-        if not isinstance(value, _SEQUENCES):
+        if not value or not isinstance(value, _SEQUENCES):
             return value
         shaped = [inner(item) for item in value]
         # Unchanged items keep the list as it is, so the structure holding it is not copied either.
