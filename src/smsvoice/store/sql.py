@@ -25,6 +25,9 @@ class Target(Protocol):
     connection: Connection
     raw: Any
     paramstyle: str
+    # One cursor for the whole transaction where the driver makes cursors in Python (psycopg): a
+    # cursor per statement cost about as much as the statement's own round trip.
+    cursor: Any
 
 
 class Statement:
@@ -59,9 +62,9 @@ class Statement:
         style = target.paramstyle
         if style == "qmark":  # sqlite3: Connection.execute makes the cursor in C
             return target.raw.execute(self._qmark, args)
-        cursor = target.raw.cursor()
-        if style == "format":
-            cursor.execute(self._for(style), tuple(args))
+        cursor = target.cursor
+        if style in ("format", "pyformat"):  # both take %s with a sequence (psycopg, psycopg2)
+            cursor.execute(self._for("format"), args)
         else:
             cursor.execute(self._for(style), dict(zip(self.names, args, strict=True)))
         return cursor

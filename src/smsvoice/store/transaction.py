@@ -37,6 +37,7 @@ from smsvoice.store.spend import Spend
 class Transaction:
     __slots__ = (
         "connection",
+        "cursor",
         "idempotency",
         "messages",
         "outbox",
@@ -53,8 +54,10 @@ class Transaction:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         # The hot-path statements (store/sql.py) run on these.
-        self.raw: Any = connection.connection.dbapi_connection
+        raw: Any = connection.connection.dbapi_connection
+        self.raw = raw
         self.paramstyle: str = connection.dialect.paramstyle
+        self.cursor: Any = None if self.paramstyle == "qmark" else raw.cursor()
         # Documents read or written in this transaction (see store/documents.py).
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
         # The groups are a few bytes each: made up front, so that reaching one costs an attribute read.
