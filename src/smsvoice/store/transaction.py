@@ -36,19 +36,19 @@ from smsvoice.store.spend import Spend
 
 class Transaction:
     __slots__ = (
+        "_idempotency",
+        "_messages",
+        "_outbox",
+        "_rates",
+        "_resources",
+        "_schedule",
+        "_settings",
+        "_spend",
         "connection",
         "cursor",
-        "idempotency",
-        "messages",
-        "outbox",
         "paramstyle",
-        "rates",
         "raw",
         "remembered_documents",
-        "resources",
-        "schedule",
-        "settings",
-        "spend",
     )
 
     def __init__(self, connection: Connection) -> None:
@@ -60,18 +60,66 @@ class Transaction:
         self.cursor: Any = None if self.paramstyle == "qmark" else raw.cursor()
         # Documents read or written in this transaction (see store/documents.py).
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
-        # The groups are a few bytes each: made up front, so that reaching one costs an attribute read.
-        self.resources = Resources(connection)
-        self.messages = Messages(self)
-        self.schedule = Schedule(self)
-        self.spend = Spend(self)
-        self.outbox = Outbox(self)
-        self.idempotency = Idempotency(self)
-        self.settings = StoredSettings(self)
-        self.rates = RequestRates(self)
+        # The groups are made when first used: most units of work touch two or three of them.
+        self._resources: Resources | None = None
+        self._messages: Messages | None = None
+        self._schedule: Schedule | None = None
+        self._spend: Spend | None = None
+        self._outbox: Outbox | None = None
+        self._idempotency: Idempotency | None = None
+        self._settings: StoredSettings | None = None
+        self._rates: RequestRates | None = None
 
     def documents(self, account: str, region: str) -> Documents:
         return Documents(self, account, region)
+
+    @property
+    def resources(self) -> Resources:
+        if self._resources is None:
+            self._resources = Resources(self.connection)
+        return self._resources
+
+    @property
+    def messages(self) -> Messages:
+        if self._messages is None:
+            self._messages = Messages(self)
+        return self._messages
+
+    @property
+    def schedule(self) -> Schedule:
+        if self._schedule is None:
+            self._schedule = Schedule(self)
+        return self._schedule
+
+    @property
+    def spend(self) -> Spend:
+        if self._spend is None:
+            self._spend = Spend(self)
+        return self._spend
+
+    @property
+    def outbox(self) -> Outbox:
+        if self._outbox is None:
+            self._outbox = Outbox(self)
+        return self._outbox
+
+    @property
+    def idempotency(self) -> Idempotency:
+        if self._idempotency is None:
+            self._idempotency = Idempotency(self)
+        return self._idempotency
+
+    @property
+    def settings(self) -> StoredSettings:
+        if self._settings is None:
+            self._settings = StoredSettings(self)
+        return self._settings
+
+    @property
+    def rates(self) -> RequestRates:
+        if self._rates is None:
+            self._rates = RequestRates(self)
+        return self._rates
 
     @property
     def backend(self) -> str:
