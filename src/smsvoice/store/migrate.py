@@ -18,6 +18,7 @@ from typing import Final
 from sqlalchemy import Connection, Engine, inspect, text
 
 from smsvoice.store.errors import SchemaMismatch
+from smsvoice.store.schema import metadata
 
 # The newest revision (store/migrations/versions/); tests/store/test_migrations.py checks it is
 # Alembic's head.
@@ -61,6 +62,18 @@ def upgrade(engine: Engine) -> Upgrade:
         _refuse_newer(before)
         if before == HEAD:
             return Upgrade(before, HEAD)
+        if before is None:
+            # An empty database: the declared schema at once, marked as HEAD (what running every
+            # migration gives, as tests/store/test_migrations.py checks), without importing Alembic.
+            metadata.create_all(connection)
+            connection.execute(
+                text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+            )
+            connection.execute(
+                text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD}
+            )
+            connection.commit()
+            return Upgrade(None, HEAD)
         from alembic import command
 
         config = _alembic_config(connection)
