@@ -31,6 +31,7 @@ from smsvoice.messaging.simulator import Simulator
 from smsvoice.messaging.transitions import AdvanceError, AdvanceProblem, advance_manually
 from smsvoice.server.problems import problem as _error
 from smsvoice.store import Transaction
+from smsvoice.store.inbound import InboundMessage
 from smsvoice.store.messages import MessageFilter, RecordDelivery, StoredEvent
 
 DEFAULT_LIMIT: Final = 1_000
@@ -113,6 +114,7 @@ def render(
 ) -> dict[str, Any]:
     machine = message.machine
     return {
+        "direction": "outbound",
         "message_id": message.message_id,
         "account": message.account,
         "region": message.region,
@@ -188,6 +190,29 @@ def _delivery(item: RecordDelivery) -> dict[str, Any]:
     }
 
 
+def render_inbound(message: InboundMessage) -> dict[str, Any]:
+    return {
+        "direction": "inbound",
+        "message_id": message.inbound_message_id,
+        "account": message.account,
+        "region": message.region,
+        "origination": message.handset,
+        "destination": message.number,
+        "body": message.body,
+        "keyword": message.keyword,
+        "action": message.action,
+        "received_at": message.received_at,
+        "response_message_id": message.response_message_id,
+        "published_to": message.published_to,
+        "previous_published_message_id": message.previous_published_message_id,
+    }
+
+
+def render_outbound(tx: Transaction, found: list[Message], now: float) -> list[dict[str, Any]]:
+    """Messages as the inspection API shows them, with their records and where each went."""
+    return _render_all(tx, found, now)
+
+
 def _render_all(tx: Transaction, found: list[Message], now: float) -> list[dict[str, Any]]:
     ids = [message.message_id for message in found]
     events = tx.messages.events_of(ids)
@@ -206,6 +231,9 @@ async def list_or_clear_messages(request: Request) -> Response:
                 return tx.messages.delete(account)
 
             return _json({"deleted": await store.run(clear)})
+        direction = request.query_params.get("direction") or "outbound"
+        if direction not in ("outbound", "inbound"):
+            raise _Problem(400, "direction must be outbound or inbound")
         where = _filter(request)
         limit = _int_param(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
         offset = _int_param(request, "offset", 0, 2**31)
@@ -213,6 +241,15 @@ async def list_or_clear_messages(request: Request) -> Response:
         return _error(problem.status, str(problem))
 
     def read(tx: Transaction) -> list[dict[str, Any]]:
+        if direction == "inbound":  # `destination` is then one of your numbers
+            received = tx.inbound.find(
+                account=where.account,
+                region=where.region,
+                number=where.destination,
+                limit=limit,
+                offset=offset,
+            )
+            return [render_inbound(message) for message in received]
         return _render_all(tx, tx.messages.find(where, limit, offset), clock.now())
 
     return _json({"messages": await store.run(read)})

@@ -37,3 +37,15 @@ class Resources:
             Located(row_account, row_region, key, orjson.loads(doc))
             for row_account, row_region, key, doc in self._connection.execute(query)
         ]
+
+    def with_key(self, kind: str, key: str) -> list[Located]:
+        """Every document of `kind` with `key`, whatever its account and region."""
+        query = (
+            select(resources.c.account, resources.c.region, resources.c.key, resources.c.doc)
+            .where(resources.c.kind == kind, resources.c.key == key)
+            .order_by(resources.c.account, resources.c.region)
+        )
+        return [
+            Located(row_account, row_region, found_key, orjson.loads(doc))
+            for row_account, row_region, found_key, doc in self._connection.execute(query)
+        ]

@@ -152,6 +152,32 @@ outbox = Table(
 Index("outbox_due", outbox.c.status, outbox.c.next_attempt_at)
 Index("outbox_by_message", outbox.c.message_id)
 
+# What handsets sent to the account's numbers (two-way SMS), oldest first by received_at; `doc` is the
+# whole InboundMessage (store/inbound.py).
+inbound_messages = Table(
+    "inbound_messages",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("handset", String(32), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("received_at", Float, nullable=False),
+    Column("doc", Text, nullable=False),
+)
+Index(
+    "inbound_by_account",
+    inbound_messages.c.account,
+    inbound_messages.c.region,
+    inbound_messages.c.received_at,
+)
+Index(
+    "inbound_by_conversation",
+    inbound_messages.c.number,
+    inbound_messages.c.handset,
+    inbound_messages.c.received_at,
+)
+
 # Request-rate token buckets shared by every node (store/rates.py): key is API/operation/account/region.
 request_rates = Table(
     "request_rates",
@@ -172,6 +198,7 @@ store_meta = Table(
 
 __all__ = [
     "idempotency",
+    "inbound_messages",
     "message_events",
     "messages",
     "metadata",

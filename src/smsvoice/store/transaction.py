@@ -5,6 +5,7 @@
 - `tx.documents(account, region)`: resource documents and their per-kind counters
 - `tx.resources`: documents of one kind across accounts and regions (the inspection API)
 - `tx.messages`: sent messages, their event records and where each record went
+- `tx.inbound`: what handsets sent to the account's numbers
 - `tx.schedule`: the simulator's pending timed transitions
 - `tx.spend`: month-to-date spend per account, region and channel
 - `tx.outbox`: event records bound for delivery, claimed by workers with leases
@@ -25,6 +26,7 @@ from sqlalchemy import Connection
 
 from smsvoice.store.documents import Documents, Remembered
 from smsvoice.store.idempotency import Idempotency
+from smsvoice.store.inbound import Inbound
 from smsvoice.store.messages import Messages
 from smsvoice.store.outbox import Outbox
 from smsvoice.store.rates import RequestRates
@@ -37,6 +39,7 @@ from smsvoice.store.spend import Spend
 class Transaction:
     __slots__ = (
         "_idempotency",
+        "_inbound",
         "_messages",
         "_outbox",
         "_rates",
@@ -67,6 +70,7 @@ class Transaction:
         self._spend: Spend | None = None
         self._outbox: Outbox | None = None
         self._idempotency: Idempotency | None = None
+        self._inbound: Inbound | None = None
         self._settings: StoredSettings | None = None
         self._rates: RequestRates | None = None
 
@@ -108,6 +112,12 @@ class Transaction:
         if self._idempotency is None:
             self._idempotency = Idempotency(self)
         return self._idempotency
+
+    @property
+    def inbound(self) -> Inbound:
+        if self._inbound is None:
+            self._inbound = Inbound(self)
+        return self._inbound
 
     @property
     def settings(self) -> StoredSettings:

@@ -52,7 +52,8 @@ def _owner(context: OperationContext, value: str) -> IdentityRef:
     return resolve_identity(context, value, (PHONE_NUMBER_TYPE, POOL_TYPE))
 
 
-def _key(owner_key: str, keyword: str) -> str:
+def keyword_key(owner_key: str, keyword: str) -> str:
+    """The document key of an upper-case keyword of a phone number or pool."""
     return f"{owner_key}/{keyword}"
 
 
@@ -79,7 +80,7 @@ def copy_keywords(context: OperationContext, from_key: str, to_key: str) -> None
     """A new pool "inherits its configuration from the specified origination identity. This includes
     keywords" (CreatePool, API reference)."""
     for _, doc in context.documents.iterate(KEYWORD, parent=from_key):
-        context.documents.add(KEYWORD, _key(to_key, doc["Keyword"]), dict(doc), parent=to_key)
+        context.documents.add(KEYWORD, keyword_key(to_key, doc["Keyword"]), dict(doc), parent=to_key)
 
 
 def _output(owner: IdentityRef, keyword: Document) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def put_keyword(context: OperationContext, params: dict[str, Any]) -> dict[str, 
     owner = _owner(context, params["OriginationIdentity"])
     word = params["Keyword"].upper()
     action = params.get("KeywordAction")
-    key = _key(owner.key, word)
+    key = keyword_key(owner.key, word)
     stored = context.documents.get(KEYWORD, key)
     built_in = BUILT_IN.get(word)
     if built_in is not None and action is not None and action != built_in["KeywordAction"]:
@@ -169,7 +170,7 @@ def delete_keyword(context: OperationContext, params: dict[str, Any]) -> dict[st
             RESOURCE_TYPE,
             word,
         )
-    key = _key(owner.key, word)
+    key = keyword_key(owner.key, word)
     stored = context.documents.get(KEYWORD, key)
     if stored is None:
         raise ResourceNotFoundException(

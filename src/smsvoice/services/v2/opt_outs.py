@@ -71,19 +71,19 @@ def get_opt_out_list(context: OperationContext, name_or_arn: str) -> Document:
     return found
 
 
-def _number_key(list_name: str, number: str) -> str:
+def number_key(list_name: str, number: str) -> str:
     return f"{list_name}/{number}"
 
 
 def is_opted_out(context: OperationContext, opt_out_list_name: str, number_e164: str) -> bool:
     """True when the number is on the named list (a list that no longer exists holds nobody)."""
     number = as_e164(number_e164) or number_e164
-    return context.documents.get(OPTED_OUT_NUMBER, _number_key(opt_out_list_name, number)) is not None
+    return context.documents.get(OPTED_OUT_NUMBER, number_key(opt_out_list_name, number)) is not None
 
 
 def opt_out(context: OperationContext, list_name: str, number: str, *, end_user: bool) -> Document:
     """Put a number on a list; an entry already there is kept as it is (first opt-out wins)."""
-    key = _number_key(list_name, number)
+    key = number_key(list_name, number)
     found = context.documents.get(OPTED_OUT_NUMBER, key)
     if found is not None:
         return found
@@ -194,7 +194,7 @@ def delete_opted_out_number(context: OperationContext, params: dict[str, Any]) -
     list_doc = get_opt_out_list(context, params["OptOutListName"])
     name = list_doc["OptOutListName"]
     number = as_e164(params["OptedOutNumber"]) or params["OptedOutNumber"]
-    key = _number_key(name, number)
+    key = number_key(name, number)
     entry = context.documents.get(OPTED_OUT_NUMBER, key)
     if entry is None:
         raise ResourceNotFoundException(
@@ -226,7 +226,7 @@ def describe_opted_out_numbers(context: OperationContext, params: dict[str, Any]
     wanted = params.get("OptedOutNumbers")
     if wanted:
         # A search: numbers that are not on the list are simply not in the answer.
-        keys = {_number_key(name, as_e164(value) or value) for value in wanted}
+        keys = {number_key(name, as_e164(value) or value) for value in wanted}
         entries = [doc for key in sorted(keys) if (doc := context.documents.get(OPTED_OUT_NUMBER, key))]
     else:
         entries = [doc for _, doc in context.documents.iterate(OPTED_OUT_NUMBER, parent=name)]

@@ -1,0 +1,245 @@
+"""Two-way SMS: a handset's message in (POST /_smsvoice/inbound), keywords, opt-out and opt-in, and
+the two-way channel (an SNS topic, read back from an SQS queue on moto's server)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from botocore.exceptions import ClientError
+
+from smsvoice.testing.process import ServerProcess
+from tests.delivery.support import Aws, unique
+from tests.support.clients import client, new_account
+from tests.support.errors import error_of
+
+HANDSET = "+12065550142"
+OPT_OUT_WORDS = ("ARRET", "CANCEL", "END", "OPT-OUT", "OPTOUT", "QUIT", "REMOVE", "STOP", "TD", "UNSUBSCRIBE")
+
+
+class Number:
+    """A fresh account with one number, and the calls a test makes about it."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.endpoint = server.endpoint
+        self.account = new_account()
+        self.v2 = client("pinpoint-sms-voice-v2", server.endpoint, self.account)
+        answer = self.v2.request_phone_number(
+            IsoCountryCode="US",
+            MessageType="TRANSACTIONAL",
+            NumberCapabilities=["SMS"],
+            NumberType="LONG_CODE",
+        )
+        self.id = answer["PhoneNumberId"]
+        self.e164 = answer["PhoneNumber"]
+
+    def inbound(self, body: str, handset: str = HANDSET) -> dict[str, Any]:
+        answer = httpx.post(
+            f"{self.endpoint}/_smsvoice/inbound",
+            json={"originationNumber": handset, "destinationNumber": self.e164, "messageBody": body},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def message(self, message_id: str) -> dict[str, Any]:
+        shown: dict[str, Any] = httpx.get(
+            f"{self.endpoint}/_smsvoice/messages/{message_id}", timeout=10
+        ).json()
+        return shown
+
+    def send(self, body: str = "hello", handset: str = HANDSET) -> str:
+        return str(
+            self.v2.send_text_message(
+                DestinationPhoneNumber=handset, OriginationIdentity=self.id, MessageBody=body
+            )["MessageId"]
+        )
+
+    def opted_out(self) -> list[dict[str, Any]]:
+        numbers: list[dict[str, Any]] = self.v2.describe_opted_out_numbers(OptOutListName="Default")[
+            "OptedOutNumbers"
+        ]
+        return numbers
+
+
+@pytest.fixture
+def number(delivering_server: ServerProcess) -> Number:
+    return Number(delivering_server)
+
+
+def test_stop_opts_the_handset_out_answers_it_and_refuses_the_next_send(number: Number) -> None:
+    answer = number.inbound("stop please")
+    assert answer["messageKeyword"] == "STOP"
+    assert answer["action"] == "OPT_OUT"
+    assert answer["account"] == number.account
+    response = number.message(answer["responseMessageId"])
+    assert response["direction"] == "outbound"
+    assert response["origination"] == number.e164
+    assert response["destination"] == HANDSET
+    assert response["body"] == "You are opted out and will get no more messages from this number."
+    assert response["status"] == "SUCCESSFUL"
+    assert response["details"]["keyword_response_to"] == answer["inboundMessageId"]
+    [entry] = number.opted_out()
+    assert entry["OptedOutNumber"] == HANDSET
+    assert entry["EndUserOptedOut"] is True
+    with pytest.raises(ClientError) as refused:
+        number.send()
+    assert error_of(refused)["Code"] == "ConflictException"
+    assert error_of(refused)["Reason"] == "DESTINATION_PHONE_NUMBER_OPTED_OUT"
+
+
+@pytest.mark.parametrize("word", OPT_OUT_WORDS)
+def test_every_mandatory_opt_out_word_acts_as_stop(number: Number, word: str) -> None:
+    answer = number.inbound(word.lower())
+    assert answer["action"] == "OPT_OUT"
+    assert answer["messageKeyword"] == word
+    assert [entry["OptedOutNumber"] for entry in number.opted_out()] == [HANDSET]
+
+
+def test_help_answers_and_opts_no_one_out(number: Number) -> None:
+    answer = number.inbound("Help")
+    assert (answer["messageKeyword"], answer["action"]) == ("HELP", "AUTOMATIC_RESPONSE")
+    assert number.message(answer["responseMessageId"])["body"] == (
+        "This number sends automated messages. Reply STOP to opt out."
+    )
+    assert number.opted_out() == []
+    number.send()  # still allowed
+
+
+def test_custom_keywords_match_the_first_word_whatever_its_case(number: Number) -> None:
+    number.v2.put_keyword(OriginationIdentity=number.id, Keyword="JOIN", KeywordMessage="Welcome!")
+    joined = number.inbound("join now")
+    assert (joined["messageKeyword"], joined["action"]) == ("JOIN", "AUTOMATIC_RESPONSE")
+    assert number.message(joined["responseMessageId"])["body"] == "Welcome!"
+    not_first = number.inbound("please join")
+    assert (not_first["messageKeyword"], not_first["action"], not_first["responseMessageId"]) == (
+        None,
+        "NONE",
+        None,
+    )
+
+
+def test_a_custom_opt_out_keyword_and_an_opt_in_keyword(number: Number) -> None:
+    number.v2.put_keyword(
+        OriginationIdentity=number.id, Keyword="LEAVE", KeywordMessage="Bye.", KeywordAction="OPT_OUT"
+    )
+    number.v2.put_keyword(
+        OriginationIdentity=number.id, Keyword="START", KeywordMessage="Back again.", KeywordAction="OPT_IN"
+    )
+    left = number.inbound("LEAVE")
+    assert left["action"] == "OPT_OUT"
+    assert [entry["OptedOutNumber"] for entry in number.opted_out()] == [HANDSET]
+    back = number.inbound("start")
+    assert back["action"] == "OPT_IN"
+    assert number.message(back["responseMessageId"])["body"] == "Back again."
+    assert number.opted_out() == []
+    sent = number.send("welcome back")
+    assert number.message(sent)["status"] == "SUCCESSFUL"
+
+
+def test_the_two_way_channel_gets_aws_payload_with_the_previous_message(number: Number, aws: Aws) -> None:
+    topic, queue = aws.topic_with_queue(unique("two-way"))
+    number.v2.update_phone_number(PhoneNumberId=number.id, TwoWayEnabled=True, TwoWayChannelArn=topic)
+    previous = number.send("Your order shipped. Reply with questions.")
+    answer = number.inbound("Where is it?")
+    assert answer["publishedTo"] == topic
+    [body] = aws.drain(queue, expected=1)
+    assert json.loads(body) == {
+        "originationNumber": HANDSET,
+        "destinationNumber": number.e164,
+        "messageKeyword": f"keyword_{number.account}",
+        "messageBody": "Where is it?",
+        "inboundMessageId": answer["inboundMessageId"],
+        "previousPublishedMessageId": previous,
+    }
+    # STOP is answered for you by default: it does not reach the channel.
+    stopped = number.inbound("STOP")
+    assert stopped["publishedTo"] is None
+    assert aws.drain(queue, expected=1, timeout=2) == []
+
+
+def test_self_managed_opt_outs_hand_stop_to_the_channel_and_opt_no_one_out(number: Number, aws: Aws) -> None:
+    topic, queue = aws.topic_with_queue(unique("self-managed"))
+    number.v2.update_phone_number(
+        PhoneNumberId=number.id, TwoWayEnabled=True, TwoWayChannelArn=topic, SelfManagedOptOutsEnabled=True
+    )
+    answer = number.inbound("STOP")
+    assert (answer["action"], answer["responseMessageId"], answer["publishedTo"]) == ("NONE", None, topic)
+    [body] = aws.drain(queue, expected=1)
+    assert json.loads(body)["messageKeyword"] == "STOP"
+    assert json.loads(body)["messageBody"] == "STOP"
+    assert number.opted_out() == []
+    number.send()  # not opted out: the app decides
+
+
+def test_both_directions_read_back_in_order(number: Number) -> None:
+    first = number.send("Hi there")
+    reply = number.inbound("hello back")
+    second = number.send("Glad to hear")
+    shown = httpx.get(
+        f"{number.endpoint}/_smsvoice/conversations",
+        params={"number": number.e164, "handset": HANDSET, "account": number.account},
+        timeout=10,
+    ).json()
+    assert [(item["direction"], item["message_id"]) for item in shown["messages"]] == [
+        ("outbound", first),
+        ("inbound", reply["inboundMessageId"]),
+        ("outbound", second),
+    ]
+    inbound = httpx.get(
+        f"{number.endpoint}/_smsvoice/messages",
+        params={"direction": "inbound", "account": number.account},
+        timeout=10,
+    ).json()["messages"]
+    assert [(item["body"], item["origination"], item["destination"]) for item in inbound] == [
+        ("hello back", HANDSET, number.e164)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (
+            {"originationNumber": HANDSET, "destinationNumber": "+12065550000", "messageBody": "hi"},
+            "no account",
+        ),
+        (
+            {"originationNumber": "not a number", "destinationNumber": "+12065550000", "messageBody": "hi"},
+            "originationNumber",
+        ),
+        ({"originationNumber": HANDSET, "destinationNumber": "12", "messageBody": "hi"}, "destinationNumber"),
+        ({"originationNumber": HANDSET, "destinationNumber": "NUMBER", "messageBody": "   "}, "messageBody"),
+        ([1, 2], "JSON object"),
+    ],
+)
+def test_bad_inbound_requests_are_400_with_a_clear_message(number: Number, body: Any, needle: str) -> None:
+    if isinstance(body, dict) and body.get("destinationNumber") == "NUMBER":
+        body = {**body, "destinationNumber": number.e164}
+    answer = httpx.post(f"{number.endpoint}/_smsvoice/inbound", json=body, timeout=10)
+    assert answer.status_code == 400
+    assert needle in answer.json()["error"]
+
+
+def test_an_inbound_body_that_is_not_json_is_400(number: Number) -> None:
+    answer = httpx.post(f"{number.endpoint}/_smsvoice/inbound", content=b"STOP", timeout=10)
+    assert answer.status_code == 400
+    assert "JSON" in answer.json()["error"]
+
+
+def test_a_pool_s_keywords_and_opt_out_list_apply_to_its_numbers(number: Number) -> None:
+    number.v2.create_opt_out_list(OptOutListName="pool-list")
+    pool = number.v2.create_pool(
+        OriginationIdentity=number.id, IsoCountryCode="US", MessageType="TRANSACTIONAL"
+    )["PoolId"]
+    number.v2.update_pool(PoolId=pool, OptOutListName="pool-list")
+    number.v2.put_keyword(OriginationIdentity=pool, Keyword="DEALS", KeywordMessage="Deals every Friday.")
+    deals = number.inbound("deals please")
+    assert (deals["messageKeyword"], deals["action"]) == ("DEALS", "AUTOMATIC_RESPONSE")
+    assert number.message(deals["responseMessageId"])["body"] == "Deals every Friday."
+    number.inbound("STOP")
+    on_pool_list = number.v2.describe_opted_out_numbers(OptOutListName="pool-list")["OptedOutNumbers"]
+    assert [entry["OptedOutNumber"] for entry in on_pool_list] == [HANDSET]
+    assert number.opted_out() == []  # the number's own list is not the one that applies
