@@ -104,6 +104,8 @@ def receive(
     automatic = keyword is not None and not (self_managed and word in MANDATORY_WORDS)
     action = str(keyword["KeywordAction"]) if keyword is not None and automatic else NO_ACTION
     list_name = str(settings_doc.get("OptOutListName") or "Default")
+    # The message the handset answers: the last one sent to it from this number (before any answer).
+    previous = tx.inbound.last_sent_id(owner_account, owner_region, str(number["PhoneNumber"]), handset)
     response_id = None
     if keyword is not None and automatic:
         if action == "OPT_OUT":
@@ -114,7 +116,6 @@ def receive(
             context.documents.remove(OPTED_OUT_NUMBER, number_key(list_name, handset))
         response_id = _respond(context, number, handset, str(keyword["KeywordMessage"]), inbound_id)
     published_to = None
-    previous = tx.inbound.last_sent_id(owner_account, owner_region, str(number["PhoneNumber"]), handset)
     answered_for_you = automatic and word in MANDATORY_WORDS
     if settings_doc.get("TwoWayEnabled") and not answered_for_you:
         published_to = _publish(

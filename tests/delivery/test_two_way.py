@@ -14,6 +14,7 @@ from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, unique
 from tests.support.clients import client, new_account
 from tests.support.errors import error_of
+from tests.support.waiting import wait_until
 
 HANDSET = "+12065550142"
 OPT_OUT_WORDS = ("ARRET", "CANCEL", "END", "OPT-OUT", "OPTOUT", "QUIT", "REMOVE", "STOP", "TD", "UNSUBSCRIBE")
@@ -243,3 +244,66 @@ def test_a_pool_s_keywords_and_opt_out_list_apply_to_its_numbers(number: Number)
     on_pool_list = number.v2.describe_opted_out_numbers(OptOutListName="pool-list")["OptedOutNumbers"]
     assert [entry["OptedOutNumber"] for entry in on_pool_list] == [HANDSET]
     assert number.opted_out() == []  # the number's own list is not the one that applies
+
+
+def _inbound_of(number: Number) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = httpx.get(
+        f"{number.endpoint}/_smsvoice/messages",
+        params={"direction": "inbound", "account": number.account},
+        timeout=10,
+    ).json()["messages"]
+    return found
+
+
+def test_a_handset_that_answers_stop_by_itself_closes_the_loop(number: Number) -> None:
+    handset = "+12065550177"
+    rule = {"destination": handset, "reply": {"body": "STOP", "delay_seconds": 0}}
+    created = httpx.post(f"{number.endpoint}/_smsvoice/simulator/rules", json=rule, timeout=10)
+    assert created.status_code == 201, created.text
+    try:
+        sent = number.send("Big sale today", handset=handset)
+        wait_until(lambda: len(_inbound_of(number)) == 1, timeout=10)
+        [answer] = _inbound_of(number)
+        assert (answer["origination"], answer["destination"], answer["body"]) == (
+            handset,
+            number.e164,
+            "STOP",
+        )
+        assert answer["action"] == "OPT_OUT"
+        assert answer["previous_published_message_id"] == sent
+        with pytest.raises(ClientError) as refused:
+            number.send("Another sale", handset=handset)
+        assert error_of(refused)["Reason"] == "DESTINATION_PHONE_NUMBER_OPTED_OUT"
+    finally:
+        rule_id = created.json()["rules"][0]["id"]
+        httpx.delete(f"{number.endpoint}/_smsvoice/simulator/rules", params={"id": rule_id}, timeout=10)
+
+
+def test_a_delayed_answer_comes_when_the_clock_gets_there(number: Number) -> None:
+    handset = "+12065550178"
+    rule = {"destination": handset, "reply": [{"body": "who is this?", "delay_seconds": 600}]}
+    created = httpx.post(f"{number.endpoint}/_smsvoice/simulator/rules", json=rule, timeout=10)
+    assert created.status_code == 201, created.text
+    try:
+        number.send("Hello", handset=handset)
+        assert _inbound_of(number) == []
+        moved = httpx.post(
+            f"{number.endpoint}/_smsvoice/simulator/clock", json={"advance_seconds": 601}, timeout=10
+        )
+        assert moved.status_code == 200
+        wait_until(lambda: len(_inbound_of(number)) == 1, timeout=10)
+        [answer] = _inbound_of(number)
+        assert (answer["body"], answer["action"]) == ("who is this?", "NONE")
+    finally:
+        rule_id = created.json()["rules"][0]["id"]
+        httpx.delete(f"{number.endpoint}/_smsvoice/simulator/rules", params={"id": rule_id}, timeout=10)
+
+
+def test_a_reply_rule_that_is_not_well_formed_is_refused(number: Number) -> None:
+    answer = httpx.post(
+        f"{number.endpoint}/_smsvoice/simulator/rules",
+        json={"destination": "+12065550179", "reply": {"text": "STOP"}},
+        timeout=10,
+    )
+    assert answer.status_code == 400
+    assert "reply" in answer.json()["error"]

@@ -25,6 +25,15 @@ class Step:
 
 
 @dataclass(slots=True)
+class Reply:
+    """An answer the handset will send once the message reached it."""
+
+    body: str
+    delay_seconds: float
+    due_at: float | None = None  # set when the message reaches its final status
+
+
+@dataclass(slots=True)
 class Plan:
     """The transitions still to come, in order, and how they were chosen."""
 
@@ -33,9 +42,14 @@ class Plan:
     step_seconds: float = 0.0
     outcome: str = ""  # the final status the plan leads to
     rule: str = "default"  # the rule id, "simulator-number", "invalid-number" or "default"
+    replies: list[Reply] = field(default_factory=list)  # still to come from the handset
 
     def next_due(self) -> float | None:
-        return self.steps[0].due_at if self.steps else None
+        """When the next step, or else the next reply, is due."""
+        if self.steps:
+            return self.steps[0].due_at
+        due = [reply.due_at for reply in self.replies if reply.due_at is not None]
+        return min(due) if due else None
 
 
 @dataclass(slots=True)
@@ -105,6 +119,7 @@ class Message:
         values = dict(doc)
         plan = dict(values.pop("plan", {}))
         plan["steps"] = [Step(**step) for step in plan.get("steps", [])]
+        plan["replies"] = [Reply(**reply) for reply in plan.get("replies", [])]
         values["plan"] = Plan(**plan)
         values["price"] = Price(**values.get("price", {}))
         return cls(**values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from smsvoice.domain.machines import ACCEPTED, Machine, UnreachableStatus
-from smsvoice.domain.message import Plan, Step
+from smsvoice.domain.message import Plan, Reply, Step
 from smsvoice.messaging.rules import Decision
 
 
@@ -39,6 +39,9 @@ def make_plan(machine: Machine, decision: Decision, requested_at: float, time_to
     statuses = walk(machine, ACCEPTED, [*decision.path, decision.outcome])
     plan = Plan(manual=decision.manual, step_seconds=decision.step_seconds, outcome=decision.outcome)
     plan.rule = decision.source
+    # A handset answers only a message that reached it (the replies are timed when it does).
+    if decision.outcome in (machine.default_success, "DELIVERED"):
+        plan.replies = [Reply(body, delay) for body, delay in decision.replies]
     if decision.manual:
         plan.steps = [Step(status, None) for status in statuses]
         return plan
@@ -52,6 +55,7 @@ def make_plan(machine: Machine, decision: Decision, requested_at: float, time_to
         assert machine.ttl_expired is not None and time_to_live is not None
         plan.outcome = machine.ttl_expired
         plan.steps = [Step(machine.ttl_expired, requested_at + time_to_live)]
+        plan.replies = []  # it never reached the handset
         return plan
     first = requested_at + decision.delay_seconds
     plan.steps = [

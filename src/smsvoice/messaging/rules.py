@@ -17,6 +17,9 @@ A rule (JSON object, every member optional):
   in along the channel's state machine.
 * `delay_seconds` comes before the first record, `step_seconds` between the records after it.
   `manual: true` holds every record until a test advances the message (inspection API).
+* `reply` makes the handset answer once the message reached it: `{"body": "STOP", "delay_seconds": 5}`
+  or a list of them; each answer comes in as an inbound message (inbound.py) from the destination to
+  the number that sent, so an app's whole loop runs without calling the inbound endpoint by hand.
 
 Which rule wins for a message: the most specific one that applies. A rule on the exact number beats
 AWS's simulator numbers, which beat prefix rules (the longest prefix first), which beat catch-all
@@ -45,7 +48,7 @@ CHANNELS: Final = ("TEXT", "MEDIA", "VOICE")
 KNOWN_CHANNELS: Final = (*CHANNELS, "RCS")
 _KNOWN_MEMBERS: Final = frozenset(
     {"id", "account", "destination", "prefix", "channels", "outcome", "path"}
-    | {"delay_seconds", "step_seconds", "manual"}
+    | {"delay_seconds", "step_seconds", "manual", "reply"}
 )
 # Longest delay a rule may ask for: TimeToLive's maximum (72 hours) plus a day; bounds the scheduler.
 MAX_DELAY_SECONDS: Final = 259_200.0 + 86_400.0
@@ -67,6 +70,8 @@ class Rule:
     delay_seconds: float = 0.0
     step_seconds: float = 0.0
     manual: bool = False
+    # What the handset answers once the message reached it: (body, seconds after delivery) each.
+    reply: tuple[tuple[str, float], ...] = ()
 
     def applies_to(self, machine: Machine) -> bool:
         if machine.channel not in self.channels:
@@ -94,6 +99,8 @@ class Rule:
         shown["delay_seconds"] = self.delay_seconds
         shown["step_seconds"] = self.step_seconds
         shown["manual"] = self.manual
+        if self.reply:
+            shown["reply"] = [{"body": body, "delay_seconds": delay} for body, delay in self.reply]
         return shown
 
 
@@ -107,6 +114,7 @@ class Decision:
     step_seconds: float
     manual: bool
     source: str  # rule id, "simulator-number", "invalid-number" or "default"
+    replies: tuple[tuple[str, float], ...] = ()  # the handset's answers once the message reached it
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +141,9 @@ class RuleSet:
         if winner is None:
             return Decision(outcome, (), 0.0, 0.0, False, source)
         path = tuple(_resolved(machine, status) for status in winner.path if machine.resolve(status))
-        return Decision(outcome, path, winner.delay_seconds, winner.step_seconds, winner.manual, source)
+        return Decision(
+            outcome, path, winner.delay_seconds, winner.step_seconds, winner.manual, source, winner.reply
+        )
 
     def _winner(self, machine: Machine, account: str, number: str) -> Rule | None:
         best: Rule | None = None
@@ -227,6 +237,7 @@ def parse_rule(item: Any, index: int | None = None) -> Rule:
         delay_seconds=_seconds(item, "delay_seconds", where),
         step_seconds=_seconds(item, "step_seconds", where),
         manual=_flag(item, "manual", where),
+        reply=_replies(item.get("reply"), where),
     )
     _check_statuses(rule, where)
     return rule
@@ -285,6 +296,22 @@ def _seconds(item: dict[str, Any], name: str, where: str) -> float:
     if not 0 <= value <= MAX_DELAY_SECONDS:
         raise RuleError(f"{where}: {name} must be between 0 and {MAX_DELAY_SECONDS:.0f}")
     return float(value)
+
+
+def _replies(value: Any, where: str) -> tuple[tuple[str, float], ...]:
+    """`{"body": "STOP", "delay_seconds": 5}` or a list of them."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    replies: list[tuple[str, float]] = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) - {"body", "delay_seconds"}:
+            raise RuleError(f'{where}: reply must be {{"body": "...", "delay_seconds": N}} or a list of them')
+        body = item.get("body")
+        if not isinstance(body, str) or not body.strip():
+            raise RuleError(f"{where}: a reply needs a non-empty body")
+        replies.append((body, _seconds(item, "delay_seconds", where)))
+    return tuple(replies)
 
 
 def _flag(item: dict[str, Any], name: str, where: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Final
 from smsvoice.clock import AdjustableClock
 from smsvoice.messaging.rulebook import save_rules
 from smsvoice.messaging.rules import RuleError, RuleSet, parse_rules
-from smsvoice.messaging.transitions import advance_due
+from smsvoice.messaging.transitions import ReplyHandler, advance_due
 from smsvoice.store import Store, Transaction
 
 log = logging.getLogger("smsvoice.simulator")
@@ -47,9 +47,11 @@ def load_rules_file(path: Path | None) -> RuleSet:
 
 
 class Simulator:
-    def __init__(self, store: Store, clock: AdjustableClock) -> None:
+    def __init__(self, store: Store, clock: AdjustableClock, on_reply: ReplyHandler | None = None) -> None:
         self.store = store
         self.clock = clock
+        # What becomes of a handset's answer (rules with `reply`); the app hands it to inbound.py.
+        self.on_reply = on_reply
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -124,7 +126,7 @@ class Simulator:
         for message_id in due:
             try:
                 with tx.savepoint():
-                    advance_due(tx, message_id, now)
+                    advance_due(tx, message_id, now, self.on_reply)
             except Exception:
                 # One broken message must not hold the others back forever: drop its schedule.
                 log.exception(

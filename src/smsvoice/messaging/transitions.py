@@ -10,6 +10,7 @@ so a crash or restart loses nothing: the scheduler finds the row and carries on.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
@@ -88,12 +89,39 @@ class _Publisher:
         message.updated_at = at
 
 
+# What the simulator does with a handset's answer: (transaction, the message answered, the body).
+ReplyHandler = Callable[[Transaction, Message, str], None]
+
+
 def _apply_due(publisher: _Publisher, now: float) -> None:
     plan = publisher.message.plan
     while plan.steps and plan.steps[0].due_at is not None and plan.steps[0].due_at <= now:
         step = plan.steps.pop(0)
         assert step.due_at is not None
         publisher.move(step.status, step.due_at)
+    _time_replies(publisher.message)
+
+
+def _time_replies(message: Message) -> None:
+    """Once the message has reached the handset (its final status is the planned success), the
+    handset's answers count from then."""
+    if not message.plan.replies or not message.is_final or message.status != message.plan.outcome:
+        return
+    for reply in message.plan.replies:
+        if reply.due_at is None:
+            reply.due_at = message.updated_at + reply.delay_seconds
+
+
+def _answer_replies(tx: Transaction, message: Message, now: float, on_reply: ReplyHandler | None) -> None:
+    plan = message.plan
+    due = [reply for reply in plan.replies if reply.due_at is not None and reply.due_at <= now]
+    if not due:
+        return
+    plan.replies = [reply for reply in plan.replies if reply not in due]
+    if on_reply is None:
+        return
+    for reply in sorted(due, key=lambda item: item.due_at or 0.0):
+        on_reply(tx, message, reply.body)
 
 
 def _reschedule(tx: Transaction, message: Message, *, was_scheduled: bool) -> None:
@@ -118,13 +146,14 @@ def accept(
     _reschedule(tx, message, was_scheduled=False)
 
 
-def advance_due(tx: Transaction, message_id: str, now: float) -> bool:
+def advance_due(tx: Transaction, message_id: str, now: float, on_reply: ReplyHandler | None = None) -> bool:
     """Apply a scheduled message's transitions that have come due; False if the message is gone."""
     message = tx.messages.load(message_id)
     if message is None:
         tx.schedule.clear(message_id)
         return False
     _apply_due(_Publisher(tx, message, now), now)
+    _answer_replies(tx, message, now, on_reply)
     tx.messages.update(message)
     _reschedule(tx, message, was_scheduled=True)
     return True
@@ -173,6 +202,7 @@ def advance_manually(
             shift = now - remaining[0].due_at + plan.step_seconds
             remaining = [Step(step.status, (step.due_at or now) + shift) for step in remaining]
         plan.steps = remaining
+    _time_replies(message)
     tx.messages.update(message)
     _reschedule(tx, message, was_scheduled=True)
     return message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,8 @@ from starlette.types import Receive, Scope, Send
 from smsvoice.clock import AdjustableClock, Clock, SystemClock
 from smsvoice.config import Settings
 from smsvoice.delivery import start_delivery
+from smsvoice.domain.message import Message
+from smsvoice.inbound import InboundError, receive
 from smsvoice.messaging.simulator import Simulator, load_rules_file
 from smsvoice.seeding import apply_seed_file
 from smsvoice.server.gateway import Gateway
@@ -22,7 +25,9 @@ from smsvoice.server.internal import internal_routes
 from smsvoice.services.api import Api
 from smsvoice.services.v1.api import build_v1_api
 from smsvoice.services.v2.api import build_v2_api
-from smsvoice.store import open_store
+from smsvoice.store import Transaction, open_store
+
+log = logging.getLogger("smsvoice.simulator")
 
 
 def build_apis() -> list[Api]:
@@ -48,7 +53,24 @@ def create_app(settings: Settings, clock: Clock | None = None) -> SmsvoiceApp:
         app.state.clock = clock
         await apply_seed_file(store, settings, clock)  # --seed-file; a bad seed stops the start
         app.state.delivery = start_delivery(store, settings, clock)
-        app.state.simulator = Simulator(store, adjustable_clock)
+
+        def handset_answers(tx: Transaction, message: Message, body: str) -> None:
+            # A rule's `reply`: the destination answers the number that sent, as POST /inbound does.
+            try:
+                receive(
+                    tx,
+                    clock,
+                    settings,
+                    origination=message.destination,
+                    destination=message.origination,
+                    body=body,
+                    account=message.account,
+                    region=message.region,
+                )
+            except InboundError as problem:  # sent from a sender ID, say: nothing to answer to
+                log.info("message %s: the handset's reply is dropped: %s", message.message_id, problem)
+
+        app.state.simulator = Simulator(store, adjustable_clock, handset_answers)
         await app.state.simulator.load_clock()
         if settings.simulator_rules is not None:  # --simulator-rules: the file's rules are the ones in force
             await app.state.simulator.install_rules(load_rules_file(settings.simulator_rules))
