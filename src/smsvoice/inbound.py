@@ -54,6 +54,16 @@ OPT_OUT_WORDS: Final = frozenset(
     {"ARRET", "CANCEL", "END", "OPT-OUT", "OPTOUT", "QUIT", "REMOVE", "STOP", "TD", "UNSUBSCRIBE"}
 )
 MANDATORY_WORDS: Final = OPT_OUT_WORDS | {"HELP"}
+# US toll-free numbers: the carrier's own answer to STOP, which can't be changed (AWS blog, "How to
+# register for a US toll-free number with AWS End User Messaging").
+TOLL_FREE_STOP: Final = {
+    "Keyword": "STOP",
+    "KeywordMessage": (
+        'NETWORK MSG: You replied with the word "stop" which blocks all texts sent from this number. '
+        "Text back unstop or start to receive messages again."
+    ),
+    "KeywordAction": "OPT_OUT",
+}
 # What the outbox row of a two-way publication carries where an event record has an event type.
 TWO_WAY_EVENT: Final = "TWO_WAY_INBOUND"
 NO_ACTION: Final = "NONE"
@@ -193,6 +203,14 @@ def _keyword(context: OperationContext, number: Document, body: str) -> Document
     owners = [str(number["PhoneNumberId"])]
     if number.get("PoolId"):
         owners.append(str(number["PoolId"]))
+    if _carrier_handles_stop(number):
+        # US toll-free: the carriers handle opt-outs, "only STOP works" and its answer is theirs;
+        # UNSTOP or START resubscribe where the number defines them as OPT_IN keywords.
+        if word == "STOP":
+            return dict(TOLL_FREE_STOP)
+        if word in OPT_OUT_WORDS or word == "HELP":
+            found = context.documents.get(KEYWORD, keyword_key(owners[0], word))
+            return found
     for owner in owners:
         found = context.documents.get(KEYWORD, keyword_key(owner, word))
         if found is not None:
@@ -202,6 +220,10 @@ def _keyword(context: OperationContext, number: Document, body: str) -> Document
     if word in OPT_OUT_WORDS:
         return {**BUILT_IN["STOP"], "Keyword": word}
     return None
+
+
+def _carrier_handles_stop(number: Document) -> bool:
+    return number.get("NumberType") == "TOLL_FREE" and number.get("IsoCountryCode") == "US"
 
 
 def _respond(context: OperationContext, number: Document, handset: str, text: str, inbound_id: str) -> str:

@@ -4,6 +4,8 @@ the two-way channel (an SNS topic, read back from an SQS queue on moto's server)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +25,7 @@ OPT_OUT_WORDS = ("ARRET", "CANCEL", "END", "OPT-OUT", "OPTOUT", "QUIT", "REMOVE"
 class Number:
     """A fresh account with one number, and the calls a test makes about it."""
 
-    def __init__(self, server: ServerProcess) -> None:
+    def __init__(self, server: ServerProcess, number_type: str = "LONG_CODE") -> None:
         self.endpoint = server.endpoint
         self.account = new_account()
         self.v2 = client("pinpoint-sms-voice-v2", server.endpoint, self.account)
@@ -31,7 +33,7 @@ class Number:
             IsoCountryCode="US",
             MessageType="TRANSACTIONAL",
             NumberCapabilities=["SMS"],
-            NumberType="LONG_CODE",
+            NumberType=number_type,
         )
         self.id = answer["PhoneNumberId"]
         self.e164 = answer["PhoneNumber"]
@@ -307,3 +309,46 @@ def test_a_reply_rule_that_is_not_well_formed_is_refused(number: Number) -> None
     )
     assert answer.status_code == 400
     assert "reply" in answer.json()["error"]
+
+
+def test_on_a_us_toll_free_number_only_stop_opts_out_and_the_carrier_answers(
+    delivering_server: ServerProcess,
+) -> None:
+    toll_free = Number(delivering_server, "TOLL_FREE")
+    ignored = toll_free.inbound("UNSUBSCRIBE")
+    assert (ignored["messageKeyword"], ignored["action"]) == (None, "NONE")
+    assert toll_free.opted_out() == []
+    stopped = toll_free.inbound("stop")
+    assert (stopped["messageKeyword"], stopped["action"]) == ("STOP", "OPT_OUT")
+    assert toll_free.message(stopped["responseMessageId"])["body"].startswith(
+        'NETWORK MSG: You replied with the word "stop"'
+    )
+    assert [entry["OptedOutNumber"] for entry in toll_free.opted_out()] == [HANDSET]
+    toll_free.v2.put_keyword(
+        OriginationIdentity=toll_free.id,
+        Keyword="UNSTOP",
+        KeywordMessage="Welcome back.",
+        KeywordAction="OPT_IN",
+    )
+    back = toll_free.inbound("unstop")
+    assert back["action"] == "OPT_IN"
+    assert toll_free.opted_out() == []
+
+
+def test_an_acknowledged_inbound_message_survives_kill_9_and_still_reaches_the_channel(
+    tmp_path: Path, delivering: Callable[..., ServerProcess], aws: Aws
+) -> None:
+    data_dir = tmp_path / "data"
+    # Delivery off on the first server: the publication stays in the outbox when it dies.
+    first = delivering("--throttling", "off", "--delivery", "off", data_dir=data_dir)
+    number = Number(first)
+    topic, queue = aws.topic_with_queue(unique("two-way-crash"))
+    number.v2.update_phone_number(PhoneNumberId=number.id, TwoWayEnabled=True, TwoWayChannelArn=topic)
+    answer = number.inbound("Is anyone there?")
+    first.kill()
+    second = delivering("--throttling", "off", data_dir=data_dir)
+    number.endpoint = second.endpoint
+    [kept] = _inbound_of(number)
+    assert (kept["message_id"], kept["body"]) == (answer["inboundMessageId"], "Is anyone there?")
+    [body] = aws.drain(queue, expected=1)
+    assert json.loads(body)["inboundMessageId"] == answer["inboundMessageId"]
