@@ -81,11 +81,10 @@ def test_a_client_that_cannot_be_made_fails_every_record(sink: type[ClientSink])
     results = sink(clients).deliver(Destination("X", TARGETS[sink], ROLE), _batch(), time.monotonic() + 5)
     assert len(results) == 2 and results[0] is results[1]
     assert isinstance(results[0], Failure) and sink.client_step in results[0].message
-    # SNS publishes with the process's credentials; the others sign as the destination's role.
-    role = None if sink is SnsSink else ROLE
-    assert clients.made == [(sink.service, "eu-west-1", role)]
-    # The failure says the credentials expired: they are dropped (AwsClients.forget ignores None).
-    assert clients.forgotten == [(role, "eu-west-1")]
+    # Every sink signs as the destination's role when it names one (SNS: a two-way channel's role).
+    assert clients.made == [(sink.service, "eu-west-1", ROLE)]
+    # The failure says the credentials expired: they are dropped.
+    assert clients.forgotten == [(ROLE, "eu-west-1")]
 
 
 @pytest.mark.parametrize("sink", SINKS)

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from smsvoice.testing.process import ServerProcess
-from tests.delivery.support import Aws, unique
+from tests.delivery.support import Aws, deliveries, unique
 from tests.support.clients import client, new_account
 from tests.support.errors import error_of
 from tests.support.waiting import wait_until
@@ -352,3 +352,21 @@ def test_an_acknowledged_inbound_message_survives_kill_9_and_still_reaches_the_c
     assert (kept["message_id"], kept["body"]) == (answer["inboundMessageId"], "Is anyone there?")
     [body] = aws.drain(queue, expected=1)
     assert json.loads(body)["inboundMessageId"] == answer["inboundMessageId"]
+
+
+def test_the_two_way_channel_role_is_the_one_delivery_uses(number: Number, aws: Aws) -> None:
+    topic, queue = aws.topic_with_queue(unique("two-way-role"))
+    role = "arn:aws:iam::123456789012:role/sms-two-way"
+    number.v2.update_phone_number(
+        PhoneNumberId=number.id, TwoWayEnabled=True, TwoWayChannelArn=topic, TwoWayChannelRole=role
+    )
+    answer = number.inbound("Hello?")
+    [body] = aws.drain(queue, expected=1)
+    assert json.loads(body)["inboundMessageId"] == answer["inboundMessageId"]
+    [row] = deliveries(number.endpoint, message_id=answer["inboundMessageId"])
+    assert row["event_type"] == "TWO_WAY_INBOUND"
+    assert row["destination"]["arn"] == topic
+    assert row["destination"]["iam_role_arn"] == role
+    wait_until(
+        lambda: deliveries(number.endpoint, message_id=answer["inboundMessageId"])[0]["status"] == "DELIVERED"
+    )

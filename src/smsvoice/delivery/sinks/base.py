@@ -44,8 +44,6 @@ class ClientSink(ABC):
 
     service: ClassVar[str]  # boto3's client name
     client_step: ClassVar[str]  # what failed when the client cannot be made, for the failure text
-    # CloudWatch Logs and Firehose sign as the destination's IamRoleArn; SNS destinations have none.
-    uses_role: ClassVar[bool] = True
 
     def __init__(self, clients: AwsClients) -> None:
         self._clients = clients
@@ -54,7 +52,9 @@ class ClientSink(ABC):
         region = region_of(destination.target_arn)
         if region is None:
             return unusable_arn(destination, batch)
-        role = destination.iam_role_arn if self.uses_role else None
+        # Signed as the destination's role when it names one (CloudWatch Logs and Firehose event
+        # destinations, two-way channels); SNS event destinations name none.
+        role = destination.iam_role_arn
         try:
             client = self._clients.client(self.service, region, role)
         except Exception as error:

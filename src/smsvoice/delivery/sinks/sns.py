@@ -1,9 +1,10 @@
 """SNS: one `Publish` per record, the record's JSON text as the message.
 
 The message body is the bare record (production consumers parse SNS `Message` as the record; no
-subject or message attributes are documented for these events, so none are sent). SNS destinations
-have no IamRoleArn: the topic policy admits `sms-voice.amazonaws.com`, so we publish with the
-process's own credentials.
+subject or message attributes are documented for these events, so none are sent). SNS event
+destinations have no IamRoleArn (the topic policy admits `sms-voice.amazonaws.com`): those are
+published with the process's own credentials. A number's two-way channel may name a
+`TwoWayChannelRole`: that one is assumed, as for CloudWatch Logs and Firehose.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ MAX_MESSAGE_BYTES = 256 * 1024
 class SnsSink(ClientSink):
     service = "sns"
     client_step = "SNS client"
-    uses_role = False
 
     def send(self, attempt: Attempt, destination: Destination, batch: list[Envelope]) -> None:
         results, client = attempt.results, attempt.client
