@@ -257,6 +257,7 @@ def _respond(context: OperationContext, number: Document, handset: str, text: st
         details={"keyword_response_to": inbound_id},
         # The answer to STOP goes to the handset that has just opted out: no refusal applies to it.
         check_recipient=False,
+        handset_may_reply=False,
     )
     context.operation = "KeywordResponse"
     return send(context, outgoing, None).message_id

@@ -264,7 +264,12 @@ def test_a_handset_that_answers_stop_by_itself_closes_the_loop(number: Number) -
     assert created.status_code == 201, created.text
     try:
         sent = number.send("Big sale today", handset=handset)
-        wait_until(lambda: len(_inbound_of(number)) == 1, timeout=10)
+        wait_until(lambda: len(_inbound_of(number)) >= 1, timeout=10)
+        for _ in range(3):  # whatever else fell due is applied before the clock answers
+            httpx.post(
+                f"{number.endpoint}/_smsvoice/simulator/clock", json={"advance_seconds": 0}, timeout=10
+            )
+        # One answer: the confirmation of STOP is not answered again (no ping-pong).
         [answer] = _inbound_of(number)
         assert (answer["origination"], answer["destination"], answer["body"]) == (
             handset,

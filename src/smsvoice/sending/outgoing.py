@@ -55,4 +55,7 @@ class Outgoing:
     check_recipient: bool = True  # opt-outs and the sandbox apply
     valid_number: bool = True  # False: the simulator fails the message as an invalid destination
     decision: Decision | None = None  # a fixed fate; None: the simulator's rules decide
+    # False for the answers to a handset's keyword: a rule's `reply` must not answer them again (a
+    # handset that answers STOP would otherwise answer STOP's confirmation, and so on forever).
+    handset_may_reply: bool = True
     message_id: str | None = None  # given when another message must name this one before it is sent

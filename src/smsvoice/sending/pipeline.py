@@ -13,6 +13,7 @@ work's transaction leaves nothing behind. With `dry_run`, every check runs and n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol
 
@@ -68,6 +69,8 @@ def send(
     decision = outgoing.decision or rules_in_force(tx).decide(
         message.machine, message.account, message.destination, valid_number=outgoing.valid_number
     )
+    if not outgoing.handset_may_reply and decision.replies:
+        decision = replace(decision, replies=())
     message.plan = make_plan(message.machine, decision, message.requested_at, message.time_to_live)
     accept(tx, message, now, destinations=outgoing.event_destinations)
     tx.spend.add(message.account, message.region, message.channel, message.requested_at, message.price.total)
