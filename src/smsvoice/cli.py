@@ -48,6 +48,11 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         "(SMSVOICE_SEED_FILE)",
     )
     parser.add_argument(
+        "--faults",
+        help="JSON file of fault rules (errors and latency for chosen requests) in force from the start "
+        "(SMSVOICE_FAULTS; see docs/testing.md)",
+    )
+    parser.add_argument(
         "--simulator-rules",
         help="JSON file of carrier simulator rules: outcomes and delays by destination "
         "(SMSVOICE_SIMULATOR_RULES; see docs/messaging.md)",
@@ -105,6 +110,7 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "validate_responses",
         "seed_file",
         "simulator_rules",
+        "faults",
         "delivery",
         "delivery_assume_role",
         "delivery_retention_seconds",

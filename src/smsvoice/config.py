@@ -47,6 +47,8 @@ class Settings:
     seed_file: str = ""
     # JSON rules file of the carrier simulator (docs/messaging.md): outcomes and delays by destination.
     simulator_rules: Path | None = None
+    # JSON file of fault rules (smsvoice/faults.py) that replace the stored ones at start.
+    faults: Path | None = None
 
     @property
     def store_url(self) -> str:
@@ -70,7 +72,7 @@ _ENV_PREFIX = "SMSVOICE_"
 def _convert(name: str, raw: str) -> Any:
     if name in ("port", "max_body_bytes", "database_pool_size"):
         return int(raw)
-    if name in ("data_dir", "simulator_rules"):
+    if name in ("data_dir", "simulator_rules", "faults"):
         return Path(raw)
     if name == "validate_responses":
         return raw.strip().lower() in ("1", "true", "yes", "on")

@@ -17,6 +17,7 @@ from smsvoice.clock import AdjustableClock, Clock, SystemClock
 from smsvoice.config import Settings
 from smsvoice.delivery import start_delivery
 from smsvoice.domain.message import Message
+from smsvoice.faults import load_fault_file, save_faults
 from smsvoice.inbound import InboundError, receive
 from smsvoice.messaging.simulator import Simulator, load_rules_file
 from smsvoice.seeding import apply_seed_file
@@ -74,6 +75,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> SmsvoiceApp:
         await app.state.simulator.load_clock()
         if settings.simulator_rules is not None:  # --simulator-rules: the file's rules are the ones in force
             await app.state.simulator.install_rules(load_rules_file(settings.simulator_rules))
+        if settings.faults is not None:  # --faults: the file's rules are the ones in force
+            found = load_fault_file(settings.faults, [api.protocol.model for api in apis])
+            await store.run(lambda tx: save_faults(tx, found))
         holder["gateway"] = Gateway(apis, store, settings, clock)
         app.state.simulator.start()
         # The service models and libraries loaded at start are hundreds of thousands of long-lived

@@ -8,6 +8,7 @@ bare 500.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from typing import Any
 from botocore.model import OperationModel
 from starlette.types import Receive, Scope, Send
 
+from smsvoice import faults
 from smsvoice.arns import new_uuid4
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
@@ -209,8 +211,17 @@ class Gateway:
 
         token_member = _idempotency_member(operation)
         token: str | None = params.get(token_member) if token_member else None
+        destination = params.get("DestinationPhoneNumber")
+        destination = destination if isinstance(destination, str) else None
+        check_faults = True
 
         def unit_of_work(tx: Transaction) -> dict[str, Any]:
+            if check_faults:
+                fault = faults.candidate(
+                    faults.faults_in_force(tx), operation.name, caller.account, caller.region, destination
+                )
+                if fault is not None:
+                    raise _FaultDrawn(fault.id)  # taken in a transaction of its own, below
             if token is not None and token_member is not None:
                 digest = fingerprint(params, token_member)
                 earlier = tx.idempotency.recall(caller.account, caller.region, operation.name, token)
@@ -237,7 +248,23 @@ class Gateway:
             return output
 
         try:
-            output = await self.store.run(unit_of_work)
+            try:
+                output = await self.store.run(unit_of_work)
+            except _FaultDrawn as drawn:
+                fault_id = drawn.fault_id
+                injected = await self.store.run(
+                    lambda tx: faults.take(
+                        tx, fault_id, operation.name, caller.account, caller.region, destination
+                    )
+                )
+                if injected is not None:
+                    if injected.latency_seconds:
+                        await asyncio.sleep(injected.latency_seconds)
+                    error = faults.error_for(injected.fault, api.protocol.model)
+                    if error is not None:
+                        return api.protocol.serialize_error(error)
+                check_faults = False  # latency only, or the rule ran out meanwhile: serve the request
+                output = await self.store.run(unit_of_work)
         except ServiceError:
             raise
         except Exception:
@@ -253,6 +280,14 @@ class Gateway:
                 )
                 return api.protocol.serialize_error(api.errors.internal(request_id))
         return answer
+
+
+class _FaultDrawn(Exception):
+    """A fault rule matched the request (the unit of work is rolled back and the rule taken)."""
+
+    def __init__(self, fault_id: str) -> None:
+        super().__init__(fault_id)
+        self.fault_id = fault_id
 
 
 @cache

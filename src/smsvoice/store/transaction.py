@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from smsvoice.store.documents import Documents, Remembered
+from smsvoice.store.forgetting import forget_state
 from smsvoice.store.idempotency import Idempotency
 from smsvoice.store.inbound import Inbound
 from smsvoice.store.messages import Messages
@@ -130,6 +131,12 @@ class Transaction:
         if self._rates is None:
             self._rates = RequestRates(self)
         return self._rates
+
+    def forget(self, account: str | None) -> dict[str, int]:
+        """Forget one account's state (every account's with None): resources and their counters,
+        messages with their records, pending transitions and spend, inbound messages, ClientTokens
+        and rate buckets. Outbox rows stay: records already handed to delivery are still delivered."""
+        return forget_state(self.connection, account)
 
     @property
     def backend(self) -> str:
