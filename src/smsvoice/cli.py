@@ -170,18 +170,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from smsvoice.store import SchemaMismatch, StoreUnavailable, open_store
 
     try:  # before serving: a store this version cannot use stops the start with one clear line
-        open_store(settings.store_url, upgrade=settings.upgrades_store, pool_size=1).close()
+        store = open_store(
+            settings.store_url, upgrade=settings.upgrades_store, pool_size=settings.database_pool_size
+        )
     except (SchemaMismatch, StoreUnavailable) as problem:
         print(f"smsvoice: {problem}", file=sys.stderr)
         return 2
     if args.command == "worker":
         from smsvoice.delivery.standalone import run_worker
 
-        run_worker(settings)
+        run_worker(settings, store)
         return 0
     from smsvoice.server.run import serve as run_server
 
-    run_server(settings)
+    run_server(settings, store)
     return 0
 
 

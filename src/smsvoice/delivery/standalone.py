@@ -14,16 +14,17 @@ import signal
 from smsvoice.clock import SystemClock
 from smsvoice.config import Settings
 from smsvoice.delivery import build_worker
-from smsvoice.store import open_store
+from smsvoice.store import Store, open_store
 from smsvoice.store.engine import shown_url
 
 logger = logging.getLogger("smsvoice.delivery")
 
 
-async def _run(settings: Settings) -> None:
-    store = open_store(
-        settings.store_url, upgrade=settings.upgrades_store, pool_size=settings.database_pool_size
-    )
+async def _run(settings: Settings, store: Store | None) -> None:
+    if store is None:
+        store = open_store(
+            settings.store_url, upgrade=settings.upgrades_store, pool_size=settings.database_pool_size
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -38,5 +39,5 @@ async def _run(settings: Settings) -> None:
         store.close()
 
 
-def run_worker(settings: Settings) -> None:
-    asyncio.run(_run(settings))
+def run_worker(settings: Settings, store: Store | None = None) -> None:
+    asyncio.run(_run(settings, store))

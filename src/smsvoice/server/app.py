@@ -26,7 +26,7 @@ from smsvoice.server.internal import internal_routes
 from smsvoice.services.api import Api
 from smsvoice.services.v1.api import build_v1_api
 from smsvoice.services.v2.api import build_v2_api
-from smsvoice.store import Transaction, open_store
+from smsvoice.store import Store, Transaction, open_store
 
 log = logging.getLogger("smsvoice.simulator")
 
@@ -35,7 +35,9 @@ def build_apis() -> list[Api]:
     return [build_v2_api(), build_v1_api()]
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> SmsvoiceApp:
+def create_app(settings: Settings, clock: Clock | None = None, store: Store | None = None) -> SmsvoiceApp:
+    """The application; it opens the store in its lifespan unless `store` is one already opened
+    (the command opens it first, so that a store it cannot use stops the start with one line)."""
     # One adjustable clock for the whole server: POST /_smsvoice/simulator/clock moves it forward.
     adjustable_clock = AdjustableClock(clock or SystemClock())
     clock = adjustable_clock
@@ -44,9 +46,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> SmsvoiceApp:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = open_store(
-            settings.store_url, upgrade=settings.upgrades_store, pool_size=settings.database_pool_size
-        )
+        nonlocal store
+        if store is None:
+            store = open_store(
+                settings.store_url, upgrade=settings.upgrades_store, pool_size=settings.database_pool_size
+            )
         app.state.store = store
         app.state.apis = apis
         app.state.settings = settings

@@ -11,6 +11,7 @@ import uvicorn
 
 from smsvoice.config import Settings
 from smsvoice.server.app import create_app
+from smsvoice.store import Store
 from smsvoice.store.engine import shown_url
 
 
@@ -38,9 +39,10 @@ class _AnnouncingServer(uvicorn.Server):
         print(f"smsvoice ready at {endpoint} (store: {shown_url(self.settings.store_url)})", flush=True)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, store: Store | None = None) -> None:
+    """Serve until SIGTERM/SIGINT; `store`, when given, is the already opened store to serve."""
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, store=store),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
