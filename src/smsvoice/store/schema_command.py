@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from sqlalchemy import create_engine
@@ -13,6 +14,8 @@ from smsvoice.store.errors import SchemaMismatch
 
 
 def run_db_command(command: str, url: str) -> int:
+    # Alembic announces each of its plugins at INFO; the migrations it runs are what matters.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     engine = create_engine(url)
     shown = shown_url(url)
     try:
