@@ -180,7 +180,11 @@ def _structure(plain: frozenset[str], nested: dict[str, Shaper]) -> Shaper:
         # Members that need work are few (a timestamp, a list of structures): look them up by name.
         for key, inner, epoch in nested_members:
             item = value.get(key)
-            if item is not None and not (epoch and (type(item) is float or type(item) is int)):
+            if (
+                item is not None
+                and not (epoch and (type(item) is float or type(item) is int))
+                and not (type(item) is list and not item)  # an empty list needs nothing either
+            ):
                 shaped = inner(item)
                 if shaped is not item:
                     if result is value:
@@ -219,11 +223,14 @@ def _list(inner: Shaper | None) -> Shaper | None:
     def shape(value: Any) -> Any:
         if not value or not isinstance(value, _SEQUENCES):
             return value
-        shaped = [inner(item) for item in value]
+        shaped = []
+        changed = type(value) is not list
+        for item in value:
+            new = inner(item)
+            changed = changed or new is not item
+            shaped.append(new)
         # Unchanged items keep the list as it is, so the structure holding it is not copied either.
-        if type(value) is list and all(new is old for new, old in zip(shaped, value, strict=True)):
-            return value
-        return shaped
+        return shaped if changed else value
 
     return shape
 
