@@ -23,6 +23,7 @@ from smsvoice.arns import new_uuid4
 from smsvoice.clock import Clock
 from smsvoice.config import Settings
 from smsvoice.identity import Caller, identify, verify_signature
+from smsvoice.messaging.rulebook import RULES_SETTING
 from smsvoice.protocol.base import dump_json
 from smsvoice.protocol.errors import (
     NotImplementedOperationError,
@@ -212,11 +213,14 @@ class Gateway:
         token_member = _idempotency_member(operation)
         token: str | None = params.get(token_member) if token_member else None
         destination = params.get("DestinationPhoneNumber")
+        sending = destination is not None
         destination = destination if isinstance(destination, str) else None
         check_faults = True
 
         def unit_of_work(tx: Transaction) -> dict[str, Any]:
             if check_faults:
+                if sending:  # a send reads the simulator rules too: one statement for both
+                    tx.settings.prefetch(faults.FAULTS_SETTING, RULES_SETTING)
                 fault = faults.candidate(
                     faults.faults_in_force(tx), operation.name, caller.account, caller.region, destination
                 )

@@ -85,6 +85,10 @@ class Statement:
         row: tuple[Any, ...] | None = self.execute_args(target, args).fetchone()
         return row
 
+    def all_args(self, target: Target, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self.execute_args(target, args).fetchall()
+        return rows
+
     def all(self, target: Target, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = self.execute(target, params).fetchall()
         return rows

@@ -20,7 +20,7 @@ from smsvoice.services.v2.operations import operations
 from smsvoice.store import Document, Documents
 
 ACCOUNT_SETTINGS = "v2/account"
-_SETTINGS_KEY = "settings"
+SETTINGS_KEY = "settings"
 
 PRODUCTION = "PRODUCTION"
 SANDBOX = "SANDBOX"
@@ -48,11 +48,11 @@ def _in_model(enum_shape: str, names: list[str]) -> list[str]:
 
 
 def _settings(documents: Documents) -> Document:
-    return documents.get(ACCOUNT_SETTINGS, _SETTINGS_KEY) or {}
+    return documents.get(ACCOUNT_SETTINGS, SETTINGS_KEY) or {}
 
 
 def _save_settings(documents: Documents, settings: Document) -> None:
-    documents.put(ACCOUNT_SETTINGS, _SETTINGS_KEY, settings)
+    documents.put(ACCOUNT_SETTINGS, SETTINGS_KEY, settings)
 
 
 def default_protect_configuration_id(documents: Documents) -> str | None:

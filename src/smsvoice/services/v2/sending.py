@@ -26,14 +26,21 @@ from smsvoice.protocol.errors import FieldProblem
 from smsvoice.sending.outgoing import Ceiling, Origin, Outgoing
 from smsvoice.sending.pipeline import send
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.account import SANDBOX, account_tier, enforced_spend_limit
-from smsvoice.services.v2.configuration_sets import load_configuration_set
+from smsvoice.services.v2.account import (
+    ACCOUNT_SETTINGS,
+    SANDBOX,
+    SETTINGS_KEY,
+    account_tier,
+    enforced_spend_limit,
+)
+from smsvoice.services.v2.configuration_sets import CONFIGURATION_SET, load_configuration_set
 from smsvoice.services.v2.errors import (
     ConflictException,
     ResourceNotFoundException,
     ServiceQuotaExceededException,
     ValidationException,
 )
+from smsvoice.services.v2.identities import PHONE_NUMBER_BY_E164, as_e164
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
 from smsvoice.services.v2.protect_configurations import load_protect_configuration
@@ -160,6 +167,14 @@ def prepare_send(
     """What every v2 send through an origination identity starts from: the set, the destination, the
     identity and the protect configuration's verdict (their errors come first, in that order)."""
     set_name_or_arn = params.get("ConfigurationSetName")
+    # What every send reads, in one statement (one round trip to a database server).
+    wanted = [(ACCOUNT_SETTINGS, SETTINGS_KEY)]
+    if set_name_or_arn and not set_name_or_arn.startswith("arn:"):
+        wanted.append((CONFIGURATION_SET, set_name_or_arn))
+    identity = params.get("OriginationIdentity")
+    if identity and as_e164(identity):
+        wanted.append((PHONE_NUMBER_BY_E164, str(as_e164(identity))))
+    context.documents.prefetch(wanted)
     configuration_set = load_configuration_set(context, set_name_or_arn) if set_name_or_arn else None
     destination = destination_info(params["DestinationPhoneNumber"])
     origination = resolve_origination(
