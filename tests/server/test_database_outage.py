@@ -39,6 +39,10 @@ def test_a_database_outage_answers_retryable_errors_and_the_node_recovers(
     v2 = client("pinpoint-sms-voice-v2", node.endpoint, account, config=quick)
     v1 = client("pinpoint-sms-voice", node.endpoint, account, config=quick)
     v2.create_configuration_set(ConfigurationSetName="before")
+    number = v2.request_phone_number(
+        IsoCountryCode="US", MessageType="TRANSACTIONAL", NumberCapabilities=["SMS"], NumberType="TOLL_FREE"
+    )["PhoneNumberId"]
+    v2.send_text_message(DestinationPhoneNumber="+12065550142", OriginationIdentity=number, MessageBody="a")
     _pg_ctl("stop", "-m", "fast", "-w")
     try:
         started = time.monotonic()
@@ -67,3 +71,17 @@ def test_a_database_outage_answers_retryable_errors_and_the_node_recovers(
             time.sleep(0.5)
     names = {item["ConfigurationSetName"] for item in v2.describe_configuration_sets()["ConfigurationSets"]}
     assert names == {"before", "after"}  # nothing of the failed requests was kept
+    # The send path (its statements prepared on the old connections) works again too.
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            sent = v2.send_text_message(
+                DestinationPhoneNumber="+12065550142", OriginationIdentity=number, MessageBody="b"
+            )
+            break
+        except ClientError as problem:
+            if time.monotonic() > deadline:
+                raise
+            assert problem.response["Error"]["Code"] == "InternalServerException"
+            time.sleep(0.5)
+    assert sent["MessageId"]

@@ -37,7 +37,7 @@ class _Keep:
 _KEEP = _Keep()
 
 _SCOPE = "account = :account AND region = :region AND kind = :kind"
-_GET = Statement(f"SELECT doc, version FROM resources WHERE {_SCOPE} AND key = :key")
+_GET = Statement(f"SELECT doc, version FROM resources WHERE {_SCOPE} AND key = :key", libpq=True)
 # ON CONFLICT DO NOTHING is understood by SQLite (3.24+) and PostgreSQL alike.
 _ADD = Statement(
     "INSERT INTO resources (account, region, kind, key, parent, created_at, doc, version) "

@@ -88,7 +88,7 @@ class Store:
                 max_overflow=0,
                 pool_pre_ping=True,
                 pool_timeout=10,
-                connect_args={"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {},
+                connect_args=_connect_args(parsed.get_backend_name(), parsed.get_driver_name()),
             )
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -168,6 +168,17 @@ class Store:
         self.engine.dispose()
         if self._checkpointer is not None:
             self._checkpointer.stop()
+
+
+def _connect_args(backend: str, driver: str) -> dict[str, Any]:
+    if backend != "postgresql":
+        return {}
+    arguments: dict[str, Any] = {"connect_timeout": 5}
+    if driver == "psycopg":
+        # The send path prepares its own statements (store/libpq.py); psycopg's automatic ones would
+        # make it DEALLOCATE ALL after a failed transaction, taking ours with them.
+        arguments["prepare_threshold"] = None
+    return arguments
 
 
 def shown_url(url: str) -> str:

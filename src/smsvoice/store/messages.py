@@ -21,18 +21,21 @@ from smsvoice.store.sql import Statement, Target
 # costs several times more than SQLite takes to run them, and a send runs a handful.
 _INSERT_MESSAGE = Statement(
     "INSERT INTO messages (id, account, region, api, channel, destination, status, created_at, updated_at, doc) "
-    "VALUES (:id, :account, :region, :api, :channel, :destination, :status, :created_at, :updated_at, :doc)"
+    "VALUES (:id, :account, :region, :api, :channel, :destination, :status, :created_at, :updated_at, :doc)",
+    libpq=True,
 )
 _UPDATE_MESSAGE = Statement(
-    "UPDATE messages SET status = :status, updated_at = :updated_at, doc = :doc WHERE id = :message_id"
+    "UPDATE messages SET status = :status, updated_at = :updated_at, doc = :doc WHERE id = :message_id",
+    libpq=True,
 )
-_LOAD_MESSAGE = Statement("SELECT doc FROM messages WHERE id = :message_id")
+_LOAD_MESSAGE = Statement("SELECT doc FROM messages WHERE id = :message_id", libpq=True)
 # PostgreSQL: lock the row, so the scheduler and a manual advance never move the same message at once
 # (SQLite's single writer already serializes them).
-_LOAD_MESSAGE_FOR_UPDATE = Statement("SELECT doc FROM messages WHERE id = :message_id FOR UPDATE")
+_LOAD_MESSAGE_FOR_UPDATE = Statement("SELECT doc FROM messages WHERE id = :message_id FOR UPDATE", libpq=True)
 _INSERT_EVENT = Statement(
     "INSERT INTO message_events (message_id, event_type, created_at, record) "
-    "VALUES (:message_id, :event_type, :created_at, :record) RETURNING id"
+    "VALUES (:message_id, :event_type, :created_at, :record) RETURNING id",
+    libpq=True,
 )
 
 

@@ -13,9 +13,10 @@ from smsvoice.store.sql import Statement, Target
 
 _SCHEDULE = Statement(
     "INSERT INTO scheduled_transitions (message_id, due_at) VALUES (:message_id, :due_at) "
-    "ON CONFLICT (message_id) DO UPDATE SET due_at = :due_at"
+    "ON CONFLICT (message_id) DO UPDATE SET due_at = :due_at",
+    libpq=True,
 )
-_UNSCHEDULE = Statement("DELETE FROM scheduled_transitions WHERE message_id = :message_id")
+_UNSCHEDULE = Statement("DELETE FROM scheduled_transitions WHERE message_id = :message_id", libpq=True)
 
 
 class Schedule:

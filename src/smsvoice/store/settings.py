@@ -13,8 +13,8 @@ import orjson
 from smsvoice.store.sql import Statement, Target
 
 _PREFIX = "setting:"  # store_meta also holds the store's own bookkeeping
-_GET = Statement("SELECT value FROM store_meta WHERE name = :name")
-_GET_TWO = Statement("SELECT name, value FROM store_meta WHERE name IN (:first, :second)")
+_GET = Statement("SELECT value FROM store_meta WHERE name = :name", libpq=True)
+_GET_TWO = Statement("SELECT name, value FROM store_meta WHERE name IN (:first, :second)", libpq=True)
 _PUT = Statement(
     "INSERT INTO store_meta (name, value) VALUES (:name, :value) "
     "ON CONFLICT (name) DO UPDATE SET value = :value"

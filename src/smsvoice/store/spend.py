@@ -20,11 +20,12 @@ from smsvoice.store.sql import Statement, Target
 SHARDS = 16
 
 _KEY = "account = :account AND region = :region AND channel = :channel AND month = :month"
-_MONTH_SPEND = Statement(f"SELECT SUM(total) FROM spend_totals WHERE {_KEY}")
+_MONTH_SPEND = Statement(f"SELECT SUM(total) FROM spend_totals WHERE {_KEY}", libpq=True)
 _ADD_SPEND = Statement(
     "INSERT INTO spend_totals (account, region, channel, month, shard, total) "
     "VALUES (:account, :region, :channel, :month, :shard, :total) "
-    "ON CONFLICT (account, region, channel, month, shard) DO UPDATE SET total = spend_totals.total + :total"
+    "ON CONFLICT (account, region, channel, month, shard) DO UPDATE SET total = spend_totals.total + :total",
+    libpq=True,
 )
 
 

@@ -28,14 +28,25 @@ class Target(Protocol):
     # One cursor for the whole transaction where the driver makes cursors in Python (psycopg): a
     # cursor per statement cost about as much as the statement's own round trip.
     cursor: Any
+    # True on a psycopg 3 connection: statements marked `libpq` go through store/libpq.py.
+    libpq: bool
 
 
 class Statement:
-    def __init__(self, sql: str) -> None:
+    _count = 0
+
+    def __init__(self, sql: str, *, libpq: bool = False) -> None:
         self.sql = " ".join(sql.split())
         self.names = _PLACEHOLDER.findall(self.sql)
         self._by_style: dict[str, str] = {}
         self._qmark = self._for("qmark")
+        # On the send path: straight through libpq on PostgreSQL (store/libpq.py), as `$n` positional
+        # parameters, one per placeholder in order (like qmark).
+        self.libpq = libpq
+        Statement._count += 1
+        self._prepared_name = f"smsvoice_{Statement._count}".encode()
+        numbers = iter(range(1, len(self.names) + 1))
+        self._dollar = _PLACEHOLDER.sub(lambda _match: f"${next(numbers)}", self.sql).encode()
 
     def _for(self, paramstyle: str) -> str:
         converted = self._by_style.get(paramstyle)
@@ -62,6 +73,10 @@ class Statement:
         style = target.paramstyle
         if style == "qmark":  # sqlite3: Connection.execute makes the cursor in C
             return target.raw.execute(self._qmark, args)
+        if self.libpq and target.libpq:
+            from smsvoice.store import libpq
+
+            return libpq.execute(target.raw, self._prepared_name, self._dollar, args)
         cursor = target.cursor
         if style in ("format", "pyformat"):  # both take %s with a sequence (psycopg, psycopg2)
             cursor.execute(self._for("format"), args)

@@ -50,6 +50,7 @@ class Transaction:
         "_spend",
         "connection",
         "cursor",
+        "libpq",
         "paramstyle",
         "raw",
         "remembered_documents",
@@ -62,6 +63,7 @@ class Transaction:
         self.raw = raw
         self.paramstyle: str = connection.dialect.paramstyle
         self.cursor: Any = None if self.paramstyle == "qmark" else raw.cursor()
+        self.libpq = hasattr(raw, "pgconn")  # psycopg 3
         # Documents read or written in this transaction (see store/documents.py).
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
         # The groups are made when first used: most units of work touch two or three of them.
