@@ -84,7 +84,7 @@ class Statement:
             cursor.execute(self._for(style), dict(zip(self.names, args, strict=True)))
         return cursor
 
-    def execute_many(self, target: Target, rows: list[Mapping[str, Any]]) -> None:
+    def execute_many(self, target: Target, rows: Sequence[Mapping[str, Any]]) -> None:
         style = target.paramstyle
         cursor = target.raw.cursor()
         if style in ("qmark", "format"):
