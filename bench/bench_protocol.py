@@ -40,6 +40,7 @@ from harness.ceiling import start_ceiling
 from harness.generators import pick_generator
 from harness.load import PythonGenerator
 from harness.measure import Bench
+from harness.memory import resident_mb
 from harness.operations import CEILING_POST, CONFIGURATION_SET_OPERATIONS, Operation
 from harness.options import default_server_cmd, parse_connections
 from harness.probes import preflight, seed_account
@@ -53,6 +54,8 @@ GOAL_CONNECTIONS = 16
 GOAL_RATIO = 0.25
 GOAL_P99_MS = 10.0
 GOAL_STARTUP_S = 1.0
+# The testing toolkit's goal for a session fixture's server (issue "Testing toolkit").
+GOAL_IDLE_RSS_MB = 80.0
 # A 1-minute load average above this when the run starts gets a warning in the report.
 BUSY_LOAD_AVERAGE = 0.5
 
@@ -147,6 +150,10 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path, old_run: Basel
     server, first_startup = start_server(server_cmd, extra_args, data_dir, workdir / "server.log")
     report.startup_s.append(first_startup)
     print(f"  time to healthy: {first_startup * 1000:.0f} ms", flush=True)
+    time.sleep(1.0)  # idle: nothing has been asked of it yet
+    report.idle_rss_mb = resident_mb(server.pid)
+    if report.idle_rss_mb is not None:
+        print(f"  idle memory (RSS): {report.idle_rss_mb:.0f} MB", flush=True)
     old: Target | None = None
     old_data_dir = workdir / "data-baseline"
     old_bench, idle = Bench(args, generator, report), IdleWatch()
@@ -276,6 +283,12 @@ def render(report: Report, old_run: BaselineRun | None = None) -> str:
         lines.append(
             f"Time to healthy (spawn to first 200 on {HEALTH_PATH}), fresh data dir: {figures} ms "
             f"(median {median * 1000:.0f} ms; goal < {GOAL_STARTUP_S * 1000:.0f} ms: {verdict})."
+        )
+    if report.idle_rss_mb is not None:
+        verdict = "met" if report.idle_rss_mb < GOAL_IDLE_RSS_MB else "MISSED"
+        lines.append(
+            f"Idle memory (RSS) a second after healthy: {report.idle_rss_mb:.0f} MB "
+            f"(goal < {GOAL_IDLE_RSS_MB:.0f} MB: {verdict})."
         )
     if report.restart_populated_s is not None:
         lines.append(

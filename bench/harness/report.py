@@ -44,6 +44,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     startup_s: list[float] = field(default_factory=list)
     restart_populated_s: float | None = None
+    idle_rss_mb: float | None = None  # resident memory of the server, idle, a second after healthy
     server_cmd: str = ""
     load_average_before: float | None = None
 
