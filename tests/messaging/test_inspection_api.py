@@ -85,10 +85,12 @@ def test_one_message_and_clearing(v2: Any, account: str, inspector: Inspector) -
         v2.send_text_message(
             DestinationPhoneNumber=US_DESTINATION, OriginationIdentity=origin, MessageBody=body
         )
-    with pytest.raises(ClientError):
+    with pytest.raises(ClientError) as over_limit:
         v2.send_text_message(
             DestinationPhoneNumber=US_DESTINATION, OriginationIdentity=origin, MessageBody=body
         )
+    assert error_of(over_limit)["Code"] == "ServiceQuotaExceededException"
+    assert error_of(over_limit)["Reason"] == "MONTHLY_SPEND_LIMIT_REACHED_FOR_TEXT"
     httpx.delete(f"{inspector.base}/messages", params={"account": account}, timeout=10)
     v2.send_text_message(DestinationPhoneNumber=US_DESTINATION, OriginationIdentity=origin, MessageBody=body)
 

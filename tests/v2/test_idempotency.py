@@ -56,8 +56,10 @@ def test_tokens_are_per_account(v2: Any, endpoint: str, account: str) -> None:
 
 def test_a_refused_request_does_not_use_up_its_token(v2: Any) -> None:
     v2.create_configuration_set(ConfigurationSetName="taken")
-    with pytest.raises(ClientError):
+    with pytest.raises(ClientError) as refused:
         v2.create_configuration_set(ConfigurationSetName="taken", ClientToken="token-3")
+    assert error_of(refused)["Code"] == "ConflictException"
+    assert error_of(refused)["Reason"] == "RESOURCE_ALREADY_EXISTS"
     v2.delete_configuration_set(ConfigurationSetName="taken")
     created = v2.create_configuration_set(ConfigurationSetName="taken", ClientToken="token-3")
     assert created["ConfigurationSetName"] == "taken"
