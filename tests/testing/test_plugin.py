@@ -242,7 +242,7 @@ def test_inbound_stop_then_a_refused_send(pytester: pytest.Pytester) -> None:
         def test_stop(smsvoice):
             smsvoice.add_phone_number(myapp.SENDER)
             myapp.send_offer("+12065550142")
-            answer = smsvoice.inject_inbound("+12065550142", myapp.SENDER, "STOP")
+            answer = smsvoice.inject_inbound(originationNumber="+12065550142", destinationNumber=myapp.SENDER, messageBody="STOP")
             assert (answer["action"], answer["messageKeyword"], answer["account"]) == ("OPT_OUT", "STOP", smsvoice.account)
             with pytest.raises(ClientError) as refused:
                 myapp.send_offer("+12065550142")

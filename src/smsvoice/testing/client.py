@@ -215,9 +215,9 @@ class SmsvoiceClient:
 
     def inject_inbound(
         self,
-        origination_number: str,
-        destination_number: str,
-        message_body: str,
+        originationNumber: str,  # AWS's own field names, as the issue and the endpoint spell them
+        destinationNumber: str,
+        messageBody: str,
         *,
         account: str | None = None,
         region: str | None = None,
@@ -226,9 +226,9 @@ class SmsvoiceClient:
         with `inboundMessageId`, `messageKeyword`, `action` (OPT_OUT, OPT_IN, AUTOMATIC_RESPONSE,
         NONE), `responseMessageId`, ..."""
         body: dict[str, Any] = {
-            "originationNumber": origination_number,
-            "destinationNumber": destination_number,
-            "messageBody": message_body,
+            "originationNumber": originationNumber,
+            "destinationNumber": destinationNumber,
+            "messageBody": messageBody,
         }
         if account is not None:
             body["account"] = account
@@ -474,12 +474,12 @@ class SmsvoiceAccount:
     # -- acting --
 
     def inject_inbound(
-        self, origination_number: str, destination_number: str, message_body: str
+        self, originationNumber: str, destinationNumber: str, messageBody: str
     ) -> dict[str, Any]:
-        """The handset `origination_number` texts `message_body` to this account's number
-        `destination_number` (STOP, HELP, a keyword, or a reply)."""
+        """The handset `originationNumber` texts `messageBody` to this account's number
+        `destinationNumber` (STOP, HELP, a keyword, or a reply)."""
         return self.server.inject_inbound(
-            origination_number, destination_number, message_body, account=self.account, region=self.region
+            originationNumber, destinationNumber, messageBody, account=self.account, region=self.region
         )
 
     def advance(self, seconds: float) -> dict[str, Any]:
