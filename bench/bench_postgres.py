@@ -48,6 +48,7 @@ from harness import children
 from harness.cpu import tree_cpu_seconds
 from harness.generators import pick_generator
 from harness.load import Generator, LoadRun
+from harness.measure import load_run
 from harness.operations import Operation
 from harness.options import default_server_cmd
 from harness.postgres import (
@@ -128,15 +129,8 @@ class Runner:
 
     def _load(self, target: Target, op: Operation, connections: int, duration: float, phase: str) -> LoadRun:
         self.invocations += 1
-        return LoadRun(
-            op=op,
-            port=target.port,
-            connections=connections,
-            duration=duration,
-            max_requests=self.args.max_requests,
-            token=f"b{self.run_id}-{target.name}-c{connections}-{phase}{self.invocations}-",
-            account_prefix=f"9{self.invocations % 10000:04d}",
-        )
+        token = f"b{self.run_id}-{target.name}-c{connections}-{phase}{self.invocations}-"
+        return load_run(self.args, target, op, connections, duration, token, self.invocations)
 
     def _together(self, generator: Generator, loads: list[LoadRun]) -> list[dict[str, Any]]:
         """Run the loads at the same time, one generator process each; their parsed results."""

@@ -13,6 +13,28 @@ from harness.report import CellResult, Report
 from harness.target import Target
 
 
+def load_run(
+    args: argparse.Namespace,
+    target: Target,
+    op: Operation,
+    connections: int,
+    duration: float,
+    token: str,
+    invocation: int,
+) -> LoadRun:
+    """One generator run; every run creates in its own range of accounts ("9" + 4 digits + thread +
+    block), counted by `invocation`."""
+    return LoadRun(
+        op=op,
+        port=target.port,
+        connections=connections,
+        duration=duration,
+        max_requests=args.max_requests,
+        token=token,
+        account_prefix=f"9{invocation % 10000:04d}",
+    )
+
+
 class Bench:
     """Runs cells with ``args.warmup``, ``args.duration`` and ``args.max_requests``; adds them to ``report``."""
 
@@ -24,17 +46,9 @@ class Bench:
         self.invocations = 0
 
     def _load(self, target: Target, op: Operation, connections: int, duration: float, phase: str) -> LoadRun:
-        # Every generator run creates in its own range of accounts: "9" + 4 digits + thread + block.
         self.invocations += 1
-        return LoadRun(
-            op=op,
-            port=target.port,
-            connections=connections,
-            duration=duration,
-            max_requests=self.args.max_requests,
-            token=self._token(op, connections, phase),
-            account_prefix=f"9{self.invocations % 10000:04d}",
-        )
+        token = self._token(op, connections, phase)
+        return load_run(self.args, target, op, connections, duration, token, self.invocations)
 
     def _token(self, op: Operation, connections: int, phase: str) -> str:
         # Names must match [A-Za-z0-9_-]{1,64}; the Lua/loadgen side appends "t<thread>-<counter>".

@@ -22,7 +22,6 @@ Choices where AWS is silent are in docs/two-way.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final
 
 import orjson
@@ -71,11 +70,6 @@ NO_ACTION: Final = "NONE"
 
 class InboundError(ValueError):
     """An inbound message that cannot be taken (the inspection API answers 400 with it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Received:
-    message: InboundMessage
 
 
 def receive(

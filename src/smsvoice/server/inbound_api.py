@@ -99,7 +99,8 @@ async def conversation(request: Request) -> Response:
             if message.origination == number
         ]
         received = tx.inbound.find(account=account, number=number, handset=handset, limit=MAX_CONVERSATION)
-        items = [(message.requested_at, render_outbound(tx, [message], clock.now())[0]) for message in sent]
+        shown = render_outbound(tx, sent, clock.now())
+        items = [(message.requested_at, view) for message, view in zip(sent, shown, strict=True)]
         items += [(message.received_at, render_inbound(message)) for message in received]
         items.sort(key=lambda item: item[0])
         return [shown for _, shown in items]

@@ -210,10 +210,6 @@ def render_inbound(message: InboundMessage) -> dict[str, Any]:
 
 def render_outbound(tx: Transaction, found: list[Message], now: float) -> list[dict[str, Any]]:
     """Messages as the inspection API shows them, with their records and where each went."""
-    return _render_all(tx, found, now)
-
-
-def _render_all(tx: Transaction, found: list[Message], now: float) -> list[dict[str, Any]]:
     ids = [message.message_id for message in found]
     events = tx.messages.events_of(ids)
     deliveries = tx.messages.deliveries_of(ids)
@@ -250,7 +246,7 @@ async def list_or_clear_messages(request: Request) -> Response:
                 offset=offset,
             )
             return [render_inbound(message) for message in received]
-        return _render_all(tx, tx.messages.find(where, limit, offset), clock.now())
+        return render_outbound(tx, tx.messages.find(where, limit, offset), clock.now())
 
     return _json({"messages": await store.run(read)})
 
@@ -261,7 +257,7 @@ async def get_message(request: Request) -> Response:
 
     def read(tx: Transaction) -> dict[str, Any] | None:
         found = tx.messages.load(message_id)
-        return None if found is None else _render_all(tx, [found], clock.now())[0]
+        return None if found is None else render_outbound(tx, [found], clock.now())[0]
 
     shown = await request.app.state.store.run(read)
     if shown is None:
@@ -288,7 +284,7 @@ async def advance_message(request: Request) -> Response:
     def advance(tx: Transaction) -> dict[str, Any]:
         now = clock.now()
         moved = advance_manually(tx, message_id, now, target=target, to_end=to_end)
-        return _render_all(tx, [moved], now)[0]
+        return render_outbound(tx, [moved], now)[0]
 
     try:
         shown = await request.app.state.store.run(advance)

@@ -25,7 +25,6 @@ _DELETE = Statement("DELETE FROM store_meta WHERE name = :name")
 class StoredSettings:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
         self._seen: dict[str, str | None] = {}
 
     def prefetch(self, first: str, second: str) -> None:

@@ -37,7 +37,6 @@ def spend_month(at: float) -> str:
 class Spend:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
 
     def month_to_date(self, account: str, region: str, channel: str, at: float) -> Decimal:
         """What `channel` has cost in the month of `at`, in USD."""

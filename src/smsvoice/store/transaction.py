@@ -140,11 +140,6 @@ class Transaction:
         and rate buckets. Outbox rows stay: records already handed to delivery are still delivered."""
         return forget_state(self.connection, account)
 
-    @property
-    def backend(self) -> str:
-        """The SQL dialect's name ("sqlite", "postgresql"): for the few statements that differ."""
-        return str(self.connection.dialect.name)
-
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested unit: what it wrote is undone alone if it raises."""
