@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import children
-from harness.baseline import Baseline, IdleWatch, checkout, describe_current, ratio_cells
+from harness.baseline import Baseline, IdleWatch, checkout, describe_current, rows_with_baseline
 from harness.ceiling import start_ceiling
 from harness.generators import pick_generator
 from harness.load import PythonGenerator
@@ -241,25 +241,8 @@ def _cell_row(c: CellResult, label: str) -> str:
 
 def _cell_rows(report: Report, old_run: BaselineRun | None) -> list[str]:
     """One row per cell; with a baseline, each server cell is followed by the baseline's and their ratio."""
-    if old_run is None:
-        return [_cell_row(c, c.operation) for c in report.cells]
-    old = {(c.operation, c.connections): c for c in report.cells if c.target == "baseline"}
-    rows = []
-    for c in report.cells:
-        if c.target == "baseline":
-            continue
-        if c.target != "smsvoice":
-            rows.append(_cell_row(c, c.operation))
-            continue
-        rows.append(_cell_row(c, f"{c.operation} [current]"))
-        before = old.get((c.operation, c.connections))
-        if before is not None:
-            rows.append(_cell_row(before, f"{c.operation} [baseline {old_run.baseline.name}]"))
-            rps, p50, p99 = ratio_cells(c, before)
-            rows.append(
-                f"| {c.operation} [current/baseline] | {c.connections} | {rps} | {p50} | {p99} | - | - | - | - |"
-            )
-    return rows
+    name = old_run.baseline.name if old_run is not None else None
+    return rows_with_baseline(report.cells, name, _cell_row, blank_columns=4)
 
 
 def render(report: Report, old_run: BaselineRun | None = None) -> str:

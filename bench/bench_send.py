@@ -38,7 +38,7 @@ import httpx
 from botocore.config import Config
 
 from harness import children
-from harness.baseline import Baseline, IdleWatch, checkout, describe_current, ratio_cells
+from harness.baseline import Baseline, IdleWatch, checkout, describe_current, rows_with_baseline
 from harness.ceiling import start_ceiling
 from harness.generators import pick_generator
 from harness.load import PythonGenerator
@@ -285,25 +285,7 @@ def _row(cell: CellResult, label: str) -> str:
 
 def _rows(report: Report, baseline_name: str | None) -> list[str]:
     """One row per cell; with a baseline, each server cell is followed by the baseline's and their ratio."""
-    if baseline_name is None:
-        return [_row(cell, cell.operation) for cell in report.cells]
-    old = {(c.operation, c.connections): c for c in report.cells if c.target == "baseline"}
-    rows = []
-    for cell in report.cells:
-        if cell.target == "baseline":
-            continue
-        if cell.target != "smsvoice":
-            rows.append(_row(cell, cell.operation))
-            continue
-        rows.append(_row(cell, f"{cell.operation} [current]"))
-        before = old.get((cell.operation, cell.connections))
-        if before is not None:
-            rows.append(_row(before, f"{cell.operation} [baseline {baseline_name}]"))
-            rps, p50, p99 = ratio_cells(cell, before)
-            rows.append(
-                f"| {cell.operation} [current/baseline] | {cell.connections} | {rps} | {p50} | {p99} | - | - | - |"
-            )
-    return rows
+    return rows_with_baseline(report.cells, baseline_name, _row, blank_columns=3)
 
 
 def main(argv: list[str] | None = None) -> int:

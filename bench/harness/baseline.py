@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,6 +151,36 @@ def _remove(root: Path, tree: Path, holder: Path, registered: bool) -> None:
 
 def ratio_text(current: float, baseline: float) -> str:
     return "-" if baseline <= 0 else f"{current / baseline:.2f}x"
+
+
+def rows_with_baseline(
+    cells: list[CellResult],
+    baseline_name: str | None,
+    row: Callable[[CellResult, str], str],
+    blank_columns: int,
+) -> list[str]:
+    """One table row per cell (`row(cell, label)`); with a baseline, each server cell is followed by
+    the baseline's and by their ratio (requests/s, p50, p99, then `blank_columns` dashes)."""
+    if baseline_name is None:
+        return [row(cell, cell.operation) for cell in cells]
+    old = {(c.operation, c.connections): c for c in cells if c.target == "baseline"}
+    rows = []
+    blanks = " - |" * blank_columns
+    for cell in cells:
+        if cell.target == "baseline":
+            continue
+        if cell.target != "smsvoice":
+            rows.append(row(cell, cell.operation))
+            continue
+        rows.append(row(cell, f"{cell.operation} [current]"))
+        before = old.get((cell.operation, cell.connections))
+        if before is not None:
+            rows.append(row(before, f"{cell.operation} [baseline {baseline_name}]"))
+            rps, p50, p99 = ratio_cells(cell, before)
+            rows.append(
+                f"| {cell.operation} [current/baseline] | {cell.connections} | {rps} | {p50} | {p99} |{blanks}"
+            )
+    return rows
 
 
 def ratio_cells(current: CellResult, baseline: CellResult) -> tuple[str, str, str]:
