@@ -59,8 +59,10 @@ def test_a_topic_created_after_the_record_still_receives_it(
     [pending] = deliveries(delivering_server.endpoint, message_id=row.message_id)
     assert "SNS Publish" in pending["last_error"]
     assert "NotFound" in pending["last_error"]
-    assert pending["next_attempt_at"] is not None
-    assert f"message={row.message_id}" in delivering_server.log_text()
+    # A missing topic pauses the destination: the record waits parked, not on its own retry clock.
+    assert pending["parked"] is True
+    assert pending["next_attempt_at"] is None
+    assert f"SNS {topic} paused" in delivering_server.log_text()
 
     created, queue = aws.topic_with_queue(name)
     assert created == topic

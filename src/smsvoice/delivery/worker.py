@@ -5,8 +5,10 @@ target ARN, role). Each lane runs a few batches at a time on a thread pool (boto
 aiobotocore would pin botocore to its own release, while the protocol layer follows the newest
 botocore models). A slow or failing destination only fills its own lane: once a lane's backlog is
 full, claims skip its target, its failures are rescheduled with backoff, and a hanging endpoint
-(service and region) holds a bounded share of the threads, so other destinations keep flowing. Leases are renewed while the worker lives; a killed worker's rows come back when its
-lease runs out.
+(service and region) holds a bounded share of the threads, so other destinations keep flowing. A
+destination that cannot work at all (no credentials, no such topic, access denied, unreachable) is
+paused as a whole and probed now and then (delivery/breaker.py). Leases are renewed while the worker
+lives; a killed worker's rows come back when its lease runs out.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from functools import partial
 from typing import Any
 
 from smsvoice.clock import Clock
+from smsvoice.delivery.breaker import PauseLog, PausePolicy, destination_failure
 from smsvoice.delivery.claims import Claimed, claimed
 from smsvoice.delivery.failures import Failure, rejected
 from smsvoice.delivery.retry import RetryPolicy
@@ -42,9 +45,20 @@ from smsvoice.delivery.sinks import (
     region_of,
 )
 from smsvoice.store import Store, Transaction
-from smsvoice.store.outbox import Dead, Outcomes, Rescheduled
+from smsvoice.store.outbox import PARKED_AT, Dead, Outcomes, Rescheduled
+from smsvoice.store.pauses import Pause
 
 logger = logging.getLogger("smsvoice.delivery")
+
+
+@dataclass(frozen=True, slots=True)
+class PauseChange:
+    """What a batch did to its destination's pause: `pause` None means resumed."""
+
+    pause: Pause | None
+    began: bool
+    rows: int  # parked, or made due again
+    expired: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +128,7 @@ class DeliveryWorker:
         policy: RetryPolicy,
         tuning: Tuning | None = None,
         worker_id: str | None = None,
+        pause_policy: PausePolicy | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -121,6 +136,9 @@ class DeliveryWorker:
         self.policy = policy
         self.tuning = tuning or Tuning()
         self.worker_id = worker_id or new_worker_id()
+        self.pause_policy = pause_policy or PausePolicy()
+        self._paused: dict[str, Pause] = {}  # target ARN -> its pause, as of the last claim
+        self._pause_log = PauseLog()
         self._lanes: dict[Destination, _Lane] = {}
         self._in_flight = 0
         self._batches: set[asyncio.Task[None]] = set()
@@ -166,6 +184,7 @@ class DeliveryWorker:
             "delivered": self.delivered,
             "failed_attempts": self.failed_attempts,
             "dead": self.dead,
+            "paused_destinations": [pause_view(pause, self.clock.now()) for pause in self._paused.values()],
         }
 
     async def stop(self) -> None:
@@ -209,6 +228,7 @@ class DeliveryWorker:
             for item in claimed:
                 self._lane_for(item.destination).queue.append(item)
             self._in_flight += len(claimed)
+            await self._probe()
             self._start_batches()
             if claimed and len(claimed) >= min(room, self.tuning.claim_limit):
                 await asyncio.sleep(0)  # more may be due right away; let the batches start first
@@ -219,16 +239,66 @@ class DeliveryWorker:
     async def _claim(self, limit: int) -> list[Claimed]:
         now = self.clock.now()
         busy = [lane.destination.target_arn for lane in self._lanes.values() if lane.full]
-        rows = await self.store.run(
-            lambda tx: tx.outbox.claim_due(
+        queued = {lane.destination.target_arn for lane in self._lanes.values() if lane.queue}
+
+        def claim(tx: Transaction) -> tuple[list[Claimed], dict[str, Pause]]:
+            rows = tx.outbox.claim_due(
                 worker_id=self.worker_id,
                 now=now,
                 lease_seconds=self.tuning.lease_seconds,
                 limit=limit,
                 skip_targets=busy,
             )
-        )
-        return [claimed(row) for row in rows]
+            pauses = {pause.target_arn: pause for pause in tx.pauses.all()}
+            # Rows written since a pause began (or queued here when another worker paused it): parked
+            # behind the others.
+            for target in ({row.target_arn for row in rows} | queued) & pauses.keys():
+                reason = f"destination paused: {pauses[target].reason}"
+                tx.outbox.park(target_arn=target, worker_id=self.worker_id, now=now, reason=reason)
+            return [claimed(row) for row in rows if row.target_arn not in pauses], pauses
+
+        rows, self._paused = await self.store.run(claim)
+        for lane in self._lanes.values():
+            if lane.queue and lane.destination.target_arn in self._paused:
+                self._in_flight -= len(lane.queue)
+                lane.queue.clear()
+        return rows
+
+    async def _probe(self) -> None:
+        """Take the probe of one paused destination whose pause has ended, if any: its oldest record."""
+        now = self.clock.now()
+        if not self._paused or min(pause.retry_at for pause in self._paused.values()) > now:
+            return
+        lease = self.tuning.lease_seconds
+
+        def take(tx: Transaction) -> tuple[str | None, Claimed | None]:
+            pause = tx.pauses.claim_probe(worker_id=self.worker_id, now=now, lease_seconds=lease)
+            if pause is None:
+                return None, None
+            target = pause.target_arn
+            row = tx.outbox.claim_parked(
+                target_arn=target, worker_id=self.worker_id, now=now, lease_seconds=lease
+            )
+            if row is None:  # nothing waits for it: the next record tries it as usual
+                tx.pauses.resume(target)
+                return target, None
+            return target, claimed(row)
+
+        try:
+            target, probe = await self.store.run(take)
+        except Exception:
+            logger.exception("taking a paused destination's probe failed; trying again shortly")
+            return
+        if probe is None:
+            if target is not None:
+                self._paused.pop(target, None)
+            return
+        lane = self._lane_for(probe.destination)
+        lane.running += 1
+        self._in_flight += 1
+        task = asyncio.create_task(self._deliver(lane, [probe], probe=True))
+        self._batches.add(task)
+        task.add_done_callback(self._batches.discard)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -259,7 +329,8 @@ class DeliveryWorker:
 
     def _start_batches(self) -> None:
         for lane in list(self._lanes.values()):
-            while lane.queue and lane.running < lane.shape.concurrency:
+            paused = lane.destination.target_arn in self._paused
+            while lane.queue and lane.running < lane.shape.concurrency and not paused:
                 batch = [lane.queue.popleft() for _ in range(min(lane.shape.batch_size, len(lane.queue)))]
                 lane.running += 1
                 task = asyncio.create_task(self._deliver(lane, batch))
@@ -268,22 +339,43 @@ class DeliveryWorker:
             if lane.idle:
                 del self._lanes[lane.destination]
 
-    async def _deliver(self, lane: _Lane, batch: list[Claimed]) -> None:
+    async def _deliver(self, lane: _Lane, batch: list[Claimed], *, probe: bool = False) -> None:
+        destination = lane.destination
+        dropped = 0
         try:
-            results = await self._attempt(lane.destination, [item.envelope for item in batch])
-            outcomes = self._judge(lane.destination, batch, results)
+            results = await self._attempt(destination, [item.envelope for item in batch])
+            outcomes = self._judge(destination, batch, results)
+            failure = destination_failure(list(results))
+            if failure is not None:  # the batch's and the lane's other rows are parked with the rest
+                dropped = len(lane.queue)
+                lane.queue.clear()
             now = self.clock.now()
-            await self.store.run(
-                lambda tx: tx.outbox.record_outcomes(outcomes, worker_id=self.worker_id, now=now)
-            )
+
+            paused = self._paused.get(destination.target_arn)
+
+            def record(tx: Transaction) -> PauseChange | None:
+                tx.outbox.record_outcomes(outcomes, worker_id=self.worker_id, now=now)
+                if failure is not None:
+                    failed = sum(1 for item in outcomes.rescheduled if item.next_attempt_at >= PARKED_AT)
+                    known = None if probe else paused
+                    return self._pause(tx, destination, failure, now, known=known, failed=failed)
+                # The destination answered: it works, whatever this record's fate.
+                answered = outcomes.delivered or probe
+                if paused is not None and answered and tx.pauses.resume(destination.target_arn):
+                    return PauseChange(None, began=False, rows=tx.outbox.unpark(destination.target_arn))
+                return None
+
+            change = await self.store.run(record)
+            if change is not None:
+                self._apply(destination, change, paused, failure, now)
             self.delivered += len(outcomes.delivered)
             self.dead += len(outcomes.dead)
         except Exception:
             # The rows stay claimed until the lease ends, then another attempt delivers them.
-            logger.exception("recording a delivery batch for %s failed", lane.destination.target_arn)
+            logger.exception("recording a delivery batch for %s failed", destination.target_arn)
         finally:
             lane.running -= 1
-            self._in_flight -= len(batch)
+            self._in_flight -= len(batch) + dropped
             if not self._stopping:
                 self._start_batches()
                 self._wake.set()
@@ -309,6 +401,61 @@ class DeliveryWorker:
             failure = Failure(f"internal error: {type(error).__name__}: {error}", retryable=True)
             return [failure for _ in envelopes]
 
+    def _pause(
+        self,
+        tx: Transaction,
+        destination: Destination,
+        failure: Failure,
+        now: float,
+        *,
+        known: Pause | None,
+        failed: int,
+    ) -> PauseChange:
+        """Pause the destination (again, after a failed probe) and park its rows. A batch that was in
+        flight when the pause began (`known`) only parks its rows."""
+        target = destination.target_arn
+        if known is not None:
+            reason = f"destination paused: {known.reason}"
+            tx.outbox.park(target_arn=target, worker_id=self.worker_id, now=now, reason=reason)
+            return PauseChange(known, began=False, rows=0)
+        pause, began = tx.pauses.pause(
+            target_arn=target,
+            kind=destination.kind,
+            reason=failure.message,
+            now=now,
+            delay=self.pause_policy.delay,
+        )
+        reason = f"destination paused: {failure.message}"
+        parked = tx.outbox.park(target_arn=target, worker_id=self.worker_id, now=now, reason=reason)
+        expired = tx.outbox.expire_parked(
+            target_arn=target,
+            created_before=now - self.policy.retention_seconds,
+            error=f"{failure.message} (retention window ended while the destination was paused; dead-lettered)",
+        )
+        return PauseChange(pause, began=began, rows=parked + failed, expired=expired)
+
+    def _apply(
+        self,
+        destination: Destination,
+        change: PauseChange,
+        before: Pause | None,
+        failure: Failure | None,
+        now: float,
+    ) -> None:
+        """What a batch's pause or resume means for this worker, and the log lines it is worth."""
+        target = destination.target_arn
+        self.dead += change.expired
+        if change.pause is None:
+            self._paused.pop(target, None)
+            paused_at = before.paused_at if before is not None else now
+            self._pause_log.resumed(destination.kind, target, now - paused_at, change.rows)
+            return
+        self._paused[target] = change.pause
+        if change.began and failure is not None:
+            self._pause_log.paused(
+                destination.kind, target, failure, change.rows, change.pause.retry_at - now
+            )
+
     def _judge(self, destination: Destination, batch: list[Claimed], results: list[Result]) -> Outcomes:
         outcomes = Outcomes(delivered=[], rescheduled=[], dead=[], released=[])
         now = self.clock.now()
@@ -318,6 +465,11 @@ class DeliveryWorker:
                 continue
             if result is NOT_ATTEMPTED or not isinstance(result, Failure):
                 outcomes.released.append(item.row_id)
+                continue
+            if result.destination_wide:
+                # An attempt that failed, parked with the destination's other rows (see _pause).
+                outcomes.rescheduled.append(Rescheduled(item.row_id, result.message, PARKED_AT))
+                self.failed_attempts += 1
                 continue
             attempt = item.attempts + 1
             self.failed_attempts += 1
@@ -341,3 +493,15 @@ class DeliveryWorker:
                 error,
             )
         return outcomes
+
+
+def pause_view(pause: Pause, now: float) -> dict[str, Any]:
+    """A paused destination as health and the deliveries listing show it."""
+    return {
+        "kind": pause.destination_kind,
+        "arn": pause.target_arn,
+        "reason": pause.reason,
+        "paused_at": pause.paused_at,
+        "failures_in_a_row": pause.failures,
+        "next_probe_in_seconds": round(max(0.0, pause.retry_at - now), 3),
+    }

@@ -2,7 +2,9 @@
 
 Query parameters narrow the list: `account`, `region`, `status` (PENDING, DELIVERED, DEAD),
 `message_id`; `limit` pages it, and `after` continues from the previous page's `next_after`.
-Without any, everything is listed. The health route reports the delivery workers' state.
+Without any, everything is listed. `paused_destinations` lists the destinations the delivery circuit
+breaker has paused (delivery/breaker.py), on every node, and why. The health route reports the
+delivery workers' state.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from smsvoice.delivery.worker import pause_view
 from smsvoice.server.problems import problem
 from smsvoice.store import Transaction
-from smsvoice.store.outbox import PENDING, STATUSES, DeliveryFilter, OutboxRow
+from smsvoice.store.outbox import PARKED_AT, PENDING, STATUSES, DeliveryFilter, OutboxRow
+from smsvoice.store.pauses import Pause
 
 MAX_LIMIT = 10_000
 
@@ -57,11 +61,19 @@ async def deliveries(request: Request) -> JSONResponse:
         limit=limit,
     )
 
-    def read(tx: Transaction) -> tuple[list[OutboxRow], int | None]:
-        return tx.outbox.list(where)
+    def read(tx: Transaction) -> tuple[list[OutboxRow], int | None, list[Pause]]:
+        rows, next_after = tx.outbox.list(where)
+        return rows, next_after, tx.pauses.all()
 
-    rows, next_after = await request.app.state.store.run(read)
-    return JSONResponse({"deliveries": [_view(row) for row in rows], "next_after": next_after})
+    rows, next_after, pauses = await request.app.state.store.run(read)
+    now = request.app.state.clock.now()
+    return JSONResponse(
+        {
+            "deliveries": [_view(row) for row in rows],
+            "next_after": next_after,
+            "paused_destinations": [pause_view(pause, now) for pause in pauses],
+        }
+    )
 
 
 def _view(row: OutboxRow) -> dict[str, Any]:
@@ -82,8 +94,12 @@ def _view(row: OutboxRow) -> dict[str, Any]:
         "status": row.status,
         "attempts": row.attempts,
         "last_error": row.last_error,
-        # Only a PENDING row has a next attempt; DELIVERED and DEAD rows are done.
-        "next_attempt_at": row.next_attempt_at if row.status == PENDING else None,
+        # Only a PENDING row has a next attempt; DELIVERED and DEAD rows are done, and a parked row
+        # waits for its paused destination.
+        "next_attempt_at": row.next_attempt_at
+        if row.status == PENDING and row.next_attempt_at < PARKED_AT
+        else None,
+        "parked": row.status == PENDING and row.next_attempt_at >= PARKED_AT,
         "claimed_by": row.claimed_by,
         "claimed_until": row.claimed_until,
         "created_at": row.created_at,

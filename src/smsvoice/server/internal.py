@@ -42,6 +42,8 @@ async def health(request: Request) -> JSONResponse:
             "version": __version__,
             "botocore": botocore_version(),
             "store": state.store.backend,
+            # The embedded store's log checkpoints: how often the log was cut back, the longest pause.
+            "wal": state.store.wal_state(),
             "apis": [api.service_name for api in state.apis],
             "uptime_seconds": round(time.monotonic() - state.started, 3),
         },

@@ -1,30 +1,64 @@
-"""WAL checkpoints off the request path.
+"""WAL checkpoints off the request path, with a bound on the log's size.
 
 SQLite copies the write-ahead log back into the database file (a checkpoint) on the connection that
 commits when the log passes 1,000 pages; with units of work on the event loop, that copy stalled
 whatever request happened to commit then. The store's connections turn the automatic checkpoint off
 and this thread, with a connection of its own, runs a PASSIVE checkpoint every `INTERVAL_SECONDS`
-(sqlite3 releases the GIL while it works, so requests go on meanwhile). Committed data is durable
-in the log either way: a checkpoint only moves it.
+(sqlite3 releases the GIL while it works, so requests go on meanwhile).
+
+PASSIVE alone never bounds the log under steady writes: the log starts over from its beginning only
+when a checkpoint has copied every frame and no reader still uses it, and with writes every
+millisecond there are always newer frames. So when the log file passes `TRUNCATE_ABOVE_BYTES`, a
+TRUNCATE checkpoint follows the PASSIVE one: it holds writers off while it copies the few frames the
+PASSIVE one left and waits for readers to move on, then cuts the file to zero. That pause is the
+price of a bounded disk; `stats` keeps how often it ran and its longest run, and health shows them.
+Committed data is durable in the log either way: a checkpoint only moves it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
+import time
+from dataclasses import dataclass
 from typing import Final
 
-INTERVAL_SECONDS: Final = 0.5
+INTERVAL_SECONDS: Final = 0.25
+TRUNCATE_ABOVE_BYTES: Final = 16 * 1024 * 1024
+# How long a TRUNCATE may wait for the writer and readers before it gives up until the next round.
+TRUNCATE_WAIT_MS: Final = 250
+# Where a writer restarting the log leaves the file (SQLite's journal_size_limit), for the resets
+# that happen without a TRUNCATE checkpoint.
+JOURNAL_SIZE_LIMIT_BYTES: Final = 4 * 1024 * 1024
 
 log = logging.getLogger("smsvoice.store")
+
+
+@dataclass
+class CheckpointStats:
+    truncations: int = 0
+    busy: int = 0  # TRUNCATE attempts that gave up waiting
+    longest_truncate_ms: float = 0.0
+    largest_wal_bytes: int = 0
+
+    def as_json(self) -> dict[str, float | int]:
+        return {
+            "walTruncations": self.truncations,
+            "walTruncationsBusy": self.busy,
+            "longestTruncateMs": round(self.longest_truncate_ms, 1),
+            "largestWalBytes": self.largest_wal_bytes,
+        }
 
 
 class Checkpointer:
     def __init__(self, database: str) -> None:
         self._database = database
+        self._wal = f"{database}-wal"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="smsvoice-checkpointer", daemon=True)
+        self.stats = CheckpointStats()
 
     def start(self) -> None:
         self._thread.start()
@@ -32,17 +66,41 @@ class Checkpointer:
     def _run(self) -> None:
         connection = sqlite3.connect(self._database, isolation_level=None, check_same_thread=False)
         try:
-            connection.execute("PRAGMA busy_timeout=1000")
+            connection.execute(f"PRAGMA busy_timeout={TRUNCATE_WAIT_MS}")
             while not self._stop.wait(INTERVAL_SECONDS):
-                try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                except sqlite3.Error as problem:  # busy or locked: the next round tries again
-                    log.debug("checkpoint skipped: %s", problem)
+                self._round(connection)
+            connection.execute("PRAGMA busy_timeout=1000")
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         except sqlite3.Error as problem:
             log.warning("final checkpoint failed: %s", problem)
         finally:
             connection.close()
+
+    def _round(self, connection: sqlite3.Connection) -> None:
+        try:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            size = self._wal_size()
+            self.stats.largest_wal_bytes = max(self.stats.largest_wal_bytes, size)
+            if size > TRUNCATE_ABOVE_BYTES:
+                self._truncate(connection)
+        except sqlite3.Error as problem:  # busy or locked: the next round tries again
+            log.debug("checkpoint skipped: %s", problem)
+
+    def _truncate(self, connection: sqlite3.Connection) -> None:
+        started = time.perf_counter()
+        busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if busy:
+            self.stats.busy += 1
+            return
+        self.stats.truncations += 1
+        self.stats.longest_truncate_ms = max(self.stats.longest_truncate_ms, elapsed_ms)
+
+    def _wal_size(self) -> int:
+        try:
+            return os.stat(self._wal).st_size
+        except OSError:
+            return 0
 
     def stop(self) -> None:
         self._stop.set()

@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from smsvoice.store import migrate
-from smsvoice.store.checkpointer import Checkpointer
+from smsvoice.store.checkpointer import JOURNAL_SIZE_LIMIT_BYTES, Checkpointer
 from smsvoice.store.errors import StoreUnavailable, WriteConflict
 from smsvoice.store.group_commit import GroupCommit
 from smsvoice.store.outbox import OUTBOX_WRITTEN
@@ -47,6 +47,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run on their own thread
+        cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -155,6 +156,10 @@ class Store:
             event.remove(self.engine, "rollback", rolled_back)
 
         return stop
+
+    def wal_state(self) -> dict[str, float | int] | None:
+        """The embedded store's write-ahead log checkpoints (None on other backends)."""
+        return None if self._checkpointer is None else self._checkpointer.stats.as_json()
 
     def close(self) -> None:
         def _close_all() -> None:

@@ -26,6 +26,10 @@ DELIVERED = "DELIVERED"
 DEAD = "DEAD"
 STATUSES = (PENDING, DELIVERED, DEAD)
 
+# A parked row's next_attempt_at: past any real time, so no claim finds it due (its destination is
+# paused: store/pauses.py). Resuming puts each row back at its created_at: the original order.
+PARKED_AT = 1e15
+
 # Set on a connection whose transaction wrote outbox rows: the commit hook (Store.on_outbox_commit)
 # wakes the delivery worker when that transaction commits.
 OUTBOX_WRITTEN = "smsvoice_outbox_written"
@@ -123,6 +127,20 @@ class OutboxRow:
     delivered_at: float | None
 
 
+_CLAIMED_COLUMNS = (
+    outbox.c.id,
+    outbox.c.message_id,
+    outbox.c.event_type,
+    outbox.c.destination_kind,
+    outbox.c.target_arn,
+    outbox.c.iam_role_arn,
+    outbox.c.record,
+    outbox.c.created_at,
+    outbox.c.configuration_set,
+    outbox.c.destination_name,
+    outbox.c.attempts,
+)
+
 _INSERT = Statement(
     "INSERT INTO outbox (account, region, message_id, event_id, event_type, configuration_set, "
     "destination_name, destination_kind, target_arn, iam_role_arn, record, status, attempts, "
@@ -198,19 +216,7 @@ class Outbox:
             .values(
                 claimed_by=worker_id, claimed_until=now + lease_seconds, next_attempt_at=now + lease_seconds
             )
-            .returning(
-                outbox.c.id,
-                outbox.c.message_id,
-                outbox.c.event_type,
-                outbox.c.destination_kind,
-                outbox.c.target_arn,
-                outbox.c.iam_role_arn,
-                outbox.c.record,
-                outbox.c.created_at,
-                outbox.c.configuration_set,
-                outbox.c.destination_name,
-                outbox.c.attempts,
-            )
+            .returning(*_CLAIMED_COLUMNS)
         )
         claimed = [ClaimedRow(*row) for row in self._connection.execute(statement)]
         # RETURNING gives no order: deliver oldest first.
@@ -283,6 +289,76 @@ class Outbox:
                 )
                 .values(next_attempt_at=now, **cleared)
             )
+
+    def park(self, *, target_arn: str, worker_id: str, now: float, reason: str) -> int:
+        """Park the destination's waiting rows: those no worker holds and those this worker holds
+        (rows another live worker is attempting are parked when their attempt fails too)."""
+        result = self._connection.execute(
+            update(outbox)
+            .where(
+                outbox.c.target_arn == target_arn,
+                outbox.c.status == PENDING,
+                outbox.c.next_attempt_at < PARKED_AT,
+                or_(
+                    outbox.c.claimed_by.is_(None),
+                    outbox.c.claimed_by == worker_id,
+                    outbox.c.claimed_until <= now,
+                ),
+            )
+            .values(next_attempt_at=PARKED_AT, claimed_by=None, claimed_until=None, last_error=reason)
+        )
+        return int(result.rowcount)
+
+    def claim_parked(
+        self, *, target_arn: str, worker_id: str, now: float, lease_seconds: float
+    ) -> ClaimedRow | None:
+        """The oldest parked row of the destination, claimed for a probe (it stays parked meanwhile)."""
+        oldest = (
+            select(outbox.c.id)
+            .where(
+                outbox.c.target_arn == target_arn,
+                outbox.c.status == PENDING,
+                outbox.c.next_attempt_at >= PARKED_AT,
+            )
+            .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(1)
+        )
+        statement = (
+            update(outbox)
+            .where(outbox.c.id == oldest.scalar_subquery())
+            .values(claimed_by=worker_id, claimed_until=now + lease_seconds)
+            .returning(*_CLAIMED_COLUMNS)
+        )
+        row = self._connection.execute(statement).first()
+        return None if row is None else ClaimedRow(*row)
+
+    def unpark(self, target_arn: str) -> int:
+        """The destination works again: its parked rows are due, each at its original place."""
+        result = self._connection.execute(
+            update(outbox)
+            .where(
+                outbox.c.target_arn == target_arn,
+                outbox.c.status == PENDING,
+                outbox.c.next_attempt_at >= PARKED_AT,
+            )
+            .values(next_attempt_at=outbox.c.created_at, claimed_by=None, claimed_until=None)
+        )
+        return int(result.rowcount)
+
+    def expire_parked(self, *, target_arn: str, created_before: float, error: str) -> int:
+        """Dead-letter the destination's parked rows whose retention window has ended."""
+        result = self._connection.execute(
+            update(outbox)
+            .where(
+                outbox.c.target_arn == target_arn,
+                outbox.c.status == PENDING,
+                outbox.c.next_attempt_at >= PARKED_AT,
+                outbox.c.created_at < created_before,
+                outbox.c.claimed_by.is_(None),
+            )
+            .values(status=DEAD, last_error=error)
+        )
+        return int(result.rowcount)
 
     def list(self, where: DeliveryFilter) -> tuple[list[OutboxRow], int | None]:
         """Rows in outbox order, and the id to continue after when `limit` cut the list short."""

@@ -151,6 +151,24 @@ outbox = Table(
 )
 Index("outbox_due", outbox.c.status, outbox.c.next_attempt_at)
 Index("outbox_by_message", outbox.c.message_id)
+# Parking and resuming a paused destination's rows (store/pauses.py) finds them by target.
+Index("outbox_by_target", outbox.c.target_arn, outbox.c.status)
+
+# Destinations whose failures belong to the destination, not to a record (no credentials, no such
+# topic, access denied, endpoint unreachable): their rows are parked until a probe finds the
+# destination working. Shared by every worker of every node.
+destination_pauses = Table(
+    "destination_pauses",
+    metadata,
+    Column("target_arn", String(2048), primary_key=True),
+    Column("destination_kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("failures", Integer, nullable=False),  # destination-wide failures in a row
+    Column("paused_at", Float, nullable=False),
+    Column("retry_at", Float, nullable=False),  # when the next probe may start
+    Column("probe_by", String(64), nullable=True),  # the worker probing now, until probe_until
+    Column("probe_until", Float, nullable=True),
+)
 
 # What handsets sent to the account's numbers (two-way SMS), oldest first by received_at; `doc` is the
 # whole InboundMessage (store/inbound.py).

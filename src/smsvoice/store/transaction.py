@@ -9,6 +9,7 @@
 - `tx.schedule`: the simulator's pending timed transitions
 - `tx.spend`: month-to-date spend per account, region and channel
 - `tx.outbox`: event records bound for delivery, claimed by workers with leases
+- `tx.pauses`: event destinations paused because they cannot work yet (the delivery circuit breaker)
 - `tx.idempotency`: the first answer to each ClientToken
 - `tx.settings`: small named values shared by every node (simulator rules, clock offset)
 - `tx.rates`: request-rate token buckets shared by every node
@@ -30,6 +31,7 @@ from smsvoice.store.idempotency import Idempotency
 from smsvoice.store.inbound import Inbound
 from smsvoice.store.messages import Messages
 from smsvoice.store.outbox import Outbox
+from smsvoice.store.pauses import DestinationPauses
 from smsvoice.store.rates import RequestRates
 from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
@@ -43,6 +45,7 @@ class Transaction:
         "_inbound",
         "_messages",
         "_outbox",
+        "_pauses",
         "_rates",
         "_resources",
         "_schedule",
@@ -72,6 +75,7 @@ class Transaction:
         self._schedule: Schedule | None = None
         self._spend: Spend | None = None
         self._outbox: Outbox | None = None
+        self._pauses: DestinationPauses | None = None
         self._idempotency: Idempotency | None = None
         self._inbound: Inbound | None = None
         self._settings: StoredSettings | None = None
@@ -109,6 +113,12 @@ class Transaction:
         if self._outbox is None:
             self._outbox = Outbox(self)
         return self._outbox
+
+    @property
+    def pauses(self) -> DestinationPauses:
+        if self._pauses is None:
+            self._pauses = DestinationPauses(self)
+        return self._pauses
 
     @property
     def idempotency(self) -> Idempotency:

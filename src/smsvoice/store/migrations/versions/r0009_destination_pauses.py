@@ -1,0 +1,35 @@
+"""Paused event destinations, and the outbox index that parks and resumes their rows.
+
+Revision ID: 0009
+Revises: 0005
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "destination_pauses",
+        sa.Column("target_arn", sa.String(2048), primary_key=True),
+        sa.Column("destination_kind", sa.String(16), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("paused_at", sa.Float, nullable=False),
+        sa.Column("retry_at", sa.Float, nullable=False),
+        sa.Column("probe_by", sa.String(64), nullable=True),
+        sa.Column("probe_until", sa.Float, nullable=True),
+    )
+    op.create_index("outbox_by_target", "outbox", ["target_arn", "status"])
+
+
+def downgrade() -> None:
+    op.drop_index("outbox_by_target", "outbox")
+    op.drop_table("destination_pauses")
