@@ -53,6 +53,18 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         "(SMSVOICE_FAULTS; see docs/testing.md)",
     )
     parser.add_argument(
+        "--retention-messages",
+        type=int,
+        help="keep the newest N messages (with their records); older ones are pruned in the background, "
+        "0 keeps all (SMSVOICE_RETENTION_MESSAGES, default 100000; see docs/operations.md)",
+    )
+    parser.add_argument(
+        "--retention-days",
+        type=float,
+        help="prune messages older than D days of the simulator clock, 0 keeps all "
+        "(SMSVOICE_RETENTION_DAYS, default 7)",
+    )
+    parser.add_argument(
         "--simulator-rules",
         help="JSON file of carrier simulator rules: outcomes and delays by destination "
         "(SMSVOICE_SIMULATOR_RULES; see docs/messaging.md)",
@@ -114,6 +126,8 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "delivery",
         "delivery_assume_role",
         "delivery_retention_seconds",
+        "retention_messages",
+        "retention_days",
     )
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in names}
     return load_settings(overrides)

@@ -43,6 +43,10 @@ class Settings:
     delivery: bool = True
     delivery_assume_role: bool = True
     delivery_retention_seconds: float = 6 * 3600.0
+    # Retention (smsvoice/retention.py): keep the newest N messages and those younger than D days
+    # (0 turns a limit off); sized for a laptop: 100,000 messages are ~150 MB of store.
+    retention_messages: int = 100_000
+    retention_days: float = 7.0
     # JSON file of origination identities to pre-provision at every start (docs/v2-identities.md).
     seed_file: str = ""
     # JSON rules file of the carrier simulator (docs/messaging.md): outcomes and delays by destination.
@@ -70,7 +74,7 @@ _ENV_PREFIX = "SMSVOICE_"
 
 
 def _convert(name: str, raw: str) -> Any:
-    if name in ("port", "max_body_bytes", "database_pool_size"):
+    if name in ("port", "max_body_bytes", "database_pool_size", "retention_messages"):
         return int(raw)
     if name in ("data_dir", "simulator_rules", "faults"):
         return Path(raw)
@@ -78,7 +82,7 @@ def _convert(name: str, raw: str) -> Any:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name in ("delivery", "delivery_assume_role"):
         return _on_off(name, raw)
-    if name == "delivery_retention_seconds":
+    if name in ("delivery_retention_seconds", "retention_days"):
         return float(raw)
     if name == "db_upgrade" and raw not in ("auto", "on", "off"):
         raise ValueError(f"db-upgrade must be 'auto', 'on' or 'off', not {raw!r}")

@@ -430,6 +430,7 @@ class DeliveryWorker:
         expired = tx.outbox.expire_parked(
             target_arn=target,
             created_before=now - self.policy.retention_seconds,
+            now=now,
             error=f"{failure.message} (retention window ended while the destination was paused; dead-lettered)",
         )
         return PauseChange(pause, began=began, rows=parked + failed, expired=expired)
@@ -468,7 +469,9 @@ class DeliveryWorker:
                 continue
             if result.destination_wide:
                 # An attempt that failed, parked with the destination's other rows (see _pause).
-                outcomes.rescheduled.append(Rescheduled(item.row_id, result.message, PARKED_AT))
+                outcomes.rescheduled.append(
+                    Rescheduled(item.row_id, result.message, PARKED_AT + item.created_at)
+                )
                 self.failed_attempts += 1
                 continue
             attempt = item.attempts + 1

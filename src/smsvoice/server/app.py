@@ -20,6 +20,7 @@ from smsvoice.domain.message import Message
 from smsvoice.faults import load_fault_file, save_faults
 from smsvoice.inbound import InboundError, receive
 from smsvoice.messaging.simulator import Simulator, load_rules_file
+from smsvoice.retention import Pruner, RetentionPolicy
 from smsvoice.seeding import apply_seed_file
 from smsvoice.server.gateway import Gateway
 from smsvoice.server.internal import internal_routes
@@ -84,6 +85,8 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
             await store.run(lambda tx: save_faults(tx, found))
         holder["gateway"] = Gateway(apis, store, settings, clock)
         app.state.simulator.start()
+        app.state.pruner = Pruner(store, clock, retention_policy(settings))
+        app.state.pruner.start()
         # The service models and libraries loaded at start are hundreds of thousands of long-lived
         # objects; a full garbage collection walking them stalled requests for ~30 ms. Move them out
         # of the collector's sight once they are loaded.
@@ -92,6 +95,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         try:
             yield
         finally:
+            await app.state.pruner.stop()
             await app.state.simulator.stop()
             if app.state.delivery is not None:
                 await app.state.delivery.stop()
@@ -120,3 +124,11 @@ class SmsvoiceApp:
             await self._gateways["gateway"].asgi(scope, receive, send)
         else:
             await self.starlette(scope, receive, send)
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(
+        keep_messages=settings.retention_messages,
+        keep_days=settings.retention_days,
+        dead_letter_seconds=settings.delivery_retention_seconds,
+    )

@@ -44,6 +44,7 @@ async def health(request: Request) -> JSONResponse:
             "store": state.store.backend,
             # The embedded store's log checkpoints: how often the log was cut back, the longest pause.
             "wal": state.store.wal_state(),
+            "retention": _retention_policy(state),
             "apis": [api.service_name for api in state.apis],
             "uptime_seconds": round(time.monotonic() - state.started, 3),
         },
@@ -54,3 +55,8 @@ async def health(request: Request) -> JSONResponse:
 def _simulator_state(state: object) -> str:
     simulator = getattr(state, "simulator", None)
     return "running" if simulator is not None and simulator.running else "stopped"
+
+
+def _retention_policy(state: object) -> dict[str, object] | None:
+    pruner = getattr(state, "pruner", None)
+    return None if pruner is None else pruner.policy.as_json()

@@ -29,6 +29,7 @@ from smsvoice.messaging.rulebook import rules_in_force, save_rules
 from smsvoice.messaging.rules import Rule, RuleError, RuleSet, parse_rule, parse_rules
 from smsvoice.messaging.simulator import Simulator
 from smsvoice.messaging.transitions import AdvanceError, AdvanceProblem, advance_manually
+from smsvoice.retention import retention_state
 from smsvoice.server.problems import problem as _error
 from smsvoice.store import Transaction
 from smsvoice.store.inbound import InboundMessage
@@ -236,7 +237,8 @@ async def list_or_clear_messages(request: Request) -> Response:
     except _Problem as problem:
         return _error(problem.status, str(problem))
 
-    def read(tx: Transaction) -> list[dict[str, Any]]:
+    def read(tx: Transaction) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        pruned = retention_state(tx)
         if direction == "inbound":  # `destination` is then one of your numbers
             received = tx.inbound.find(
                 account=where.account,
@@ -245,10 +247,13 @@ async def list_or_clear_messages(request: Request) -> Response:
                 limit=limit,
                 offset=offset,
             )
-            return [render_inbound(message) for message in received]
-        return render_outbound(tx, tx.messages.find(where, limit, offset), clock.now())
+            return [render_inbound(message) for message in received], pruned
+        return render_outbound(tx, tx.messages.find(where, limit, offset), clock.now()), pruned
 
-    return _json({"messages": await store.run(read)})
+    shown, pruned = await store.run(read)
+    # Retention may have pruned the oldest messages (docs/operations.md): say so beside the list.
+    retention = {**request.app.state.pruner.policy.as_json(), "pruned": pruned}
+    return _json({"messages": shown, "retention": retention})
 
 
 async def get_message(request: Request) -> Response:

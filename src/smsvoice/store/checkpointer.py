@@ -10,7 +10,8 @@ PASSIVE alone never bounds the log under steady writes: the log starts over from
 when a checkpoint has copied every frame and no reader still uses it, and with writes every
 millisecond there are always newer frames. So when the log file passes `TRUNCATE_ABOVE_BYTES`, a
 TRUNCATE checkpoint follows the PASSIVE one: it holds writers off while it copies the few frames the
-PASSIVE one left and waits for readers to move on, then cuts the file to zero. That pause is the
+PASSIVE one left and waits for readers to move on, then cuts the file to zero; this process's own
+writers wait at the store's write gate meanwhile. That pause is the
 price of a bounded disk; `stats` keeps how often it ran and its longest run, and health shows them.
 Committed data is durable in the log either way: a checkpoint only moves it.
 """
@@ -53,8 +54,9 @@ class CheckpointStats:
 
 
 class Checkpointer:
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, write_gate: threading.Lock) -> None:
         self._database = database
+        self._write_gate = write_gate
         self._wal = f"{database}-wal"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="smsvoice-checkpointer", daemon=True)
@@ -88,7 +90,10 @@ class Checkpointer:
 
     def _truncate(self, connection: sqlite3.Connection) -> None:
         started = time.perf_counter()
-        busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        # Holding this process's writers off: back-to-back transactions never leave the writer lock
+        # free long enough for SQLite's busy handler to catch it.
+        with self._write_gate:
+            busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         elapsed_ms = (time.perf_counter() - started) * 1000
         if busy:
             self.stats.busy += 1

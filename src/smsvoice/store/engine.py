@@ -15,6 +15,7 @@ was changed by another node before it wrote) is run again in a new transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import threading
 import time
@@ -98,10 +99,13 @@ class Store:
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smsvoice-store")
-        self._group_commit = GroupCommit(self._connection)
+        # This process's SQLite writers hold the gate while they write; the checkpointer takes it to
+        # truncate the log, which a steady stream of back-to-back writers would otherwise never allow.
+        self._write_gate = threading.Lock()
+        self._group_commit = GroupCommit(self._connection, self._write_gate if self.is_sqlite else None)
         self._checkpointer: Checkpointer | None = None
         if self.is_sqlite and parsed.database:
-            self._checkpointer = Checkpointer(parsed.database)
+            self._checkpointer = Checkpointer(parsed.database, self._write_gate)
             self._checkpointer.start()
 
     def _connection(self) -> Connection:
@@ -117,9 +121,10 @@ class Store:
         """Run `work` in a transaction on the calling thread (for tools, tests and store threads);
         a WriteConflict runs it again in a new transaction."""
         connection = self._connection()
+        gate = self._write_gate if self.is_sqlite else contextlib.nullcontext()
         for attempt in range(self.CONFLICT_RETRIES + 1):
             try:
-                with connection.begin():
+                with gate, connection.begin():
                     return work(Transaction(connection))
             except WriteConflict:
                 if attempt == self.CONFLICT_RETRIES:

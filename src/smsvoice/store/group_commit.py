@@ -10,6 +10,8 @@ writes, BEGIN/COMMIT round trips) is paid once per batch instead of once per req
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,8 +23,10 @@ Work = Callable[[Connection], Any]
 
 
 class GroupCommit:
-    def __init__(self, connection: Callable[[], Connection]) -> None:
+    def __init__(self, connection: Callable[[], Connection], gate: threading.Lock | None = None) -> None:
         self._connection = connection
+        # Held while a batch writes; the WAL checkpointer takes it to cut the log back (checkpointer.py).
+        self._gate: contextlib.AbstractContextManager[Any] = gate or contextlib.nullcontext()
         self._pending: list[tuple[Work, asyncio.Future[Any]]] = []
         self._scheduled = False
 
@@ -45,7 +49,7 @@ class GroupCommit:
         try:
             connection = self._connection()
             raw: Any = None
-            with connection.begin():
+            with self._gate, connection.begin():
                 raw = connection.connection.dbapi_connection
                 for work, _future in batch:
                     raw.execute("SAVEPOINT unit_of_work")

@@ -26,9 +26,11 @@ DELIVERED = "DELIVERED"
 DEAD = "DEAD"
 STATUSES = (PENDING, DELIVERED, DEAD)
 
-# A parked row's next_attempt_at: past any real time, so no claim finds it due (its destination is
-# paused: store/pauses.py). Resuming puts each row back at its created_at: the original order.
-PARKED_AT = 1e15
+# Parked rows (their destination is paused: store/pauses.py) have next_attempt_at = PARKED_AT +
+# created_at: past any real time (the year 33658), so no claim finds them due, and in creation order
+# on the (target_arn, status, next_attempt_at) index, so parking new rows, finding the oldest for a
+# probe and expiring old ones read only the rows concerned. Resuming puts each back at created_at.
+PARKED_AT = 1e12
 
 # Set on a connection whose transaction wrote outbox rows: the commit hook (Store.on_outbox_commit)
 # wakes the delivery worker when that transaction commits.
@@ -305,7 +307,12 @@ class Outbox:
                     outbox.c.claimed_until <= now,
                 ),
             )
-            .values(next_attempt_at=PARKED_AT, claimed_by=None, claimed_until=None, last_error=reason)
+            .values(
+                next_attempt_at=PARKED_AT + outbox.c.created_at,
+                claimed_by=None,
+                claimed_until=None,
+                last_error=reason,
+            )
         )
         return int(result.rowcount)
 
@@ -320,7 +327,7 @@ class Outbox:
                 outbox.c.status == PENDING,
                 outbox.c.next_attempt_at >= PARKED_AT,
             )
-            .order_by(outbox.c.created_at, outbox.c.id)
+            .order_by(outbox.c.next_attempt_at, outbox.c.id)
             .limit(1)
         )
         statement = (
@@ -345,7 +352,7 @@ class Outbox:
         )
         return int(result.rowcount)
 
-    def expire_parked(self, *, target_arn: str, created_before: float, error: str) -> int:
+    def expire_parked(self, *, target_arn: str, created_before: float, error: str, now: float) -> int:
         """Dead-letter the destination's parked rows whose retention window has ended."""
         result = self._connection.execute(
             update(outbox)
@@ -353,10 +360,10 @@ class Outbox:
                 outbox.c.target_arn == target_arn,
                 outbox.c.status == PENDING,
                 outbox.c.next_attempt_at >= PARKED_AT,
-                outbox.c.created_at < created_before,
+                outbox.c.next_attempt_at < PARKED_AT + created_before,
                 outbox.c.claimed_by.is_(None),
             )
-            .values(status=DEAD, last_error=error)
+            .values(status=DEAD, last_error=error, next_attempt_at=now)
         )
         return int(result.rowcount)
 

@@ -83,6 +83,8 @@ messages = Table(
     Column("doc", Text, nullable=False),
 )
 Index("messages_by_account", messages.c.account, messages.c.region, messages.c.created_at)
+# Retention (store/pruning.py) finds the oldest messages of all accounts.
+Index("messages_by_age", messages.c.created_at)
 
 # Every event record of a message, in order: what the inspection API shows and what was matched.
 message_events = Table(
@@ -152,7 +154,7 @@ outbox = Table(
 Index("outbox_due", outbox.c.status, outbox.c.next_attempt_at)
 Index("outbox_by_message", outbox.c.message_id)
 # Parking and resuming a paused destination's rows (store/pauses.py) finds them by target.
-Index("outbox_by_target", outbox.c.target_arn, outbox.c.status)
+Index("outbox_by_target", outbox.c.target_arn, outbox.c.status, outbox.c.next_attempt_at)
 
 # Destinations whose failures belong to the destination, not to a record (no credentials, no such
 # topic, access denied, endpoint unreachable): their rows are parked until a probe finds the

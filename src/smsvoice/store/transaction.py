@@ -10,6 +10,7 @@
 - `tx.spend`: month-to-date spend per account, region and channel
 - `tx.outbox`: event records bound for delivery, claimed by workers with leases
 - `tx.pauses`: event destinations paused because they cannot work yet (the delivery circuit breaker)
+- `tx.pruning`: retention's deletes of the oldest messages and finished outbox rows
 - `tx.idempotency`: the first answer to each ClientToken
 - `tx.settings`: small named values shared by every node (simulator rules, clock offset)
 - `tx.rates`: request-rate token buckets shared by every node
@@ -32,6 +33,7 @@ from smsvoice.store.inbound import Inbound
 from smsvoice.store.messages import Messages
 from smsvoice.store.outbox import Outbox
 from smsvoice.store.pauses import DestinationPauses
+from smsvoice.store.pruning import Pruning
 from smsvoice.store.rates import RequestRates
 from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
@@ -46,6 +48,7 @@ class Transaction:
         "_messages",
         "_outbox",
         "_pauses",
+        "_pruning",
         "_rates",
         "_resources",
         "_schedule",
@@ -76,6 +79,7 @@ class Transaction:
         self._spend: Spend | None = None
         self._outbox: Outbox | None = None
         self._pauses: DestinationPauses | None = None
+        self._pruning: Pruning | None = None
         self._idempotency: Idempotency | None = None
         self._inbound: Inbound | None = None
         self._settings: StoredSettings | None = None
@@ -119,6 +123,12 @@ class Transaction:
         if self._pauses is None:
             self._pauses = DestinationPauses(self)
         return self._pauses
+
+    @property
+    def pruning(self) -> Pruning:
+        if self._pruning is None:
+            self._pruning = Pruning(self)
+        return self._pruning
 
     @property
     def idempotency(self) -> Idempotency:

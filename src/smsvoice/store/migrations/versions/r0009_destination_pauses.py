@@ -1,4 +1,5 @@
-"""Paused event destinations, and the outbox index that parks and resumes their rows.
+"""Sustained load: paused event destinations, the outbox index that parks and resumes their rows, and
+the index retention prunes the oldest messages by.
 
 Revision ID: 0009
 Revises: 0005
@@ -27,9 +28,11 @@ def upgrade() -> None:
         sa.Column("probe_by", sa.String(64), nullable=True),
         sa.Column("probe_until", sa.Float, nullable=True),
     )
-    op.create_index("outbox_by_target", "outbox", ["target_arn", "status"])
+    op.create_index("outbox_by_target", "outbox", ["target_arn", "status", "next_attempt_at"])
+    op.create_index("messages_by_age", "messages", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("messages_by_age", "messages")
     op.drop_index("outbox_by_target", "outbox")
     op.drop_table("destination_pauses")
