@@ -10,7 +10,7 @@ A day is a UTC calendar day of the simulator's clock (clock.py), so a test moves
 DAILY_NOTIFY_TIER_MESSAGE_LIMIT, the model's one Notify daily reason (which reason AWS gives for the
 per-destination limit is not documented). Counts live in one document per configuration and one per
 account, each holding the current day only, and are taken in the send's own transaction: a send
-refused later (opt-out, spend) or a DryRun counts nothing.
+refused later (opt-out, spend) or a DryRun counts nothing (a DryRun is refused like a send).
 """
 
 from __future__ import annotations
@@ -54,8 +54,11 @@ def _counts(context: OperationContext, key: str, day: str) -> Document:
     return found
 
 
-def count_daily_message(context: OperationContext, configuration: Document, e164: str) -> None:
-    """Count one message of today to `e164`, or refuse it when a daily limit is reached."""
+def count_daily_message(
+    context: OperationContext, configuration: Document, e164: str, *, dry_run: bool = False
+) -> None:
+    """Count one message of today to `e164`, or refuse it when a daily limit is reached (`dry_run`:
+    refuse the same way, count nothing)."""
     day = _today(context)
     config_id = str(configuration["NotifyConfigurationId"])
     tier = str(configuration["Tier"])
@@ -75,6 +78,8 @@ def count_daily_message(context: OperationContext, configuration: Document, e164
                 "per destination number",
                 DAILY_REASON,
             )
+    if dry_run:
+        return
     for key, counts in ((config_id, mine), (ACCOUNT_KEY, account)):
         _bump(counts, e164)
         context.documents.put(NOTIFY_DAILY, key, counts)

@@ -214,8 +214,7 @@ def _send(
     outgoing: Outgoing,
 ) -> dict[str, Any]:
     dry_run = bool(params.get("DryRun"))
-    if not dry_run:
-        count_daily_message(context, configuration, outgoing.destination.e164)
+    count_daily_message(context, configuration, outgoing.destination.e164, dry_run=dry_run)
     message = send(context, outgoing, V2SendPolicy(context), dry_run=dry_run)
     return {
         "MessageId": message.message_id,
