@@ -26,7 +26,7 @@ from smsvoice.domain.notify_review import rejection_reason
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.quotas import V2_NOTIFY_CONFIGURATIONS_PER_ACCOUNT
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.common import add_under_quota, arn_for, paginate, resolve_id
+from smsvoice.services.v2.common import add_under_quota, arn_for, paged_answer, resolve_id
 from smsvoice.services.v2.errors import ConflictException, ResourceNotFoundException, ValidationException
 from smsvoice.services.v2.identities import FilterSpec, get_pool, matches_filters
 from smsvoice.services.v2.notify_limits import forget_counts
@@ -218,12 +218,13 @@ def describe_notify_configurations(context: OperationContext, params: dict[str, 
     else:
         docs = [doc for _, doc in context.documents.iterate(NOTIFY_CONFIGURATION)]
     docs = [doc for doc in docs if matches_filters(doc, params, _FILTERS)]
-    page = paginate(context, docs, lambda doc: str(doc["NotifyConfigurationId"]), params)
+    answer = paged_answer(
+        context, "NotifyConfigurations", docs, lambda doc: str(doc["NotifyConfigurationId"]), params
+    )
     # The model's NotifyConfigurationInformationList has at least one item: none is no member at all.
-    result: dict[str, Any] = {"NotifyConfigurations": page.items} if page.items else {}
-    if page.next_token:
-        result["NextToken"] = page.next_token
-    return result
+    if not answer["NotifyConfigurations"]:
+        del answer["NotifyConfigurations"]
+    return answer
 
 
 def set_tier_upgrade_status(documents: Documents, config_id: str, status: str) -> Document | None:

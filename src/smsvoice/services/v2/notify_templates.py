@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from smsvoice.domain import notify_catalog
 from smsvoice.services.api import OperationContext
-from smsvoice.services.v2.common import paginate
+from smsvoice.services.v2.common import paged_answer
 from smsvoice.services.v2.errors import ResourceNotFoundException
 from smsvoice.services.v2.identities import FilterSpec, matches_filters
 from smsvoice.services.v2.notify_configurations import TEMPLATE_RESOURCE_TYPE
@@ -27,16 +27,6 @@ _TEMPLATE_FILTERS: FilterSpec = {
     "language-code": ("LanguageCode", "str"),
     "supported-voice-ids": ("SupportedVoiceIds", "list"),
 }
-
-
-def _paged(
-    context: OperationContext, member: str, items: list[dict[str, Any]], key: str, params: dict[str, Any]
-) -> dict[str, Any]:
-    page = paginate(context, items, lambda item: str(item[key]), params)
-    result: dict[str, Any] = {member: page.items}
-    if page.next_token:
-        result["NextToken"] = page.next_token
-    return result
 
 
 @operations.handler("DescribeNotifyTemplates")
@@ -58,7 +48,7 @@ def describe_notify_templates(context: OperationContext, params: dict[str, Any])
         for template in templates
         if matches_filters(template, params, _TEMPLATE_FILTERS)
     ]
-    return _paged(context, "NotifyTemplates", chosen, "TemplateId", params)
+    return paged_answer(context, "NotifyTemplates", chosen, lambda item: str(item["TemplateId"]), params)
 
 
 @operations.handler("ListNotifyCountries")
@@ -73,4 +63,4 @@ def list_notify_countries(context: OperationContext, params: dict[str, Any]) -> 
         and (not use_cases or use_cases & set(entry["SupportedUseCases"]))
         and (tier is None or tier in entry["SupportedTiers"])
     ]
-    return _paged(context, "NotifyCountries", chosen, "IsoCountryCode", params)
+    return paged_answer(context, "NotifyCountries", chosen, lambda item: str(item["IsoCountryCode"]), params)
