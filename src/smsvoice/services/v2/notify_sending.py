@@ -192,8 +192,7 @@ def _prepare(
     _check_country(configuration, destination)
     template = _template(params, configuration, channel, destination.iso_country_code)
     body = _resolved_body(params, template, configuration)
-    sent = {key: value for key, value in params.items() if key != "OriginationIdentity"}
-    outgoing, _ = prepare_send(context, sent, channel, _origination_finder(context, configuration, channel))
+    outgoing, _ = prepare_send(context, params, channel, _origination_finder(context, configuration, channel))
     outgoing.body = body
     outgoing.message_type = "TRANSACTIONAL"
     outgoing.spend_channel = "NOTIFY"
