@@ -67,3 +67,12 @@ V2_ORIGINATION_IDENTITIES_PER_POOL = 100  # chosen
 # Custom keywords only: the built-in HELP and STOP keywords of every number are not counted.
 V2_KEYWORDS_PER_PHONE_NUMBER = 30  # chosen
 V2_KEYWORDS_PER_POOL = 30  # chosen
+
+# Notify (user guide, notify-quotas.html and notify-tiers.html): 25 configurations per account
+# (smsvoice counts them per account and Region, like every quota); per configuration and day, 200
+# messages on the Basic tier and no limit on the Advanced tier; 10 messages a day to one destination
+# number, per configuration and per account; 1 send per second per configuration on Basic, 25 on Advanced.
+V2_NOTIFY_CONFIGURATIONS_PER_ACCOUNT = 25
+V2_NOTIFY_DAILY_MESSAGES: dict[str, int | None] = {"BASIC": 200, "ADVANCED": None}
+V2_NOTIFY_DAILY_MESSAGES_PER_DESTINATION = 10
+V2_NOTIFY_SENDS_PER_SECOND: dict[str, float] = {"BASIC": 1.0, "ADVANCED": 25.0}

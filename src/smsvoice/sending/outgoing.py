@@ -59,3 +59,10 @@ class Outgoing:
     # handset that answers STOP would otherwise answer STOP's confirmation, and so on forever).
     handset_may_reply: bool = True
     message_id: str | None = None  # given when another message must name this one before it is sent
+    # The spend limit the price counts toward, when not the channel's own (Notify: NOTIFY).
+    spend_channel: str | None = None
+
+    @property
+    def charged_to(self) -> str:
+        """The channel whose month-to-date spend and spend limit this message's price counts toward."""
+        return self.spend_channel or self.channel

@@ -61,7 +61,7 @@ def send(
     if policy is not None and outgoing.check_recipient:
         policy.refuse_recipient(outgoing)
     if policy is not None and outgoing.price is not None:
-        spent = tx.spend.month_to_date(context.account, context.region, outgoing.channel, now)
+        spent = tx.spend.month_to_date(context.account, context.region, outgoing.charged_to, now)
         policy.refuse_price(outgoing, spent)
     message = _message(context, outgoing, now)
     if dry_run:
@@ -73,7 +73,9 @@ def send(
         decision = replace(decision, replies=())
     message.plan = make_plan(message.machine, decision, message.requested_at, message.time_to_live)
     accept(tx, message, now, destinations=outgoing.event_destinations)
-    tx.spend.add(message.account, message.region, message.channel, message.requested_at, message.price.total)
+    tx.spend.add(
+        message.account, message.region, outgoing.charged_to, message.requested_at, message.price.total
+    )
     return message
 
 

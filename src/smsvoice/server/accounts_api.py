@@ -26,13 +26,21 @@ def account_routes() -> list[Route]:
     return [Route("/accounts/{account}/regions/{region}/tier", account_tier, methods=["GET", "PUT"])]
 
 
-async def account_tier(request: Request) -> JSONResponse:
-    account = request.path_params["account"]
-    region = request.path_params["region"]
+def scope_problem(account: str, region: str) -> JSONResponse | None:
+    """The 400 answer for a path's account or Region that is not one, else None."""
     if not _ACCOUNT.fullmatch(account):
         return _problem(400, f"account must be 12 digits, not {account!r}")
     if not _REGION.fullmatch(region):
         return _problem(400, f"region {region!r} is not a Region name such as us-east-1")
+    return None
+
+
+async def account_tier(request: Request) -> JSONResponse:
+    account = request.path_params["account"]
+    region = request.path_params["region"]
+    refused = scope_problem(account, region)
+    if refused is not None:
+        return refused
     store = request.app.state.store
     if request.method == "PUT":
         try:

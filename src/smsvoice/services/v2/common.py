@@ -92,6 +92,21 @@ def paginate(
     return Page(page, next_token)
 
 
+def paged_answer(
+    context: OperationContext,
+    member: str,
+    items: Sequence[T],
+    key: Callable[[T], str],
+    params: dict[str, Any],
+) -> dict[str, Any]:
+    """A Describe*/List* answer: one page of `items` as `member`, and NextToken when more follow."""
+    page = paginate(context, items, key, params)
+    result: dict[str, Any] = {member: page.items}
+    if page.next_token:
+        result["NextToken"] = page.next_token
+    return result
+
+
 def filter_values(params: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The request's Filters as (name, values) pairs: AND across filters, OR within values."""
     return [(item["Name"], list(item["Values"])) for item in params.get("Filters") or []]

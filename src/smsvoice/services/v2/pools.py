@@ -42,6 +42,7 @@ from smsvoice.services.v2.identities import (
     resolve_identity,
 )
 from smsvoice.services.v2.keywords import copy_keywords, drop_keywords
+from smsvoice.services.v2.notify_configurations import configurations_using_pool
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
 from smsvoice.services.v2.phone_numbers import POOL_GOVERNED, check_pool_capacity, check_two_way, join_pool
@@ -215,6 +216,14 @@ def delete_pool(context: OperationContext, params: dict[str, Any]) -> dict[str, 
         raise ConflictException(
             f"Pool {pool.key} has deletion protection enabled",
             "DELETION_PROTECTION_ENABLED",
+            POOL_TYPE,
+            pool.key,
+        )
+    users = configurations_using_pool(context, pool.key)
+    if users:
+        raise ConflictException(
+            f"Pool {pool.key} is used by notify configuration {users[0]}",
+            "POOL_ASSOCIATED_TO_NOTIFY_CONFIGURATION",
             POOL_TYPE,
             pool.key,
         )

@@ -14,6 +14,7 @@ are listed in docs/messaging.md.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -124,12 +125,13 @@ class V2SendPolicy:
                 "PRICE_OVER_THRESHOLD",
                 [FieldProblem(ceiling.member, f"Lower than the price of {ceiling.compared} USD")],
             )
-        limit = enforced_spend_limit(context, outgoing.channel)
+        charged_to = outgoing.charged_to
+        limit = enforced_spend_limit(context, charged_to)
         if spent + total > limit:
             raise ServiceQuotaExceededException(
-                f"Sending this message would take this month's {outgoing.channel} spend to "
+                f"Sending this message would take this month's {charged_to} spend to "
                 f"{spent + total} USD, over the {limit} USD monthly spend limit",
-                f"MONTHLY_SPEND_LIMIT_REACHED_FOR_{outgoing.channel}",
+                f"MONTHLY_SPEND_LIMIT_REACHED_FOR_{charged_to}",
             )
 
 
@@ -161,11 +163,20 @@ def ceiling(params: dict[str, Any], member: str, compared: Decimal) -> Ceiling |
     return None if value is None else Ceiling(str(value), member, compared)
 
 
+# Finds the origination identity of a send that does not name one (Notify: the configuration's pool
+# or an AWS-managed identity), from the destination and the configuration set.
+OriginationFinder = Callable[[NumberInfo, Document | None], Origination]
+
+
 def prepare_send(
-    context: OperationContext, params: dict[str, Any], channel: str
+    context: OperationContext,
+    params: dict[str, Any],
+    channel: str,
+    origination_for: OriginationFinder | None = None,
 ) -> tuple[Outgoing, Origination]:
     """What every v2 send through an origination identity starts from: the set, the destination, the
-    identity and the protect configuration's verdict (their errors come first, in that order)."""
+    identity and the protect configuration's verdict (their errors come first, in that order).
+    `origination_for`, when given, finds the identity instead of the request's OriginationIdentity."""
     set_name_or_arn = params.get("ConfigurationSetName")
     # What every send reads, in one statement (one round trip to a database server).
     wanted = [(ACCOUNT_SETTINGS, SETTINGS_KEY)]
@@ -177,14 +188,17 @@ def prepare_send(
     context.documents.prefetch(wanted)
     configuration_set = load_configuration_set(context, set_name_or_arn) if set_name_or_arn else None
     destination = destination_info(params["DestinationPhoneNumber"])
-    origination = resolve_origination(
-        context,
-        params.get("OriginationIdentity"),
-        destination.e164,
-        destination.iso_country_code,
-        channel,
-        configuration_set,
-    )
+    if origination_for is not None:
+        origination = origination_for(destination, configuration_set)
+    else:
+        origination = resolve_origination(
+            context,
+            params.get("OriginationIdentity"),
+            destination.e164,
+            destination.iso_country_code,
+            channel,
+            configuration_set,
+        )
     # isInternationalSend: the destination's country differs from the identity's (parsing again would
     # give the same answer at twice the cost).
     international = origination.iso_country_code is not None and origination.iso_country_code.upper() != (
