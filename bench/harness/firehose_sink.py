@@ -1,4 +1,4 @@
-"""A local Firehose: answers boto3's `PutRecordBatch` (JSON 1.1), accepts every record, notes arrivals.
+"""A local Firehose: answers boto3's `PutRecord` and `PutRecordBatch` (JSON 1.1), accepts every record, notes arrivals.
 
 It costs next to nothing, so that a delivery benchmark measures smsvoice's own delivery path.
 """
@@ -16,6 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from smsvoice.testing.process import LOOPBACK
+
+_BATCH = "Firehose_20150804.PutRecordBatch"
+_SINGLE = "Firehose_20150804.PutRecord"
 
 
 class SinkState:
@@ -35,11 +38,13 @@ class _FirehoseHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if self.headers.get("X-Amz-Target") != "Firehose_20150804.PutRecordBatch":
-            self._answer(400, {"__type": "UnknownOperationException", "message": "only PutRecordBatch"})
+        target = self.headers.get("X-Amz-Target")
+        if target not in (_BATCH, _SINGLE):
+            self._answer(400, {"__type": "UnknownOperationException", "message": "only PutRecord(Batch)"})
             return
         now = time.time()
-        records = json.loads(body)["Records"]
+        request = json.loads(body)
+        records = request["Records"] if target == _BATCH else [request["Record"]]
         ids = []
         for record in records:
             text = base64.b64decode(record["Data"])
@@ -49,6 +54,9 @@ class _FirehoseHandler(BaseHTTPRequestHandler):
             self.state.records += len(records)
             for message_id in ids:
                 self.state.arrivals.setdefault(message_id, []).append(now)
+        if target == _SINGLE:
+            self._answer(200, {"RecordId": "0", "Encrypted": False})
+            return
         self._answer(
             200,
             {
