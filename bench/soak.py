@@ -230,11 +230,12 @@ def _load(target: Target, send: Operation, index: int, name: str) -> LoadRun:
     )
 
 
-def _verdict(off: Soak, working: Soak, dead: Soak) -> None:
+def _verdict(off: Soak, working: Soak | None, dead: Soak) -> None:
     print("\n## Against the goals\n")
     print("| figure | measured | goal |")
     print("|---|---:|---:|")
-    for soak in (working, dead):
+    soaks = [soak for soak in (off, working, dead) if soak is not None]
+    for soak in soaks[1:]:
         ratio = soak.minute("last") / max(1e-9, soak.minute("first"))
         print(
             f"| {soak.name}: last minute / first minute | {ratio:.2f} "
@@ -245,10 +246,10 @@ def _verdict(off: Soak, working: Soak, dead: Soak) -> None:
         f"| dead destination / delivery off | {ratio:.2f} ({dead.mean():,.0f} / {off.mean():,.0f} sends/s) "
         f"| >= {GOAL_DEAD_OVER_OFF} |"
     )
-    for soak in (off, working, dead):
+    for soak in soaks:
         wal = max(w.wal_mb for w in soak.windows)
         print(f"| {soak.name}: largest WAL | {wal:.1f} MB | < {GOAL_WAL_MB:.0f} MB |")
-    for soak in (working, dead):
+    for soak in soaks[1:]:
         after_first = [w.rss_mb for w in soak.windows if w.elapsed_s > 60]
         if after_first:
             growth = max(after_first) - after_first[0]
@@ -266,6 +267,12 @@ def _parse() -> argparse.Namespace:
     parser.add_argument(
         "--reference-seconds", type=float, default=60.0, help="seconds of the delivery-off run"
     )
+    parser.add_argument(
+        "--only",
+        choices=["all", "dead"],
+        default="all",
+        help="'dead' runs the delivery-off reference and the dead destination only",
+    )
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--no-install", action="store_true", help="do not install wrk")
     parser.add_argument(
@@ -282,6 +289,35 @@ def _children_stopped() -> Iterator[None]:
         yield
     finally:
         children.stop_all()
+
+
+def _working_sink(generator: Generator, args: argparse.Namespace, workdir: Path, extra: list[str]) -> Soak:
+    """The soak with a Firehose destination whose AWS side (a local sink) accepts every record."""
+    with local_sink() as (endpoint, state):
+        env = {
+            "AWS_ENDPOINT_URL": REFUSING_ENDPOINT,
+            "AWS_ENDPOINT_URL_FIREHOSE": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+        }
+        stream = {
+            "KinesisFirehoseDestination": {
+                "DeliveryStreamArn": f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/soak",
+                "IamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/soak",
+            }
+        }
+        return _soak(
+            "working sink",
+            generator,
+            args,
+            workdir,
+            seconds=args.duration,
+            extra=["--delivery-assume-role", "off", *extra],
+            env=env,
+            destination=stream,
+            sink=state,
+        )
 
 
 def main() -> int:
@@ -307,31 +343,7 @@ def main() -> int:
             destination=topic,
             sink=None,
         )
-        with local_sink() as (endpoint, state):
-            env = {
-                "AWS_ENDPOINT_URL": REFUSING_ENDPOINT,
-                "AWS_ENDPOINT_URL_FIREHOSE": endpoint,
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_DEFAULT_REGION": REGION,
-            }
-            stream = {
-                "KinesisFirehoseDestination": {
-                    "DeliveryStreamArn": f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/soak",
-                    "IamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/soak",
-                }
-            }
-            working = _soak(
-                "working sink",
-                generator,
-                args,
-                workdir,
-                seconds=args.duration,
-                extra=["--delivery-assume-role", "off", *extra],
-                env=env,
-                destination=stream,
-                sink=state,
-            )
+        working = _working_sink(generator, args, workdir, extra) if args.only == "all" else None
         dead = _soak(
             "dead destination",
             generator,
