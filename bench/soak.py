@@ -45,7 +45,7 @@ from harness.operations import REGION, Operation, v2_headers
 from harness.options import default_server_cmd
 from harness.servers import start_server
 from harness.target import Target
-from smsvoice.testing.environment import REFUSING_ENDPOINT
+from smsvoice.testing.environment import NO_AWS_CREDENTIALS, REFUSING_ENDPOINT
 from smsvoice.testing.process import LOOPBACK
 
 ACCOUNT = "222233334444"
@@ -56,16 +56,6 @@ GOAL_LAST_OVER_FIRST = 0.9
 GOAL_DEAD_OVER_OFF = 0.8
 GOAL_WAL_MB = 64.0
 GOAL_RSS_GROWTH_MB = 10.0  # "flat": what RSS may still gain after the first minute
-# A server with no AWS credentials anywhere: no variables, no files, no instance metadata.
-NO_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "",
-    "AWS_SECRET_ACCESS_KEY": "",
-    "AWS_SESSION_TOKEN": "",
-    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-    "AWS_CONFIG_FILE": "/nonexistent/config",
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_DEFAULT_REGION": REGION,
-}
 
 
 @dataclass
@@ -339,7 +329,7 @@ def main() -> int:
             workdir,
             seconds=args.reference_seconds,
             extra=["--delivery", "off", *extra],
-            env=NO_CREDENTIALS,
+            env=NO_AWS_CREDENTIALS,
             destination=topic,
             sink=None,
         )
@@ -351,7 +341,7 @@ def main() -> int:
             workdir,
             seconds=args.duration,
             extra=extra,
-            env=NO_CREDENTIALS,
+            env=NO_AWS_CREDENTIALS,
             destination=topic,
             sink=None,
         )

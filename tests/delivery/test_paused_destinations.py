@@ -8,19 +8,10 @@ from typing import Any
 
 import httpx
 
+from smsvoice.testing.environment import NO_AWS_CREDENTIALS
 from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, Outbox, deliveries, entry, unique, wait_for_status
 from tests.support.waiting import wait_until
-
-# A server with no AWS credentials anywhere: no variables, no files, no instance metadata.
-NO_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "",
-    "AWS_SECRET_ACCESS_KEY": "",
-    "AWS_SESSION_TOKEN": "",
-    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-    "AWS_CONFIG_FILE": "/nonexistent/config",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
 
 
 def paused_destinations(endpoint: str) -> list[dict[str, Any]]:
@@ -78,7 +69,7 @@ def test_a_missing_topic_pauses_its_destination_and_every_record_arrives_in_orde
 def test_no_credentials_are_said_once_in_the_log_not_once_per_record(
     delivering: Callable[..., ServerProcess],
 ) -> None:
-    server = delivering(env=NO_CREDENTIALS)
+    server = delivering(env=NO_AWS_CREDENTIALS)
     topic = f"arn:aws:sns:us-east-1:123456789012:{unique('no-credentials')}"
     rows = [entry("SNS", topic) for _ in range(60)]
     writer = Outbox(server.data_dir)
