@@ -93,6 +93,19 @@ def _add_delivery_options(parser: argparse.ArgumentParser, *, in_server: bool) -
         help="how long a failing event record is retried before it is dead-lettered "
         "(SMSVOICE_DELIVERY_RETENTION_SECONDS, default 21600)",
     )
+    parser.add_argument(
+        "--firehose-framing",
+        choices=["aws", "ndjson-batch"],
+        help="'aws': one PutRecord per bare JSON record; 'ndjson-batch': PutRecordBatch of "
+        "newline-terminated records (SMSVOICE_FIREHOSE_FRAMING, default aws)",
+    )
+    if in_server:
+        parser.add_argument(
+            "--eventbridge",
+            choices=["on", "off"],
+            help="publish message status changes to the default EventBridge bus "
+            "(SMSVOICE_EVENTBRIDGE, default off)",
+        )
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
@@ -114,6 +127,8 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "delivery",
         "delivery_assume_role",
         "delivery_retention_seconds",
+        "firehose_framing",
+        "eventbridge",
     )
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in names}
     return load_settings(overrides)

@@ -17,6 +17,8 @@ import orjson
 
 from smsvoice.domain.machines import UnreachableStatus
 from smsvoice.domain.message import Message, Step
+from smsvoice.messaging.eventbridge import enqueue_message_event
+from smsvoice.messaging.latency import stamp
 from smsvoice.messaging.matching import load_destinations, outbox_entries
 from smsvoice.messaging.plan import replan_from
 from smsvoice.messaging.records import build_record
@@ -65,10 +67,12 @@ class _Publisher:
         machine = message.machine
         if not machine.can_move(message.status, status):
             raise UnreachableStatus(f"{machine.name} cannot go from {message.status} to {status}")
+        at = stamp(at, message.updated_at, message.status, status)
         record = build_record(message, status, at)
         text = orjson.dumps(record).decode()
         event_type = record["eventType"]
         event_id = self.tx.messages.add_event(message.message_id, event_type, at, text)
+        enqueue_message_event(self.tx, message, record, event_id, self.now)
         destinations = self.destinations()
         if destinations:
             assert message.configuration_set is not None
