@@ -4,9 +4,10 @@ AWS stamps `messageRequestTimestamp` when the send is accepted and `eventTimesta
 reported, so every record is later than the request: 300 ms in the user guide's SMS example
 (1686975103170 -> 1686975103470), 381 ms in its voice example. A message's whole life is written at
 once when no rule delays it (tests never wait), so its records carry these simulated delays in their
-`eventTimestamp` instead: a record is stamped at the time it was due or, when that is sooner, this
-long after the record before it (after the request, for the first). A rule's own delays, when longer,
-win. The figures beyond the two documented gaps are smsvoice's choice.
+`eventTimestamp` instead: a record due later than the record before it is stamped when it was due
+(a rule's timing is kept exactly); one due no later (no delay between them) is stamped this long
+after the record before it (after the request, for the first). The figures beyond the two
+documented gaps are smsvoice's choice.
 """
 
 from __future__ import annotations
@@ -42,4 +43,6 @@ def simulated_seconds(previous: str, status: str) -> float:
 
 def stamp(due_at: float, previous_at: float, previous: str, status: str) -> float:
     """When a record in `status`, due at `due_at`, is reported (epoch seconds)."""
-    return max(due_at, previous_at + simulated_seconds(previous, status))
+    if due_at > previous_at:
+        return due_at
+    return previous_at + simulated_seconds(previous, status)

@@ -39,6 +39,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from smsvoice.domain import simulator_numbers
@@ -82,7 +83,9 @@ class Rule:
     def applies_to(self, machine: Machine) -> bool:
         if machine.channel not in self.channels:
             return False
-        return self.outcome is None or machine.resolve(self.outcome) is not None
+        if self.outcome is not None and machine.resolve(self.outcome) is None:
+            return False
+        return _path_fits(self, machine.channel)
 
     def matches(self, account: str, number: str) -> bool:
         if self.account is not None and self.account != account:
@@ -261,22 +264,45 @@ def parse_rule(item: Any, index: int | None = None) -> Rule:
 
 
 def _check_statuses(rule: Rule, where: str) -> None:
-    """The outcome must mean something on at least one channel, each path status on each of those, and
-    each of those channels' machines must be able to take the path to the outcome in its order."""
-    machines = [m for m in MACHINES.values() if m.channel in rule.channels and rule.applies_to(m)]
+    """The outcome must mean something on at least one channel, and each path status on each of those.
+    The rule's path to its outcome must be one the channel's machine can take: on every channel the
+    rule names, or on at least one when it names none (it then applies to those that can)."""
+    machines = [m for m in MACHINES.values() if m.channel in rule.channels and _knows_outcome(rule, m)]
     if not machines:
         raise RuleError(f"{where}: outcome {rule.outcome!r} is not a status of any of {list(rule.channels)}")
     for status in rule.path:
         if not any(machine.resolve(status) for machine in machines):
             raise RuleError(f"{where}: path status {status!r} is not a status of the rule's channels")
-    for channel in sorted({machine.channel for machine in machines}):
-        candidates = [machine for machine in machines if machine.channel == channel]
-        if channel == "TEXT" and rule.handset_receipt is not None:
-            wanted = machine_for("v2", "TEXT", rule.handset_receipt)
-            candidates = [machine for machine in candidates if machine is wanted]
-        problems = [_path_problem(rule, machine) for machine in candidates]
-        if candidates and all(problems):
-            raise RuleError(f"{where}: {problems[0]}")
+    problems = {channel: _channel_problem(rule, channel) for channel in sorted({m.channel for m in machines})}
+    named = rule.channels != CHANNELS
+    refused = [problem for problem in problems.values() if problem]
+    if refused and (named or len(refused) == len(problems)):
+        raise RuleError(f"{where}: {refused[0]}")
+
+
+def _knows_outcome(rule: Rule, machine: Machine) -> bool:
+    return rule.outcome is None or machine.resolve(rule.outcome) is not None
+
+
+def _candidates(rule: Rule, channel: str) -> list[Machine]:
+    """The machines a message of `channel` may follow under this rule."""
+    found = [m for m in MACHINES.values() if m.channel == channel and m.name != "V1_VOICE"]
+    if channel == "TEXT" and rule.handset_receipt is not None:
+        found = [machine_for("v2", "TEXT", rule.handset_receipt)]
+    return [machine for machine in found if _knows_outcome(rule, machine)]
+
+
+def _channel_problem(rule: Rule, channel: str) -> str | None:
+    """Why no machine of `channel` can take the rule's path (None when one can)."""
+    problems = [_path_problem(rule, machine) for machine in _candidates(rule, channel)]
+    if problems and all(problems):
+        return problems[0]
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _path_fits(rule: Rule, channel: str) -> bool:
+    return _channel_problem(rule, channel) is None
 
 
 def _path_problem(rule: Rule, machine: Machine) -> str | None:
