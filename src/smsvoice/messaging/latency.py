@@ -21,9 +21,13 @@ CARRIER_SECONDS: Final = 0.3
 # From the carrier's acceptance to the handset's delivery receipt.
 HANDSET_RECEIPT_SECONDS: Final = 3.0
 
-# Voice: a call rings, is answered, plays its message.
-_VOICE_SECONDS: Final[Mapping[str, float]] = MappingProxyType(
+# Statuses reported by the service itself, without waiting for a network: its queue, and an RCS
+# message's fallback decision (the fallback message is accepted at the same moment). Then a call
+# rings, is answered, plays its message.
+_SECONDS: Final[Mapping[str, float]] = MappingProxyType(
     {
+        "QUEUED": 0.05,
+        "FALLEN_BACK_TO_SMS": 0.0,
         "RINGING": 2.0,
         "ANSWERED": 8.0,
         "COMPLETED": 15.0,
@@ -38,7 +42,7 @@ def simulated_seconds(previous: str, status: str) -> float:
     """The simulated delay between a record in `previous` and the next one, in `status`."""
     if previous == "SUCCESSFUL" and status == "DELIVERED":
         return HANDSET_RECEIPT_SECONDS
-    return _VOICE_SECONDS.get(status, CARRIER_SECONDS)
+    return _SECONDS.get(status, CARRIER_SECONDS)
 
 
 def stamp(due_at: float, previous_at: float, previous: str, status: str) -> float:
