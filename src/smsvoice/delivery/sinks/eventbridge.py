@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import orjson
 
-from smsvoice.delivery.failures import classify, from_code
+from smsvoice.delivery.failures import classify, from_code, rejected
 from smsvoice.delivery.sinks import DELIVERED, Destination, Envelope, Result, resource_of
 from smsvoice.delivery.sinks.base import Attempt, ClientSink, too_large
 
@@ -41,17 +41,23 @@ class EventBridgeSink(ClientSink):
 
     def send(self, attempt: Attempt, destination: Destination, batch: list[Envelope]) -> None:
         bus = resource_of(destination.target_arn).split("/", 1)[-1] or "default"
-        entries: list[tuple[int, dict[str, Any]]] = []
+        fitting: list[tuple[int, Envelope]] = []
         for index, envelope in enumerate(batch):
             if len(envelope.record.encode()) > MAX_ENTRY_BYTES:
                 attempt.results[index] = too_large("EventBridge's", MAX_ENTRY_BYTES)
             else:
-                entries.append((index, _entry(orjson.loads(envelope.record), bus)))
-        for start in range(0, len(entries), MAX_ENTRIES_PER_CALL):
+                fitting.append((index, envelope))
+        for start in range(0, len(fitting), MAX_ENTRIES_PER_CALL):
             if attempt.past_deadline():
                 break
-            chunk = entries[start : start + MAX_ENTRIES_PER_CALL]
-            self.settle(attempt, (index for index, _ in chunk), self._put(attempt.client, chunk))
+            chunk: list[tuple[int, dict[str, Any]]] = []
+            for index, envelope in fitting[start : start + MAX_ENTRIES_PER_CALL]:
+                try:
+                    chunk.append((index, _entry(orjson.loads(envelope.record), bus)))
+                except (KeyError, TypeError, ValueError) as problem:
+                    attempt.results[index] = rejected(f"not an EventBridge event: {problem!r}")
+            if chunk:
+                self.settle(attempt, (index for index, _ in chunk), self._put(attempt.client, chunk))
 
     def _put(self, client: Any, chunk: list[tuple[int, dict[str, Any]]]) -> list[Result]:
         try:
