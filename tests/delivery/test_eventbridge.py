@@ -24,7 +24,9 @@ def _rule_with_queue(aws: Aws) -> str:
     name = unique("sms-voice")
     queue = aws.queue(name)
     sqs = aws.client("sqs")
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     events = aws.client("events")
     events.put_rule(Name=name, EventPattern=json.dumps({"source": ["aws.sms-voice"]}), State="ENABLED")
     events.put_targets(Rule=name, Targets=[{"Id": "queue", "Arn": queue_arn}])
@@ -88,7 +90,8 @@ def test_status_changes_arrive_on_a_rule_target_in_aws_envelope(
         assert (item["event"]["version"], item["event"]["account"]) == ("0", account)
     wait_until(
         lambda: all(
-            item["delivery"]["status"] == "DELIVERED" for item in _listed(server.endpoint, subject=message_id)["events"]
+            item["delivery"]["status"] == "DELIVERED"
+            for item in _listed(server.endpoint, subject=message_id)["events"]
         ),
         timeout=20,
     )
@@ -130,11 +133,15 @@ def test_off_the_events_are_made_but_not_published(delivering_server: ServerProc
 
     assert listed["publishing"] is False
     assert [item["published"] for item in listed["events"]] == [False, False]
-    assert [item["event"]["detail-type"] for item in listed["events"]] == ["Text Message Delivery Status Updated"] * 2
+    assert [item["event"]["detail-type"] for item in listed["events"]] == [
+        "Text Message Delivery Status Updated"
+    ] * 2
     assert deliveries(delivering_server.endpoint, message_id=message_id) == []
 
 
 def test_a_bad_listing_query_is_refused(delivering_server: ServerProcess) -> None:
-    answer = httpx.get(f"{delivering_server.endpoint}/_smsvoice/eventbridge", params={"limit": "x"}, timeout=10)
+    answer = httpx.get(
+        f"{delivering_server.endpoint}/_smsvoice/eventbridge", params={"limit": "x"}, timeout=10
+    )
     assert answer.status_code == 400
     assert "limit" in answer.json()["error"]

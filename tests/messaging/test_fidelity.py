@@ -152,9 +152,7 @@ def test_v1_voice_records_keep_to_the_synthetic_2018_fields(v1: Any, inspector: 
         assert record["eventType"] == record["messageStatus"]
 
 
-def test_a_us_text_is_accepted_then_delivered_and_each_record_is_later(
-    v2: Any, inspector: Inspector
-) -> None:
+def test_a_us_text_is_accepted_then_delivered_and_each_record_is_later(v2: Any, inspector: Inspector) -> None:
     message_id = _send(v2)
 
     message = inspector.message(message_id)

@@ -47,26 +47,30 @@ def test_send_stores_message_and_aws_shaped_record(v2: Any, account: str, inspec
     assert message["origination"] == origin
     assert message["origination_identity"]["number_type"] == "TOLL_FREE"
     record, delivered = inspector.records(message_id)
-    assert list(record) == list(delivered) == [
-        "eventType",
-        "eventVersion",
-        "eventTimestamp",
-        "isFinal",
-        "originationPhoneNumber",
-        "destinationPhoneNumber",
-        "isoCountryCode",
-        "isInternationalSend",
-        "messageId",
-        "messageRequestTimestamp",
-        "messageEncoding",
-        "messageType",
-        "messageStatus",
-        "messageStatusDescription",
-        "context",
-        "totalMessageParts",
-        "totalMessagePrice",
-        "totalCarrierFee",
-    ]
+    assert (
+        list(record)
+        == list(delivered)
+        == [
+            "eventType",
+            "eventVersion",
+            "eventTimestamp",
+            "isFinal",
+            "originationPhoneNumber",
+            "destinationPhoneNumber",
+            "isoCountryCode",
+            "isInternationalSend",
+            "messageId",
+            "messageRequestTimestamp",
+            "messageEncoding",
+            "messageType",
+            "messageStatus",
+            "messageStatusDescription",
+            "context",
+            "totalMessageParts",
+            "totalMessagePrice",
+            "totalCarrierFee",
+        ]
+    )
     assert record["eventType"] == "TEXT_SUCCESSFUL"
     assert record["eventVersion"] == "1.0"
     assert record["isFinal"] is False
