@@ -5,13 +5,19 @@ still made and shown by /_smsvoice/eventbridge, unpublished."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from smsvoice.messaging.eventbridge import (
+    REGISTRATION_STATUS_CHANGE,
+    enqueue_eventbridge_event,
+    set_publishing,
+)
 from smsvoice.testing.process import ServerProcess
-from tests.delivery.support import Aws, deliveries, unique
+from tests.delivery.support import Aws, Outbox, deliveries, unique
 from tests.support.clients import client, new_account
 from tests.support.waiting import wait_until
 
@@ -145,3 +151,59 @@ def test_a_bad_listing_query_is_refused(delivering_server: ServerProcess) -> Non
     )
     assert answer.status_code == 400
     assert "limit" in answer.json()["error"]
+
+
+def test_the_entry_point_publishes_a_registration_status_change(
+    delivering: Callable[..., ServerProcess], aws: Aws
+) -> None:
+    """`enqueue_eventbridge_event` is the one way in (registrations call it): written into a server's
+    store, the event reaches a rule's target with its resources."""
+    server = delivering("--eventbridge", "on")
+    queue = _rule_with_queue(aws)
+    account = new_account()
+    registration = f"arn:aws:sms-voice:us-east-1:{account}:registration/registration-{unique('r')}"
+    detail = {
+        "registrationDetails": {
+            "registrationId": registration.rsplit("/", 1)[1],
+            "registrationVersionNumber": 1,
+            "registrationType": "US_TEN_DLC_BRAND_REGISTRATION",
+            "registrationStatusChangeTimestamp": 1729099129845,
+            "currentStatus": "SUBMITTED",
+        },
+        "registrationArn": registration,
+    }
+    writer = Outbox(server.data_dir)
+    set_publishing(True)
+    try:
+        made = writer.store.run_sync(
+            lambda tx: enqueue_eventbridge_event(
+                tx,
+                account=account,
+                region="us-east-1",
+                detail_type=REGISTRATION_STATUS_CHANGE,
+                detail=detail,
+                resources=[registration],
+                subject=registration.rsplit("/", 1)[1],
+                at=time.time(),
+            )
+        )
+    finally:
+        set_publishing(False)
+        writer.close()
+
+    bodies = [json.loads(body) for body in aws.drain(queue, expected=1)]
+    (body,) = [body for body in bodies if body["resources"] == [registration]]
+    assert body["detail-type"] == "Registration Status Change"
+    assert body["source"] == "aws.sms-voice"
+    assert body["detail"] == detail
+    listed = _listed(server.endpoint, subject=registration.rsplit("/", 1)[1])
+    assert [item["event"]["id"] for item in listed["events"]] == [made["id"]]
+    wait_until(
+        lambda: (
+            _listed(server.endpoint, subject=registration.rsplit("/", 1)[1])["events"][0]["delivery"][
+                "status"
+            ]
+            == "DELIVERED"
+        ),
+        timeout=20,
+    )
