@@ -1,5 +1,7 @@
-"""Moving a message along its plan: each transition writes the new status, its event record and the
-outbox rows of every event destination that receives it, all in the caller's transaction.
+"""Moving a message along its plan: each transition writes the new status, its event record (stamped
+with the simulated network delay, messaging/latency.py), the outbox rows of every event destination
+that receives it and its EventBridge event (messaging/eventbridge.py), all in the caller's
+transaction.
 
 Three callers: the send (applies what is due at once: with no delay the whole life of a message is
 written with the message itself), the scheduler (what has come due since) and the inspection API
