@@ -96,8 +96,11 @@ def server(data_dir: Path, endpoint: str, *, sink_only: bool) -> ServerProcess:
 
 
 def server_args(sink_only: bool) -> list[str]:
-    # The local sink speaks no STS, so roles are not assumed there.
-    return ["--delivery-assume-role", "off"] if sink_only else []
+    # Measured with the batch framing (PutRecordBatch, 500 records a call); smsvoice's default is one
+    # PutRecord per record, as AWS's role policy implies, which costs a call per record. The local
+    # sink speaks no STS, so roles are not assumed there.
+    framing = ["--firehose-framing", "ndjson-batch"]
+    return [*framing, "--delivery-assume-role", "off"] if sink_only else framing
 
 
 def db_url(data_dir: Path) -> str:

@@ -105,6 +105,19 @@ def _add_delivery_options(parser: argparse.ArgumentParser, *, in_server: bool) -
         help="how long a failing event record is retried before it is dead-lettered "
         "(SMSVOICE_DELIVERY_RETENTION_SECONDS, default 21600)",
     )
+    parser.add_argument(
+        "--firehose-framing",
+        choices=["aws", "ndjson-batch"],
+        help="'aws': one PutRecord per bare JSON record; 'ndjson-batch': PutRecordBatch of "
+        "newline-terminated records (SMSVOICE_FIREHOSE_FRAMING, default aws)",
+    )
+    if in_server:
+        parser.add_argument(
+            "--eventbridge",
+            choices=["on", "off"],
+            help="publish message status changes to the default EventBridge bus "
+            "(SMSVOICE_EVENTBRIDGE, default off)",
+        )
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
@@ -128,6 +141,8 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "delivery_retention_seconds",
         "retention_messages",
         "retention_days",
+        "firehose_framing",
+        "eventbridge",
     )
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in names}
     return load_settings(overrides)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 ThrottlingMode = Literal["aws", "off"]
 DbUpgradeMode = Literal["auto", "on", "off"]
+FirehoseFraming = Literal["aws", "ndjson-batch"]
 
 DEFAULT_PORT = 7767  # "SMS" on a phone keypad is 767
 DEFAULT_ACCOUNT = "000000000000"
@@ -47,6 +48,11 @@ class Settings:
     # (0 turns a limit off); sized for a laptop: 100,000 messages are ~150 MB of store.
     retention_messages: int = 100_000
     retention_days: float = 7.0
+    # Firehose writes (delivery/sinks/firehose.py): `aws` one PutRecord per bare JSON record, as AWS's
+    # documented role policy implies; `ndjson-batch` PutRecordBatch of newline-terminated records.
+    firehose_framing: FirehoseFraming = "aws"
+    # Publish every message status change to the default EventBridge bus (delivery/eventbridge.py).
+    eventbridge: bool = False
     # JSON file of origination identities to pre-provision at every start (docs/v2-identities.md).
     seed_file: str = ""
     # JSON rules file of the carrier simulator (docs/messaging.md): outcomes and delays by destination.
@@ -80,12 +86,14 @@ def _convert(name: str, raw: str) -> Any:
         return Path(raw)
     if name == "validate_responses":
         return raw.strip().lower() in ("1", "true", "yes", "on")
-    if name in ("delivery", "delivery_assume_role"):
+    if name in ("delivery", "delivery_assume_role", "eventbridge"):
         return _on_off(name, raw)
     if name in ("delivery_retention_seconds", "retention_days"):
         return float(raw)
     if name == "db_upgrade" and raw not in ("auto", "on", "off"):
         raise ValueError(f"db-upgrade must be 'auto', 'on' or 'off', not {raw!r}")
+    if name == "firehose_framing" and raw not in ("aws", "ndjson-batch"):
+        raise ValueError(f"firehose-framing must be 'aws' or 'ndjson-batch', not {raw!r}")
     if name == "throttling" and raw not in ("aws", "off"):
         raise ValueError(f"throttling must be 'aws' or 'off', not {raw!r}")
     return raw

@@ -68,6 +68,6 @@ def test_a_hanging_destination_does_not_hold_up_the_others(
         ]
         assert any(state["claimed_by"] for state in states)
         assert len(aws.log_events(name)) == 20
-        assert aws.bucket_text(bucket).count("\n") == 20
+        assert aws.bucket_text(bucket).count('"eventType"') == 20  # one bare record per PutRecord
     finally:
         writer.close()

@@ -1,4 +1,5 @@
-"""A PutRecordBatch answer that fails some records: only those are tried again."""
+"""A PutRecordBatch answer that fails some records (`--firehose-framing ndjson-batch`): only those are
+tried again."""
 
 from __future__ import annotations
 
@@ -70,7 +71,13 @@ def test_only_the_failed_records_are_retried(
     delivering: Callable[..., ServerProcess], flaky_firehose: tuple[str, FlakyFirehose]
 ) -> None:
     endpoint, state = flaky_firehose
-    server = delivering("--delivery-assume-role", "off", env={"AWS_ENDPOINT_URL_FIREHOSE": endpoint})
+    server = delivering(
+        "--delivery-assume-role",
+        "off",
+        "--firehose-framing",
+        "ndjson-batch",
+        env={"AWS_ENDPOINT_URL_FIREHOSE": endpoint},
+    )
     stream = "arn:aws:firehose:us-east-1:123456789012:deliverystream/flaky"
     rows = [entry("FIREHOSE", stream, event_id=index) for index in range(6)]
     writer = Outbox(server.data_dir)

@@ -1,4 +1,4 @@
-"""The opening the three sinks share (sinks/base.py), in-process with a fake client cache: no AWS."""
+"""The opening the sinks share (sinks/base.py), in-process with a fake client cache: no AWS."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from smsvoice.delivery.failures import Failure
 from smsvoice.delivery.sinks import DELIVERED, NOT_ATTEMPTED, Destination, Envelope
 from smsvoice.delivery.sinks.base import ClientSink
 from smsvoice.delivery.sinks.cloudwatch_logs import CloudWatchLogsSink
+from smsvoice.delivery.sinks.eventbridge import EventBridgeSink
 from smsvoice.delivery.sinks.firehose import FirehoseSink
 from smsvoice.delivery.sinks.sns import SnsSink
 
@@ -23,6 +24,7 @@ TARGETS = {
     SnsSink: "arn:aws:sns:eu-west-1:111122223333:events",
     CloudWatchLogsSink: "arn:aws:logs:eu-west-1:111122223333:log-group:events:*",
     FirehoseSink: "arn:aws:firehose:eu-west-1:111122223333:deliverystream/events",
+    EventBridgeSink: "arn:aws:events:eu-west-1:111122223333:event-bus/default",
 }
 
 
@@ -53,6 +55,12 @@ class FirehoseClient:
         self.calls = 0
         self._error = error
 
+    def put_record(self, DeliveryStreamName: str, Record: dict[str, bytes]) -> dict[str, Any]:
+        self.calls += 1
+        if self._error is not None:
+            raise self._error
+        return {"RecordId": str(self.calls)}
+
     def put_record_batch(self, DeliveryStreamName: str, Records: list[dict[str, bytes]]) -> dict[str, Any]:
         self.calls += 1
         if self._error is not None:
@@ -64,7 +72,7 @@ def _batch(count: int = 2) -> list[Envelope]:
     return [Envelope(n, f'{{"n": {n}}}', time.time(), "set", "destination") for n in range(count)]
 
 
-SINKS: list[type[ClientSink]] = [SnsSink, CloudWatchLogsSink, FirehoseSink]
+SINKS: list[type[ClientSink]] = [SnsSink, CloudWatchLogsSink, FirehoseSink, EventBridgeSink]
 
 
 @pytest.mark.parametrize("sink", SINKS)
@@ -96,9 +104,11 @@ def test_past_the_deadline_nothing_is_attempted(sink: type[ClientSink]) -> None:
 
 def test_a_call_settles_its_records_and_expired_credentials_are_forgotten() -> None:
     target = Destination("FIREHOSE", TARGETS[FirehoseSink], ROLE)
-    clients = FakeClients(client=FirehoseClient())
+    firehose = FirehoseClient()
+    clients = FakeClients(client=firehose)
     assert FirehoseSink(clients).deliver(target, _batch(), time.monotonic() + 5) == [DELIVERED, DELIVERED]
     assert clients.forgotten == []
+    assert firehose.calls == 2  # one PutRecord per record
 
     clients = FakeClients(client=FirehoseClient(error=_expired()))
     results = FirehoseSink(clients).deliver(target, _batch(), time.monotonic() + 5)

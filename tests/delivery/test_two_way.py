@@ -83,7 +83,7 @@ def test_stop_opts_the_handset_out_answers_it_and_refuses_the_next_send(number: 
     assert response["origination"] == number.e164
     assert response["destination"] == HANDSET
     assert response["body"] == "You are opted out and will get no more messages from this number."
-    assert response["status"] == "SUCCESSFUL"
+    assert response["status"] == "DELIVERED"  # a US route: accepted, then the handset's receipt
     assert response["details"]["keyword_response_to"] == answer["inboundMessageId"]
     [entry] = number.opted_out()
     assert entry["OptedOutNumber"] == HANDSET
@@ -140,7 +140,7 @@ def test_a_custom_opt_out_keyword_and_an_opt_in_keyword(number: Number) -> None:
     assert number.message(back["responseMessageId"])["body"] == "Back again."
     assert number.opted_out() == []
     sent = number.send("welcome back")
-    assert number.message(sent)["status"] == "SUCCESSFUL"
+    assert number.message(sent)["status"] == "DELIVERED"
 
 
 def test_the_two_way_channel_gets_aws_payload_with_the_previous_message(number: Number, aws: Aws) -> None:

@@ -37,7 +37,7 @@ def test_filters(v2: Any, v1: Any, account: str, inspector: Inspector) -> None:
     assert ids(destination="12065550155") == [blocked]
     assert ids(status="BLOCKED") == [blocked]
     assert ids(status="TEXT_BLOCKED") == [blocked]
-    assert ids(status="TEXT_SUCCESSFUL") == [text]
+    assert ids(status="TEXT_DELIVERED") == [text]  # a US route: accepted, then delivered
     assert ids(status="VOICE_COMPLETED") == [voice]
     assert ids(channel="VOICE") == [voice, call]
     assert ids(api="v1") == [call]

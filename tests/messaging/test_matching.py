@@ -44,7 +44,10 @@ def test_each_matching_rule(v2: Any, inspector: Inspector) -> None:
     text = v2.send_text_message(MessageBody="hi", **common)["MessageId"]
     voice = v2.send_voice_message(MessageBody="hi", **common)["MessageId"]
     media = v2.send_media_message(MediaUrls=["s3://bkt/a.png"], **common)["MessageId"]
-    assert _deliveries(inspector, text) == {"TEXT_SUCCESSFUL": ["all", "exact", "text-all"]}
+    assert _deliveries(inspector, text) == {
+        "TEXT_SUCCESSFUL": ["all", "exact", "text-all"],
+        "TEXT_DELIVERED": ["all", "text-all"],
+    }
     assert _deliveries(inspector, voice) == {
         "VOICE_INITIATED": ["all", "voice-all"],
         "VOICE_RINGING": ["all", "voice-all"],
@@ -63,7 +66,7 @@ def test_disabled_destination_receives_nothing(v2: Any, inspector: Inspector) ->
         MessageBody="hi",
         ConfigurationSetName="quiet",
     )["MessageId"]
-    assert _deliveries(inspector, message_id) == {"TEXT_SUCCESSFUL": ["on"]}
+    assert _deliveries(inspector, message_id) == {"TEXT_SUCCESSFUL": ["on"], "TEXT_DELIVERED": ["on"]}
 
 
 def test_no_configuration_set_publishes_nothing(v2: Any, inspector: Inspector) -> None:
@@ -71,8 +74,8 @@ def test_no_configuration_set_publishes_nothing(v2: Any, inspector: Inspector) -
         DestinationPhoneNumber=US_DESTINATION, OriginationIdentity=phone_number(v2), MessageBody="hi"
     )["MessageId"]
     message = inspector.message(message_id)
-    assert len(message["events"]) == 1
-    assert message["events"][0]["deliveries"] == []
+    assert len(message["events"]) == 2  # accepted, then delivered
+    assert all(event["deliveries"] == [] for event in message["events"])
 
 
 def test_outbox_rows_carry_each_sink(v2: Any, account: str, inspector: Inspector) -> None:
@@ -97,7 +100,7 @@ def test_outbox_rows_carry_each_sink(v2: Any, account: str, inspector: Inspector
         MessageBody="hi",
         ConfigurationSetName="sinks",
     )["MessageId"]
-    (event,) = inspector.message(message_id)["events"]
+    event, _ = inspector.message(message_id)["events"]
     sinks = {
         d["destination_name"]: (d["destination_kind"], d["target_arn"], d["configuration_set"])
         for d in event["deliveries"]

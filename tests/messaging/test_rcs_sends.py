@@ -105,7 +105,7 @@ def test_not_rcs_capable_falls_back_to_sms(v2: Any, inspector: Inspector) -> Non
         origin,
         message_id,
     )
-    assert inspector.event_types(fallback_id) == ["TEXT_SUCCESSFUL"]
+    assert inspector.event_types(fallback_id) == ["TEXT_SUCCESSFUL"]  # to GB: no handset receipt
     fallen, sms_record = inspector.records(message_id)[-1], inspector.records(fallback_id)[0]
     assert fallen["eventTimestamp"] <= sms_record["eventTimestamp"]
 
@@ -333,7 +333,7 @@ def test_a_rule_can_make_a_number_not_rcs_capable(v2: Any, account: str, inspect
     fallback = inspector.message(inspector.message(message_id)["details"]["fallback_message_id"])
     assert (fallback["origination"], inspector.event_types(fallback["message_id"])) == (
         origin,
-        ["TEXT_SUCCESSFUL"],
+        ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"],
     )
     # Rules that do not name RCS leave RCS messages alone.
     inspector.add_rules({"destination": US_DESTINATION, "outcome": "FAILURE"}, account=account)

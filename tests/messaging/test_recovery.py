@@ -45,9 +45,9 @@ def test_crash_with_pending_delays_then_restart(fresh_server: Any, tmp_path: Pat
     origin = phone_number(v2)
     ids = _send_mix(v2, origin)
     inspector = Inspector(first.endpoint)
-    inspector.advance_clock(3600 + 60)  # texts final; calls at RINGING
+    inspector.advance_clock(3600 + 60)  # texts delivered (accepted, then the receipt); calls at RINGING
     before = {m["message_id"]: m["status"] for m in inspector.messages(account=account)}
-    assert sorted(set(before.values())) == ["RINGING", "SUCCESSFUL"]
+    assert sorted(set(before.values())) == ["DELIVERED", "RINGING"]
     first.kill()  # SIGKILL: no shutdown work at all
 
     second = fresh_server("--throttling", "off", data_dir=data)  # no rules: the plans are stored
@@ -63,7 +63,7 @@ def test_crash_with_pending_delays_then_restart(fresh_server: Any, tmp_path: Pat
         if message["channel"] == "VOICE":
             assert types == ["VOICE_INITIATED", "VOICE_RINGING", "VOICE_ANSWERED", "VOICE_COMPLETED"]
         else:
-            assert types == ["TEXT_SUCCESSFUL"]
+            assert types == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
     assert inspector.advance_clock(0)["pending"] == 0
 
 

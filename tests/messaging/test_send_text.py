@@ -38,45 +38,53 @@ def test_send_stores_message_and_aws_shaped_record(v2: Any, account: str, inspec
         "v2",
         "TEXT",
     )
+    # A US toll-free route returns handset receipts: accepted by the carrier, then delivered.
     assert (message["status"], message["is_final"], message["body"]) == (
-        "SUCCESSFUL",
+        "DELIVERED",
         True,
         "Your order shipped",
     )
     assert message["origination"] == origin
     assert message["origination_identity"]["number_type"] == "TOLL_FREE"
-    (record,) = inspector.records(message_id)
-    assert list(record) == [
-        "eventType",
-        "eventVersion",
-        "eventTimestamp",
-        "isFinal",
-        "originationPhoneNumber",
-        "destinationPhoneNumber",
-        "isoCountryCode",
-        "isInternationalSend",
-        "mcc",
-        "messageId",
-        "messageRequestTimestamp",
-        "messageEncoding",
-        "messageType",
-        "messageStatus",
-        "messageStatusDescription",
-        "context",
-        "totalMessageParts",
-        "totalMessagePrice",
-        "totalCarrierFee",
-    ]
+    record, delivered = inspector.records(message_id)
+    assert (
+        list(record)
+        == list(delivered)
+        == [
+            "eventType",
+            "eventVersion",
+            "eventTimestamp",
+            "isFinal",
+            "originationPhoneNumber",
+            "destinationPhoneNumber",
+            "isoCountryCode",
+            "isInternationalSend",
+            "messageId",
+            "messageRequestTimestamp",
+            "messageEncoding",
+            "messageType",
+            "messageStatus",
+            "messageStatusDescription",
+            "context",
+            "totalMessageParts",
+            "totalMessagePrice",
+            "totalCarrierFee",
+        ]
+    )
     assert record["eventType"] == "TEXT_SUCCESSFUL"
     assert record["eventVersion"] == "1.0"
-    assert record["isFinal"] is True
+    assert record["isFinal"] is False
     assert record["messageStatus"] == "SUCCESSFUL"
     assert record["messageStatusDescription"] == "Message has been accepted by phone carrier"
+    assert (delivered["eventType"], delivered["isFinal"]) == ("TEXT_DELIVERED", True)
+    assert delivered["messageStatusDescription"] == "Message has been accepted by phone"
     assert (record["originationPhoneNumber"], record["destinationPhoneNumber"]) == (origin, US_DESTINATION)
-    assert (record["isoCountryCode"], record["isInternationalSend"], record["mcc"]) == ("US", False, "310")
+    # No carrier is known for the number, so neither mcc nor mnc is given (they come together).
+    assert (record["isoCountryCode"], record["isInternationalSend"]) == ("US", False)
     assert record["messageId"] == message_id
     assert isinstance(record["eventTimestamp"], int) and isinstance(record["messageRequestTimestamp"], int)
-    assert before * 1000 - 5_000 <= record["messageRequestTimestamp"] <= record["eventTimestamp"]
+    assert before * 1000 - 5_000 <= record["messageRequestTimestamp"] < record["eventTimestamp"]
+    assert record["eventTimestamp"] < delivered["eventTimestamp"]
     assert (record["messageEncoding"], record["messageType"], record["totalMessageParts"]) == (
         "GSM",
         "TRANSACTIONAL",
@@ -111,7 +119,7 @@ def test_encoding_parts_and_price(
     )["MessageId"]
     message = inspector.message(message_id)
     assert (message["encoding"], message["parts"]) == (encoding, parts)
-    (record,) = inspector.records(message_id)
+    record, _ = inspector.records(message_id)  # accepted, then delivered
     assert (record["messageEncoding"], record["totalMessageParts"]) == (encoding, parts)
     assert record["totalMessagePrice"] == round(0.00581 * parts, 5)
     assert record["totalCarrierFee"] == round(0.0025 * parts, 5)

@@ -64,15 +64,16 @@ def test_simulator_numbers_succeed_and_fail(v2: Any, inspector: Inspector) -> No
     failed = inspector.message(_text(v2, US_SIMULATOR_FAILURE))
     assert failed["simulation"]["rule"] == "simulator-number"
     assert failed["events"][0]["record"]["messageStatusDescription"] == (
-        "The recipient's device is unavailable or not connected to the network"
+        "Phone is currently unreachable/unavailable"
     )
     assert inspector.event_types(_media(v2, US_SIMULATOR_FAILURE)) == ["MEDIA_UNREACHABLE"]
     assert inspector.event_types(_voice(v2, US_SIMULATOR_FAILURE)) == ["VOICE_INITIATED", "VOICE_FAILED"]
 
 
 def test_any_other_number_succeeds(v2: Any, inspector: Inspector) -> None:
+    # A US toll-free route returns handset receipts: the text is accepted, then delivered.
     message = inspector.message(_text(v2))
-    assert (message["event_type"], message["simulation"]["rule"]) == ("TEXT_SUCCESSFUL", "default")
+    assert (message["event_type"], message["simulation"]["rule"]) == ("TEXT_DELIVERED", "default")
 
 
 TEXT_FINALS = [
@@ -111,8 +112,11 @@ MEDIA_FINALS = [
 def test_every_text_and_media_outcome(v2: Any, account: str, inspector: Inspector, outcome: str) -> None:
     inspector.add_rules({"destination": US_DESTINATION, "outcome": outcome}, account=account)
     message_id = _media(v2) if outcome.startswith("MEDIA_") else _text(v2)
-    (record,) = inspector.records(message_id)
-    assert record["eventType"] == outcome
+    records = inspector.records(message_id)
+    # On a route with handset receipts, a delivered text is first accepted by the carrier.
+    expected = ["TEXT_SUCCESSFUL", outcome] if outcome == "TEXT_DELIVERED" else [outcome]
+    assert [r["eventType"] for r in records] == expected
+    record = records[-1]
     assert record["messageStatus"] == outcome.split("_", 1)[1]
     assert record["isFinal"] is True
     assert record["messageStatusDescription"]
@@ -169,7 +173,7 @@ def test_channels_narrow_a_rule(v2: Any, account: str, inspector: Inspector) -> 
     inspector.add_rules(
         {"destination": US_DESTINATION, "outcome": "BLOCKED", "channels": ["MEDIA"]}, account=account
     )
-    assert inspector.event_types(_text(v2)) == ["TEXT_SUCCESSFUL"]
+    assert inspector.event_types(_text(v2)) == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
     assert inspector.event_types(_media(v2)) == ["MEDIA_BLOCKED"]
 
 
@@ -179,9 +183,11 @@ def test_path_passes_through_intermediate_statuses(v2: Any, account: str, inspec
         account=account,
     )
     records = inspector.records(_text(v2))
+    # The route returns handset receipts, so the carrier's acceptance comes before the receipt.
     assert [(r["eventType"], r["isFinal"]) for r in records] == [
         ("TEXT_QUEUED", False),
         ("TEXT_PENDING", False),
+        ("TEXT_SUCCESSFUL", False),
         ("TEXT_DELIVERED", True),
     ]
     assert records[-1]["messageStatusDescription"] == "Message has been accepted by phone"
@@ -197,7 +203,7 @@ def test_precedence_exact_then_simulator_then_longest_prefix(
         {"destination": "+14255550111", "outcome": "DELIVERED"},
         account=account,
     )
-    assert inspector.event_types(_text(v2, "+14255550111")) == ["TEXT_DELIVERED"]
+    assert inspector.event_types(_text(v2, "+14255550111")) == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
     assert inspector.event_types(_text(v2, US_SIMULATOR_FAILURE)) == ["TEXT_UNREACHABLE"]
     assert inspector.event_types(_text(v2, "+14255550112")) == ["TEXT_BLOCKED"]
     assert inspector.event_types(_text(v2, "+12065550113")) == ["TEXT_SPAM"]
@@ -230,7 +236,7 @@ def test_account_rule_beats_global_rule_and_stays_in_its_account(
     inspector.add_rules({"destination": "+12065550177", "outcome": "SPAM"}, account=account)
     other = client("pinpoint-sms-voice-v2", endpoint, new_account())
     assert inspector.event_types(_text(v2, "+12065550177")) == ["TEXT_SPAM"]
-    assert inspector.event_types(_text(other, "+12065550177")) == ["TEXT_SUCCESSFUL"]
+    assert inspector.event_types(_text(other, "+12065550177")) == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
 
 
 def test_manual_mode_waits_for_the_test(v2: Any, account: str, inspector: Inspector) -> None:
@@ -264,7 +270,7 @@ def test_manual_advance_to_end_and_errors(v2: Any, account: str, inspector: Insp
     assert inspector.advance(message_id, status="BUSY").status_code == 400  # not an SMS status
     assert inspector.advance(message_id, status="TEXT_NOPE").status_code == 400
     assert inspector.advance(message_id, to_end=True).json()["status"] == "DELIVERED"
-    assert inspector.event_types(message_id) == ["TEXT_QUEUED", "TEXT_DELIVERED"]
+    assert inspector.event_types(message_id) == ["TEXT_QUEUED", "TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
     assert inspector.advance("00000000-0000-0000-0000-000000000000").status_code == 404
     voice_id = _voice(v2)
     assert inspector.advance(voice_id, status="RINGING").status_code == 200

@@ -62,7 +62,7 @@ def test_time_to_live_expires_a_message_held_too_long(timed_v2: Any, account: st
     assert _offsets([record]) == [60]
     assert timed.event_types(lasting) == []
     timed.advance_clock(60)
-    assert timed.event_types(lasting) == ["TEXT_SUCCESSFUL"]
+    assert timed.event_types(lasting) == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
 
 
 def test_voice_time_to_live(timed_v2: Any, account: str, timed: Inspector) -> None:

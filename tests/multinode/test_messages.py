@@ -42,13 +42,13 @@ def test_a_send_accepted_by_one_node_is_read_through_the_other(nodes: Nodes) -> 
     assert message["message_id"] == message_id
     assert message["account"] == account
     assert message["operation"] == "SendTextMessage"
-    assert message["status"] == "SUCCESSFUL"
+    assert message["status"] == "DELIVERED"  # a US route: accepted, then the handset's receipt
     assert message["is_final"] is True
     assert message["destination"] == US_DESTINATION
     assert message["origination"] == number
     assert message["configuration_set"] == "events"
-    [event] = message["events"]
-    assert event["event_type"] == "TEXT_SUCCESSFUL"
+    event, delivered = message["events"]
+    assert (event["event_type"], delivered["event_type"]) == ("TEXT_SUCCESSFUL", "TEXT_DELIVERED")
     record = event["record"]
     assert record["messageId"] == message_id
     assert record["eventType"] == "TEXT_SUCCESSFUL"
@@ -92,6 +92,6 @@ def test_a_rule_posted_on_one_node_shapes_a_send_on_the_other(nodes: Nodes) -> N
         assert record["eventType"] == "TEXT_BLOCKED"
         assert record["messageStatus"] == "BLOCKED"
         assert record["isFinal"] is True
-        assert inspector.event_types(untouched) == ["TEXT_SUCCESSFUL"]
+        assert inspector.event_types(untouched) == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
     Inspector(nodes.b.endpoint).clear_rules(id=f"blocked-{account}")
     assert rule not in Inspector(nodes.a.endpoint).rules()

@@ -75,9 +75,10 @@ def test_the_three_line_test(pytester: pytest.Pytester) -> None:
         def test_the_message_as_recorded(smsvoice):
             smsvoice.add_phone_number(myapp.SENDER)
             myapp.send_welcome("+12065550142")
-            message = smsvoice.wait_for_message(destination="+12065550142", status="SUCCESSFUL")
+            message = smsvoice.wait_for_message(destination="+12065550142", status="DELIVERED")
             print("MESSAGE", message["account"], message["origination"], message["channel"], message["api"])
-            assert [event["event_type"] for event in smsvoice.events(message["message_id"])] == ["TEXT_SUCCESSFUL"]
+            events = [event["event_type"] for event in smsvoice.events(message["message_id"])]
+            assert events == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
             assert message["account"] == smsvoice.account
         """
     )

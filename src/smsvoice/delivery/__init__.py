@@ -1,4 +1,4 @@
-"""Durable delivery of event records from the outbox to SNS, CloudWatch Logs and Firehose.
+"""Durable delivery of event records from the outbox to SNS, CloudWatch Logs, Firehose and EventBridge.
 
 See docs/delivery.md. `build_worker` wires the pieces together from the settings; the app lifespan
 and `smsvoice worker` both use it.
@@ -10,8 +10,9 @@ from smsvoice.clock import Clock
 from smsvoice.config import Settings
 from smsvoice.delivery.credentials import AwsClients
 from smsvoice.delivery.retry import RetryPolicy
-from smsvoice.delivery.sinks import CLOUDWATCH_LOGS, FIREHOSE, SNS, Sink
+from smsvoice.delivery.sinks import CLOUDWATCH_LOGS, EVENTBRIDGE, FIREHOSE, SNS, Sink
 from smsvoice.delivery.sinks.cloudwatch_logs import CloudWatchLogsSink
+from smsvoice.delivery.sinks.eventbridge import EventBridgeSink
 from smsvoice.delivery.sinks.firehose import FirehoseSink
 from smsvoice.delivery.sinks.sns import SnsSink
 from smsvoice.delivery.worker import DeliveryWorker, Tuning
@@ -25,7 +26,8 @@ def build_worker(
     sinks: dict[str, Sink] = {
         SNS: SnsSink(clients),
         CLOUDWATCH_LOGS: CloudWatchLogsSink(clients),
-        FIREHOSE: FirehoseSink(clients),
+        FIREHOSE: FirehoseSink(clients, settings.firehose_framing),
+        EVENTBRIDGE: EventBridgeSink(clients),
     }
     policy = RetryPolicy(retention_seconds=settings.delivery_retention_seconds)
     return DeliveryWorker(store, clock, sinks, policy, tuning)

@@ -7,13 +7,15 @@ are the v1 EventType names themselves (`INITIATED_CALL`, ... `COMPLETED_CALL`), 
 Every message starts in ACCEPTED, smsvoice's name for "the API answered, nothing reported yet"; it
 is never published. Which statuses are final follows the user guide's meanings (aws-facts §4.4):
 QUEUED and PENDING come before a carrier's verdict, everything else for SMS and MMS is a verdict.
+A text on a route with handset receipts (domain/handset_receipts.py) takes TEXT_WITH_RECEIPTS, where
+the carrier's acceptance (SUCCESSFUL) is not final and the handset's receipt (DELIVERED) follows it.
 `TEXT_SENT` is in the enum but "not supported" by AWS, so no machine emits it.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -76,7 +78,18 @@ class Machine:
                         path.append(previous[path[-1]])
                     return list(reversed(path))
                 queue.append(following)
-        raise UnreachableStatus(f"{self.name} cannot go from {current} to {target}")
+        why = f"{current} is final" if current in self.finals else f"{target} cannot follow {current}"
+        raise UnreachableStatus(f"{self.name} cannot go from {current} to {target}: {why}")
+
+    def walk(self, start: str, waypoints: Sequence[str]) -> list[str]:
+        """The statuses from `start` through each of `waypoints` in order (the last one included);
+        raises UnreachableStatus, saying why, when one cannot be reached from the one before it."""
+        statuses: list[str] = []
+        current = start
+        for stop in waypoints:
+            statuses.extend(self.route(current, stop))
+            current = stop
+        return statuses
 
     def resolve(self, name: str) -> str | None:
         """The status a rule or a request names for this machine, or None when it names none here.
@@ -149,7 +162,40 @@ def _sms_machine(name: str, extra_verdicts: tuple[str, ...]) -> Machine:
     )
 
 
+# What can still happen to a text the carrier accepted, on a route whose carriers send handset
+# receipts: the handset's receipt (DELIVERED), or a verdict reached after acceptance.
+_AFTER_ACCEPTANCE: Final = ("DELIVERED", "UNREACHABLE", "BLOCKED", "CARRIER_BLOCKED", "SPAM", "UNKNOWN")
+
+
+def _text_with_receipts() -> Machine:
+    """TEXT where carriers return handset receipts (domain/handset_receipts.py): the carrier's
+    acceptance (SUCCESSFUL, not final) comes first and the handset's receipt (DELIVERED, final) after
+    it, as production records of US and Canadian long codes show (aws-facts §13.1)."""
+    plain = TEXT
+    verdicts = tuple(status for status in plain.transitions["PENDING"] if status != "DELIVERED")
+    return Machine(
+        name="TEXT_WITH_RECEIPTS",
+        channel="TEXT",
+        prefix="TEXT_",
+        transitions=MappingProxyType(
+            {
+                ACCEPTED: (*verdicts, "QUEUED", "PENDING", "TTL_EXPIRED"),
+                "QUEUED": (*verdicts, "PENDING", "TTL_EXPIRED"),
+                "PENDING": verdicts,
+                "SUCCESSFUL": _AFTER_ACCEPTANCE,
+            }
+        ),
+        finals=frozenset((*verdicts, *_AFTER_ACCEPTANCE, "TTL_EXPIRED")) - {"SUCCESSFUL"},
+        before_handoff=plain.before_handoff,
+        default_success="DELIVERED",
+        default_failure=plain.default_failure,
+        invalid_destination=plain.invalid_destination,
+        ttl_expired=plain.ttl_expired,
+    )
+
+
 TEXT: Final = _sms_machine("TEXT", ())
+TEXT_WITH_RECEIPTS: Final = _text_with_receipts()
 MEDIA: Final = _sms_machine("MEDIA", ("FILE_INACCESSIBLE", "FILE_TYPE_UNSUPPORTED", "FILE_SIZE_EXCEEDED"))
 
 VOICE: Final = Machine(
@@ -217,12 +263,15 @@ RCS: Final = Machine(
 )
 
 MACHINES: Final[Mapping[str, Machine]] = MappingProxyType(
-    {machine.name: machine for machine in (TEXT, MEDIA, VOICE, V1_VOICE, RCS)}
+    {machine.name: machine for machine in (TEXT, TEXT_WITH_RECEIPTS, MEDIA, VOICE, V1_VOICE, RCS)}
 )
 
 
-def machine_for(api: str, channel: str) -> Machine:
-    """The machine of a message sent through `api` ("v1" or "v2") on `channel`."""
+def machine_for(api: str, channel: str, handset_receipts: bool = False) -> Machine:
+    """The machine of a message sent through `api` ("v1" or "v2") on `channel`; a text whose route
+    returns handset receipts takes TEXT_WITH_RECEIPTS."""
     if api == "v1":
         return V1_VOICE
+    if channel == "TEXT" and handset_receipts:
+        return TEXT_WITH_RECEIPTS
     return MACHINES[channel]

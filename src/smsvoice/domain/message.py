@@ -92,13 +92,15 @@ class Message:
     feedback_status: str | None = None  # RECEIVED or FAILED once PutMessageFeedback set it
     feedback_updated_at: float | None = None
     details: dict[str, Any] = field(default_factory=dict)  # channel specifics: media, voice, keyword...
+    # A text whose carrier acceptance is followed by the handset's receipt (TEXT_WITH_RECEIPTS).
+    handset_receipts: bool = False
     status: str = ACCEPTED
     updated_at: float = 0.0
     plan: Plan = field(default_factory=Plan)
 
     @property
     def machine(self) -> Machine:
-        return machine_for(self.api, self.channel)
+        return machine_for(self.api, self.channel, self.handset_receipts)
 
     @property
     def is_final(self) -> bool:

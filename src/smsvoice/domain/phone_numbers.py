@@ -15,7 +15,8 @@ MCC values are the public ITU-T E.212 country codes. MNC values are best effort:
 small table keyed by the carrier name that ``phonenumbers`` reports for the number's original
 allocation (it does not know about number portability), so ``mnc`` is ``None`` whenever the
 carrier is unknown or not in the table. ``phonenumbers`` has no carrier data for US or Canadian
-numbers, so those destinations only get an MCC in practice.
+numbers, so those destinations only get an MCC in practice (records then show neither: AWS gives
+``mcc`` and ``mnc`` together, messaging/records.py).
 """
 
 from __future__ import annotations

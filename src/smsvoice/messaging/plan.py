@@ -5,15 +5,45 @@ hand off the message and return TTL_EXPIRED event" (SendTextMessage reference). 
 with the first record; when the rule delays it past the TTL, the message instead expires alone, at
 request time + TimeToLive. A rule whose outcome is TTL_EXPIRED expires after its own delay. Manual
 messages wait for a test to advance them, so time never expires them.
+
+Without a final status: "After 72 hours, if [the service] has not received a final event from a
+carrier, the service automatically returns an UNKNOWN messageStatus" (user guide, event format). A
+timed plan that ends in a status that is not final (a rule's non-final outcome, or a carrier's
+acceptance whose handset receipt never comes) gets an UNKNOWN step 72 hours after the request.
+Manual messages are exempt: they wait for the test that holds them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
-from smsvoice.domain.machines import ACCEPTED, Machine, UnreachableStatus
+from smsvoice.domain.machines import ACCEPTED, TEXT_WITH_RECEIPTS, Machine, UnreachableStatus, machine_for
 from smsvoice.domain.message import Plan, Reply, Step
 from smsvoice.messaging.rules import Decision
+
+NO_FINAL_STATUS_SECONDS: Final = 72 * 3600
+NO_FINAL_STATUS: Final = "UNKNOWN"
+
+
+def takes_receipts(machine: Machine, decision: Decision) -> bool:
+    """Whether a message whose route gives `machine` follows the handset-receipt path (v2 texts only):
+    as the rule asks; else a final SUCCESSFUL when that is the outcome; else the route's machine when
+    it can take the decision's path, the other TEXT machine when only that one can."""
+    if machine.prefix != "TEXT_":
+        return False
+    if decision.handset_receipt is not None:
+        return decision.handset_receipt
+    if decision.outcome == "SUCCESSFUL":
+        return False
+    preferred = machine is TEXT_WITH_RECEIPTS
+    for receipts in (preferred, not preferred):
+        try:
+            machine_for("v2", "TEXT", receipts).walk(ACCEPTED, [*decision.path, decision.outcome])
+        except UnreachableStatus:
+            continue
+        return receipts
+    return preferred
 
 
 def walk(machine: Machine, start: str, waypoints: Sequence[str]) -> list[str]:
@@ -61,6 +91,9 @@ def make_plan(machine: Machine, decision: Decision, requested_at: float, time_to
     plan.steps = [
         Step(status, first + index * decision.step_seconds) for index, status in enumerate(statuses)
     ]
+    last = statuses[-1] if statuses else ACCEPTED
+    if not machine.is_final(last) and machine.can_move(last, NO_FINAL_STATUS):
+        plan.steps.append(Step(NO_FINAL_STATUS, requested_at + NO_FINAL_STATUS_SECONDS))
     return plan
 
 

@@ -4,7 +4,7 @@ A rule (JSON object, every member optional):
 
     {"id": "busy-line", "account": "111122223333", "destination": "+14255550100" | "prefix": "+44",
      "channels": ["TEXT", "MEDIA", "VOICE"], "outcome": "BUSY", "path": ["RINGING"],
-     "delay_seconds": 0, "step_seconds": 0, "manual": false}
+     "delay_seconds": 0, "step_seconds": 0, "manual": false, "handset_receipt": true}
 
 * `destination` matches one number exactly, `prefix` every number starting with it; with neither the
   rule matches every number. `account` limits the rule to one account.
@@ -14,7 +14,12 @@ A rule (JSON object, every member optional):
   RCS messages only follow rules whose `channels` name RCS.
   Without `outcome` the rule only sets timing.
 * `path` lists statuses to pass through on the way (`["QUEUED", "PENDING"]`); missing links are filled
-  in along the channel's state machine.
+  in along the channel's state machine, but the statuses must come in an order the machine can take:
+  a rule whose path it cannot take is refused, saying why.
+* `handset_receipt` (texts): true makes the carrier's acceptance (TEXT_SUCCESSFUL, not final) come
+  before the handset's receipt (TEXT_DELIVERED, final); false makes TEXT_SUCCESSFUL final. Without
+  it the route decides (domain/handset_receipts.py), except that an outcome of SUCCESSFUL asks for a
+  final TEXT_SUCCESSFUL and a path through SUCCESSFUL to DELIVERED asks for the receipt.
 * `delay_seconds` comes before the first record, `step_seconds` between the records after it.
   `manual: true` holds every record until a test advances the message (inspection API).
 * `reply` makes the handset answer once the message reached it: `{"body": "STOP", "delay_seconds": 5}`
@@ -34,10 +39,11 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 from smsvoice.domain import simulator_numbers
-from smsvoice.domain.machines import MACHINES, Machine
+from smsvoice.domain.machines import ACCEPTED, MACHINES, Machine, UnreachableStatus, machine_for
 
 _NUMBER: Final = re.compile(r"\+[0-9]{1,19}")
 _PREFIX: Final = re.compile(r"\+[0-9]{0,19}")
@@ -48,7 +54,7 @@ CHANNELS: Final = ("TEXT", "MEDIA", "VOICE")
 KNOWN_CHANNELS: Final = (*CHANNELS, "RCS")
 _KNOWN_MEMBERS: Final = frozenset(
     {"id", "account", "destination", "prefix", "channels", "outcome", "path"}
-    | {"delay_seconds", "step_seconds", "manual", "reply"}
+    | {"delay_seconds", "step_seconds", "manual", "reply", "handset_receipt"}
 )
 # Longest delay a rule may ask for: TimeToLive's maximum (72 hours) plus a day; bounds the scheduler.
 MAX_DELAY_SECONDS: Final = 259_200.0 + 86_400.0
@@ -72,11 +78,14 @@ class Rule:
     manual: bool = False
     # What the handset answers once the message reached it: (body, seconds after delivery) each.
     reply: tuple[tuple[str, float], ...] = ()
+    handset_receipt: bool | None = None  # texts: the receipt path (True), a final SUCCESSFUL (False)
 
     def applies_to(self, machine: Machine) -> bool:
         if machine.channel not in self.channels:
             return False
-        return self.outcome is None or machine.resolve(self.outcome) is not None
+        if self.outcome is not None and machine.resolve(self.outcome) is None:
+            return False
+        return _path_fits(self, machine.channel)
 
     def matches(self, account: str, number: str) -> bool:
         if self.account is not None and self.account != account:
@@ -101,6 +110,8 @@ class Rule:
         shown["manual"] = self.manual
         if self.reply:
             shown["reply"] = [{"body": body, "delay_seconds": delay} for body, delay in self.reply]
+        if self.handset_receipt is not None:
+            shown["handset_receipt"] = self.handset_receipt
         return shown
 
 
@@ -115,6 +126,7 @@ class Decision:
     manual: bool
     source: str  # rule id, "simulator-number", "invalid-number" or "default"
     replies: tuple[tuple[str, float], ...] = ()  # the handset's answers once the message reached it
+    handset_receipt: bool | None = None  # what the rule asked of a text's receipt (None: the route's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +154,14 @@ class RuleSet:
             return Decision(outcome, (), 0.0, 0.0, False, source)
         path = tuple(_resolved(machine, status) for status in winner.path if machine.resolve(status))
         return Decision(
-            outcome, path, winner.delay_seconds, winner.step_seconds, winner.manual, source, winner.reply
+            outcome,
+            path,
+            winner.delay_seconds,
+            winner.step_seconds,
+            winner.manual,
+            source,
+            winner.reply,
+            winner.handset_receipt,
         )
 
     def _winner(self, machine: Machine, account: str, number: str) -> Rule | None:
@@ -238,19 +257,68 @@ def parse_rule(item: Any, index: int | None = None) -> Rule:
         step_seconds=_seconds(item, "step_seconds", where),
         manual=_flag(item, "manual", where),
         reply=_replies(item.get("reply"), where),
+        handset_receipt=_optional_flag(item, "handset_receipt", where),
     )
     _check_statuses(rule, where)
     return rule
 
 
 def _check_statuses(rule: Rule, where: str) -> None:
-    """The outcome must mean something on at least one channel; each path status on each of those."""
-    machines = [m for m in MACHINES.values() if m.channel in rule.channels and rule.applies_to(m)]
+    """The outcome must mean something on at least one channel, and each path status on each of those.
+    The rule's path to its outcome must be one the channel's machine can take: on every channel the
+    rule names, or on at least one when it names none (it then applies to those that can)."""
+    machines = [m for m in MACHINES.values() if m.channel in rule.channels and _knows_outcome(rule, m)]
     if not machines:
         raise RuleError(f"{where}: outcome {rule.outcome!r} is not a status of any of {list(rule.channels)}")
     for status in rule.path:
         if not any(machine.resolve(status) for machine in machines):
             raise RuleError(f"{where}: path status {status!r} is not a status of the rule's channels")
+    problems = {channel: _channel_problem(rule, channel) for channel in sorted({m.channel for m in machines})}
+    named = rule.channels != CHANNELS
+    refused = [problem for problem in problems.values() if problem]
+    if refused and (named or len(refused) == len(problems)):
+        raise RuleError(f"{where}: {refused[0]}")
+
+
+def _knows_outcome(rule: Rule, machine: Machine) -> bool:
+    return rule.outcome is None or machine.resolve(rule.outcome) is not None
+
+
+def _candidates(rule: Rule, channel: str) -> list[Machine]:
+    """The machines a message of `channel` may follow under this rule."""
+    found = [m for m in MACHINES.values() if m.channel == channel and m.name != "V1_VOICE"]
+    if channel == "TEXT" and rule.handset_receipt is not None:
+        found = [machine_for("v2", "TEXT", rule.handset_receipt)]
+    return [machine for machine in found if _knows_outcome(rule, machine)]
+
+
+def _channel_problem(rule: Rule, channel: str) -> str | None:
+    """Why no machine of `channel` can take the rule's path (None when one can)."""
+    problems = [_path_problem(rule, machine) for machine in _candidates(rule, channel)]
+    if problems and all(problems):
+        return problems[0]
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _path_fits(rule: Rule, channel: str) -> bool:
+    return _channel_problem(rule, channel) is None
+
+
+def _path_problem(rule: Rule, machine: Machine) -> str | None:
+    """Why `machine` cannot take the rule's path to its outcome (None when it can)."""
+    waypoints = [status for status in (machine.resolve(name) for name in rule.path) if status is not None]
+    if rule.outcome is not None:
+        waypoints.append(_resolved(machine, rule.outcome))
+    try:
+        machine.walk(ACCEPTED, waypoints)
+    except UnreachableStatus as problem:
+        taken = " -> ".join([ACCEPTED, *waypoints])
+        hint = ""
+        if machine.name == "TEXT" and "SUCCESSFUL is final" in str(problem):
+            hint = " (without a handset receipt TEXT_SUCCESSFUL is final: set handset_receipt true)"
+        return f"a {machine.channel} message cannot take the path {taken}: {problem}{hint}"
+    return None
 
 
 def _with_plus(value: str) -> str:
@@ -312,6 +380,12 @@ def _replies(value: Any, where: str) -> tuple[tuple[str, float], ...]:
             raise RuleError(f"{where}: a reply needs a non-empty body")
         replies.append((body, _seconds(item, "delay_seconds", where)))
     return tuple(replies)
+
+
+def _optional_flag(item: dict[str, Any], name: str, where: str) -> bool | None:
+    if item.get(name) is None:
+        return None
+    return _flag(item, name, where)
 
 
 def _flag(item: dict[str, Any], name: str, where: str) -> bool:

@@ -1,5 +1,7 @@
-"""Moving a message along its plan: each transition writes the new status, its event record and the
-outbox rows of every event destination that receives it, all in the caller's transaction.
+"""Moving a message along its plan: each transition writes the new status, its event record (stamped
+with the simulated network delay, messaging/latency.py), the outbox rows of every event destination
+that receives it and its EventBridge event (messaging/eventbridge.py), all in the caller's
+transaction.
 
 Three callers: the send (applies what is due at once: with no delay the whole life of a message is
 written with the message itself), the scheduler (what has come due since) and the inspection API
@@ -17,6 +19,8 @@ import orjson
 
 from smsvoice.domain.machines import UnreachableStatus
 from smsvoice.domain.message import Message, Step
+from smsvoice.messaging.eventbridge import enqueue_message_event
+from smsvoice.messaging.latency import stamp
 from smsvoice.messaging.matching import load_destinations, outbox_entries
 from smsvoice.messaging.plan import replan_from
 from smsvoice.messaging.records import build_record
@@ -65,10 +69,12 @@ class _Publisher:
         machine = message.machine
         if not machine.can_move(message.status, status):
             raise UnreachableStatus(f"{machine.name} cannot go from {message.status} to {status}")
+        at = stamp(at, message.updated_at, message.status, status)
         record = build_record(message, status, at)
         text = orjson.dumps(record).decode()
         event_type = record["eventType"]
         event_id = self.tx.messages.add_event(message.message_id, event_type, at, text)
+        enqueue_message_event(self.tx, message, record, event_id, self.now)
         destinations = self.destinations()
         if destinations:
             assert message.configuration_set is not None

@@ -19,8 +19,9 @@ from typing import Protocol
 
 from smsvoice.arns import new_message_id
 from smsvoice.domain import pricing
+from smsvoice.domain.handset_receipts import returns_receipts
 from smsvoice.domain.message import Message, Price
-from smsvoice.messaging.plan import make_plan
+from smsvoice.messaging.plan import make_plan, takes_receipts
 from smsvoice.messaging.rulebook import rules_in_force
 from smsvoice.messaging.transitions import accept
 from smsvoice.sending.outgoing import Outgoing
@@ -71,6 +72,7 @@ def send(
     )
     if not outgoing.handset_may_reply and decision.replies:
         decision = replace(decision, replies=())
+    message.handset_receipts = takes_receipts(message.machine, decision)
     message.plan = make_plan(message.machine, decision, message.requested_at, message.time_to_live)
     accept(tx, message, now, destinations=outgoing.event_destinations)
     tx.spend.add(
@@ -109,6 +111,10 @@ def _message(context: SendContext, outgoing: Outgoing, now: float) -> Message:
         mcc=info.mcc,
         mnc=info.mnc,
         carrier_name=info.carrier_name,
+        # The route's answer; the simulator's decision may change it (plan.takes_receipts).
+        handset_receipts=context.api == "v2"
+        and outgoing.channel == "TEXT"
+        and returns_receipts(info.iso_country_code, outgoing.origin.number_type),
     )
     if price is not None:
         message.price = Price(pricing.to_float(price.message_price), pricing.to_float(price.carrier_fee))

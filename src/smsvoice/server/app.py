@@ -19,6 +19,7 @@ from smsvoice.delivery import start_delivery
 from smsvoice.domain.message import Message
 from smsvoice.faults import load_fault_file, save_faults
 from smsvoice.inbound import InboundError, receive
+from smsvoice.messaging.eventbridge import set_publishing as set_eventbridge_publishing
 from smsvoice.messaging.simulator import Simulator, load_rules_file
 from smsvoice.retention import Pruner, RetentionPolicy
 from smsvoice.seeding import apply_seed_file
@@ -59,6 +60,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         app.state.clock = clock
         await apply_seed_file(store, settings, clock)  # --seed-file; a bad seed stops the start
         app.state.delivery = start_delivery(store, settings, clock)
+        set_eventbridge_publishing(settings.eventbridge)  # --eventbridge
 
         def handset_answers(tx: Transaction, message: Message, body: str) -> None:
             # A rule's `reply`: the destination answers the number that sent, as POST /inbound does.

@@ -12,6 +12,7 @@ from smsvoice import __version__
 from smsvoice.protocol.model import botocore_version
 from smsvoice.server.accounts_api import account_routes
 from smsvoice.server.deliveries_api import delivery_health, delivery_routes
+from smsvoice.server.eventbridge_api import eventbridge_routes
 from smsvoice.server.faults_api import fault_routes
 from smsvoice.server.identities_api import identity_routes
 from smsvoice.server.inbound_api import inbound_routes
@@ -24,6 +25,7 @@ def internal_routes() -> list[Route]:
         Route("/health", health, methods=["GET"]),
         *account_routes(),
         *delivery_routes(),
+        *eventbridge_routes(),
         *fault_routes(),
         *identity_routes(),
         *inbound_routes(),

@@ -11,8 +11,9 @@ when a checkpoint has copied every frame and no reader still uses it, and with w
 millisecond there are always newer frames. So when the log file passes `TRUNCATE_ABOVE_BYTES`, a
 TRUNCATE checkpoint follows the PASSIVE one: it holds writers off while it copies the few frames the
 PASSIVE one left and waits for readers to move on, then cuts the file to zero; this process's own
-writers wait at the store's write gate meanwhile. That pause is the
-price of a bounded disk; `stats` keeps how often it ran and its longest run, and health shows them.
+writers wait at the store's write gate meanwhile. If writes outrun even that, the
+next writer truncates the log itself before it writes (`relieve`, past
+`WRITER_TRUNCATES_ABOVE_BYTES`). That pause is the price of a bounded disk; `stats` keeps how often it ran and its longest run, and health shows them.
 Committed data is durable in the log either way: a checkpoint only moves it.
 """
 
@@ -23,11 +24,17 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 INTERVAL_SECONDS: Final = 0.25
 TRUNCATE_ABOVE_BYTES: Final = 16 * 1024 * 1024
+# The safety valve: a writer about to write to a log this large truncates it first, on its own
+# connection, so the log stays bounded even when writes outrun the background checkpoints (a raw
+# SQLite writer can append several hundred MB a second; a PASSIVE checkpoint copies slower).
+WRITER_TRUNCATES_ABOVE_BYTES: Final = 48 * 1024 * 1024
 # How long a TRUNCATE may wait for the writer and readers before it gives up until the next round.
 TRUNCATE_WAIT_MS: Final = 250
 # Where a writer restarting the log leaves the file (SQLite's journal_size_limit), for the resets
@@ -37,10 +44,38 @@ JOURNAL_SIZE_LIMIT_BYTES: Final = 4 * 1024 * 1024
 log = logging.getLogger("smsvoice.store")
 
 
+class WriteGate:
+    """Held by this process's SQLite writers while they write. The checkpointer closes it: writers
+    that come after wait until it reopens, so the checkpointer gets its turn (a plain lock is not fair:
+    a writer that releases it and asks again at once would take it back every time)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = threading.Event()
+        self._open.set()
+
+    def __enter__(self) -> None:
+        self._open.wait()
+        self._lock.acquire()
+
+    def __exit__(self, *_exc: object) -> None:
+        self._lock.release()
+
+    @contextmanager
+    def closed(self) -> Iterator[None]:
+        self._open.clear()
+        try:
+            with self._lock:
+                yield
+        finally:
+            self._open.set()
+
+
 @dataclass
 class CheckpointStats:
     truncations: int = 0
     busy: int = 0  # TRUNCATE attempts that gave up waiting
+    by_writers: int = 0  # the safety valve's truncations
     longest_truncate_ms: float = 0.0
     largest_wal_bytes: int = 0
 
@@ -48,13 +83,14 @@ class CheckpointStats:
         return {
             "walTruncations": self.truncations,
             "walTruncationsBusy": self.busy,
+            "walTruncationsByWriters": self.by_writers,
             "longestTruncateMs": round(self.longest_truncate_ms, 1),
             "largestWalBytes": self.largest_wal_bytes,
         }
 
 
 class Checkpointer:
-    def __init__(self, database: str, write_gate: threading.Lock) -> None:
+    def __init__(self, database: str, write_gate: WriteGate) -> None:
         self._database = database
         self._write_gate = write_gate
         self._wal = f"{database}-wal"
@@ -92,7 +128,7 @@ class Checkpointer:
         started = time.perf_counter()
         # Holding this process's writers off: back-to-back transactions never leave the writer lock
         # free long enough for SQLite's busy handler to catch it.
-        with self._write_gate:
+        with self._write_gate.closed():
             busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         elapsed_ms = (time.perf_counter() - started) * 1000
         if busy:
@@ -100,6 +136,15 @@ class Checkpointer:
             return
         self.stats.truncations += 1
         self.stats.longest_truncate_ms = max(self.stats.longest_truncate_ms, elapsed_ms)
+
+    def relieve(self, connection: Any) -> None:
+        """Called by a writer before its transaction, on its DB-API connection: truncate the log
+        first when it has grown past the safety valve's bound."""
+        if self._wal_size() <= WRITER_TRUNCATES_ABOVE_BYTES:
+            return
+        busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if not busy:
+            self.stats.by_writers += 1
 
     def _wal_size(self) -> int:
         try:

@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from smsvoice.store import migrate
-from smsvoice.store.checkpointer import JOURNAL_SIZE_LIMIT_BYTES, Checkpointer
+from smsvoice.store.checkpointer import JOURNAL_SIZE_LIMIT_BYTES, Checkpointer, WriteGate
 from smsvoice.store.errors import StoreUnavailable, WriteConflict
 from smsvoice.store.group_commit import GroupCommit
 from smsvoice.store.outbox import OUTBOX_WRITTEN
@@ -101,12 +101,16 @@ class Store:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smsvoice-store")
         # This process's SQLite writers hold the gate while they write; the checkpointer takes it to
         # truncate the log, which a steady stream of back-to-back writers would otherwise never allow.
-        self._write_gate = threading.Lock()
-        self._group_commit = GroupCommit(self._connection, self._write_gate if self.is_sqlite else None)
+        self._write_gate = WriteGate()
         self._checkpointer: Checkpointer | None = None
         if self.is_sqlite and parsed.database:
             self._checkpointer = Checkpointer(parsed.database, self._write_gate)
             self._checkpointer.start()
+        self._group_commit = GroupCommit(
+            self._connection,
+            self._write_gate if self.is_sqlite else None,
+            self._checkpointer.relieve if self._checkpointer is not None else None,
+        )
 
     def _connection(self) -> Connection:
         connection: Connection | None = getattr(self._local, "connection", None)
@@ -122,6 +126,8 @@ class Store:
         a WriteConflict runs it again in a new transaction."""
         connection = self._connection()
         gate = self._write_gate if self.is_sqlite else contextlib.nullcontext()
+        if self._checkpointer is not None:
+            self._checkpointer.relieve(connection.connection.dbapi_connection)
         for attempt in range(self.CONFLICT_RETRIES + 1):
             try:
                 with gate, connection.begin():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Delete, Table, delete
 
 from smsvoice.store.schema import (
+    eventbridge_events,
     idempotency,
     inbound_messages,
     message_events,
@@ -36,6 +37,7 @@ def forget_state(connection: Connection, account: str | None) -> dict[str, int]:
         ("resources", resources),
         ("resource_counts", resource_counts),
         ("idempotency", idempotency),
+        ("eventbridge_events", eventbridge_events),
     ):
         counts[name] = _rowcount(connection, _of(table, account))
     if account is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,8 +22,15 @@ Work = Callable[[Connection], Any]
 
 
 class GroupCommit:
-    def __init__(self, connection: Callable[[], Connection], gate: threading.Lock | None = None) -> None:
+    def __init__(
+        self,
+        connection: Callable[[], Connection],
+        gate: contextlib.AbstractContextManager[Any] | None = None,
+        before_write: Callable[[Any], None] | None = None,
+    ) -> None:
         self._connection = connection
+        # Given the DB-API connection before each batch's transaction (the WAL's safety valve).
+        self._before_write = before_write
         # Held while a batch writes; the WAL checkpointer takes it to cut the log back (checkpointer.py).
         self._gate: contextlib.AbstractContextManager[Any] = gate or contextlib.nullcontext()
         self._pending: list[tuple[Work, asyncio.Future[Any]]] = []
@@ -49,6 +55,8 @@ class GroupCommit:
         try:
             connection = self._connection()
             raw: Any = None
+            if self._before_write is not None:
+                self._before_write(connection.connection.dbapi_connection)
             with self._gate, connection.begin():
                 raw = connection.connection.dbapi_connection
                 for work, _future in batch:

@@ -14,7 +14,14 @@ import orjson
 from sqlalchemy import delete, select
 
 from smsvoice.domain.message import Message
-from smsvoice.store.schema import message_events, messages, outbox, scheduled_transitions, spend_totals
+from smsvoice.store.schema import (
+    eventbridge_events,
+    message_events,
+    messages,
+    outbox,
+    scheduled_transitions,
+    spend_totals,
+)
 from smsvoice.store.sql import Statement, Target
 
 # The send path's statements run on the DB-API cursor (store/sql.py): building SQLAlchemy statements
@@ -172,7 +179,8 @@ class Messages:
         return found
 
     def delete(self, account: str | None = None) -> int:
-        """Forget messages (all, or one account's) with their records, pending transitions and spend.
+        """Forget messages (all, or one account's) with their records, EventBridge events, pending
+        transitions and spend.
 
         Outbox rows stay: records already handed to delivery are still delivered.
         """
@@ -182,6 +190,7 @@ class Messages:
         connection = self._connection
         connection.execute(delete(scheduled_transitions).where(scheduled_transitions.c.message_id.in_(ids)))
         connection.execute(delete(message_events).where(message_events.c.message_id.in_(ids)))
+        connection.execute(delete(eventbridge_events).where(eventbridge_events.c.subject.in_(ids)))
         spend = delete(spend_totals)
         if account is not None:
             spend = spend.where(spend_totals.c.account == account)

@@ -153,6 +153,27 @@ _INSERT = Statement(
 )
 
 
+_INSERT_ONE = Statement(_INSERT.sql + " RETURNING id", libpq=True)
+
+
+def _row(entry: OutboxEntry, now: float) -> dict[str, Any]:
+    return {
+        "account": entry.account,
+        "region": entry.region,
+        "message_id": entry.message_id,
+        "event_id": entry.event_id,
+        "event_type": entry.event_type,
+        "configuration_set": entry.configuration_set,
+        "destination_name": entry.destination_name,
+        "destination_kind": entry.destination_kind,
+        "target_arn": entry.target_arn,
+        "iam_role_arn": entry.iam_role_arn,
+        "record": entry.record,
+        "status": PENDING,
+        "now": now,
+    }
+
+
 class Outbox:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
@@ -162,29 +183,19 @@ class Outbox:
         """Add entries in the caller's transaction, due at once."""
         if not entries:
             return
-        rows = [
-            {
-                "account": entry.account,
-                "region": entry.region,
-                "message_id": entry.message_id,
-                "event_id": entry.event_id,
-                "event_type": entry.event_type,
-                "configuration_set": entry.configuration_set,
-                "destination_name": entry.destination_name,
-                "destination_kind": entry.destination_kind,
-                "target_arn": entry.target_arn,
-                "iam_role_arn": entry.iam_role_arn,
-                "record": entry.record,
-                "status": PENDING,
-                "now": now,
-            }
-            for entry in entries
-        ]
+        rows = [_row(entry, now) for entry in entries]
         if self._tx.libpq and len(rows) == 1:
             _INSERT.execute(self._tx, rows[0])  # one prepared statement beats psycopg's executemany
         else:
             _INSERT.execute_many(self._tx, rows)
         self._connection.info[OUTBOX_WRITTEN] = True
+
+    def enqueue_one(self, entry: OutboxEntry, now: float) -> int:
+        """Add one entry in the caller's transaction, due at once; answers its row id."""
+        row = _INSERT_ONE.one(self._tx, _row(entry, now))
+        assert row is not None
+        self._connection.info[OUTBOX_WRITTEN] = True
+        return int(row[0])
 
     def claim_due(
         self,

@@ -198,6 +198,29 @@ Index(
     inbound_messages.c.received_at,
 )
 
+# Every EventBridge event smsvoice made (store/eventbridge.py), published or not (`--eventbridge`):
+# `subject` is the message or registration it is about, `envelope` the whole event as EventBridge
+# delivers it, `outbox_id` the outbox row that publishes it (None when publishing is off).
+eventbridge_events = Table(
+    "eventbridge_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("subject", String(256), nullable=False),
+    Column("detail_type", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("envelope", Text, nullable=False),
+    Column("outbox_id", Integer, nullable=True),
+)
+Index("eventbridge_by_subject", eventbridge_events.c.subject, eventbridge_events.c.id)
+Index(
+    "eventbridge_by_account",
+    eventbridge_events.c.account,
+    eventbridge_events.c.region,
+    eventbridge_events.c.id,
+)
+
 # Request-rate token buckets shared by every node (store/rates.py): key is API/operation/account/region.
 request_rates = Table(
     "request_rates",
@@ -217,6 +240,7 @@ store_meta = Table(
 )
 
 __all__ = [
+    "eventbridge_events",
     "idempotency",
     "inbound_messages",
     "message_events",

@@ -14,6 +14,7 @@
 - `tx.idempotency`: the first answer to each ClientToken
 - `tx.settings`: small named values shared by every node (simulator rules, clock offset)
 - `tx.rates`: request-rate token buckets shared by every node
+- `tx.eventbridge`: the EventBridge events made, published or not
 
 No SQL or SQLAlchemy object crosses this boundary (`connection` is for the store's own modules).
 """
@@ -27,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from smsvoice.store.documents import Documents, Remembered
+from smsvoice.store.eventbridge import EventBridgeEvents
 from smsvoice.store.forgetting import forget_state
 from smsvoice.store.idempotency import Idempotency
 from smsvoice.store.inbound import Inbound
@@ -43,6 +45,7 @@ from smsvoice.store.spend import Spend
 
 class Transaction:
     __slots__ = (
+        "_eventbridge",
         "_idempotency",
         "_inbound",
         "_messages",
@@ -84,6 +87,7 @@ class Transaction:
         self._inbound: Inbound | None = None
         self._settings: StoredSettings | None = None
         self._rates: RequestRates | None = None
+        self._eventbridge: EventBridgeEvents | None = None
 
     def documents(self, account: str, region: str) -> Documents:
         return Documents(self, account, region)
@@ -153,6 +157,12 @@ class Transaction:
         if self._rates is None:
             self._rates = RequestRates(self)
         return self._rates
+
+    @property
+    def eventbridge(self) -> EventBridgeEvents:
+        if self._eventbridge is None:
+            self._eventbridge = EventBridgeEvents(self)
+        return self._eventbridge
 
     def forget(self, account: str | None) -> dict[str, int]:
         """Forget one account's state (every account's with None): resources and their counters,

@@ -18,6 +18,7 @@ from smsvoice.delivery.failures import Failure, rejected
 SNS = "SNS"
 CLOUDWATCH_LOGS = "CLOUDWATCH_LOGS"
 FIREHOSE = "FIREHOSE"
+EVENTBRIDGE = "EVENTBRIDGE"  # the default event bus (messaging/eventbridge.py), not a configuration set's
 
 
 class Status(enum.Enum):

@@ -1,14 +1,21 @@
-"""Kinesis Data Firehose: `PutRecordBatch`, one record per event, each ending in a newline.
+"""Kinesis Data Firehose: one event record per Firehose record, by default one `PutRecord` each.
 
-The newline makes the objects Firehose writes to S3 newline-delimited JSON, which Athena, Glue and
-`jq` read as one record per line (AWS is silent on the framing it uses; this is our choice). Writes
-use the destination's IamRoleArn when roles are assumed (credentials.py).
+AWS's documented role policy for a Firehose event destination grants only `firehose:PutRecord`
+(user guide, configuration-sets-kinesis-creating-role.html), so AWS writes record by record, and a role
+built from that policy refuses `PutRecordBatch`. AWS is silent on framing; production consumers
+decode each Firehose record to one JSON record. So by default each record is the bare JSON, one per
+`PutRecord`. `--firehose-framing ndjson-batch` (SMSVOICE_FIREHOSE_FRAMING) switches to smsvoice's
+older framing: `PutRecordBatch` (up to 500 records a call) with each record ending in a newline,
+which makes the S3 objects newline-delimited JSON for Athena, Glue or `jq`. Writes use the
+destination's IamRoleArn when roles are assumed (credentials.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from smsvoice.config import FirehoseFraming
+from smsvoice.delivery.credentials import AwsClients
 from smsvoice.delivery.failures import classify, from_code
 from smsvoice.delivery.sinks import DELIVERED, Destination, Envelope, Result, resource_of
 from smsvoice.delivery.sinks.base import Attempt, ClientSink, too_large
@@ -44,19 +51,43 @@ class FirehoseSink(ClientSink):
     service = "firehose"
     client_step = "STS AssumeRole for Firehose"
 
+    def __init__(self, clients: AwsClients, framing: FirehoseFraming = "aws") -> None:
+        super().__init__(clients)
+        self._batched = framing == "ndjson-batch"
+
     def send(self, attempt: Attempt, destination: Destination, batch: list[Envelope]) -> None:
         name = stream_name(resource_of(destination.target_arn))
         framed: list[tuple[int, bytes]] = []
         for index, envelope in enumerate(batch):
-            data = (envelope.record + "\n").encode()
+            data = (envelope.record + "\n" if self._batched else envelope.record).encode()
             if len(data) > MAX_RECORD_BYTES:
                 attempt.results[index] = too_large("Firehose's", MAX_RECORD_BYTES)
             else:
                 framed.append((index, data))
+        if not self._batched:
+            self._put_each(attempt, name, framed)
+            return
         for chunk in _chunks(framed):
             if attempt.past_deadline():
                 break
             self.settle(attempt, (index for index, _ in chunk), self._put(attempt.client, name, chunk))
+
+    def _put_each(self, attempt: Attempt, name: str, framed: list[tuple[int, bytes]]) -> None:
+        for position, (index, data) in enumerate(framed):
+            if attempt.past_deadline():
+                break
+            try:
+                attempt.client.put_record(DeliveryStreamName=name, Record={"Data": data})
+            except Exception as error:
+                failure = classify(error, "Firehose PutRecord")
+                if failure.retryable:
+                    # The stream is missing, throttled or unreachable: the rest would fail alike.
+                    rest = [i for i, _ in framed[position:]]
+                    self.settle(attempt, rest, [failure] * len(rest))
+                    return
+                self.settle(attempt, [index], [failure])
+                continue
+            self.settle(attempt, [index], [DELIVERED])
 
     def _put(self, client: Any, name: str, chunk: list[tuple[int, bytes]]) -> list[Result]:
         try:

@@ -1,8 +1,8 @@
 """Sustained load: paused event destinations, the outbox index that parks and resumes their rows, and
 the index retention prunes the oldest messages by.
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
