@@ -16,6 +16,7 @@ from smsvoice.server.faults_api import fault_routes
 from smsvoice.server.identities_api import identity_routes
 from smsvoice.server.inbound_api import inbound_routes
 from smsvoice.server.messages_api import message_routes
+from smsvoice.server.registrations_api import registration_routes
 
 
 def internal_routes() -> list[Route]:
@@ -27,6 +28,7 @@ def internal_routes() -> list[Route]:
         *identity_routes(),
         *inbound_routes(),
         *message_routes(),
+        *registration_routes(),
     ]
 
 

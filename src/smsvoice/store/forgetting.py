@@ -9,6 +9,7 @@ from smsvoice.store.schema import (
     inbound_messages,
     message_events,
     messages,
+    registration_jobs,
     request_rates,
     resource_counts,
     resources,
@@ -36,6 +37,7 @@ def forget_state(connection: Connection, account: str | None) -> dict[str, int]:
         ("resources", resources),
         ("resource_counts", resource_counts),
         ("idempotency", idempotency),
+        ("registration_jobs", registration_jobs),
     ):
         counts[name] = _rowcount(connection, _of(table, account))
     if account is None:

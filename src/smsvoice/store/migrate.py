@@ -22,7 +22,7 @@ from smsvoice.store.schema import metadata
 
 # The newest revision (store/migrations/versions/); tests/store/test_migrations.py checks it is
 # Alembic's head.
-HEAD: Final = "0005"
+HEAD: Final = "0006"
 # Every revision this code knows, oldest first.
 KNOWN: Final = ("0001", "0002", "0003", "0004", "0005")
 _LEGACY: Final = "0001"

@@ -7,6 +7,7 @@
 - `tx.messages`: sent messages, their event records and where each record went
 - `tx.inbound`: what handsets sent to the account's numbers
 - `tx.schedule`: the simulator's pending timed transitions
+- `tx.registration_jobs`: registration review steps and attachment fetches due at a time
 - `tx.spend`: month-to-date spend per account, region and channel
 - `tx.outbox`: event records bound for delivery, claimed by workers with leases
 - `tx.idempotency`: the first answer to each ClientToken
@@ -31,6 +32,7 @@ from smsvoice.store.inbound import Inbound
 from smsvoice.store.messages import Messages
 from smsvoice.store.outbox import Outbox
 from smsvoice.store.rates import RequestRates
+from smsvoice.store.registration_jobs import RegistrationJobs
 from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
 from smsvoice.store.settings import StoredSettings
@@ -44,6 +46,7 @@ class Transaction:
         "_messages",
         "_outbox",
         "_rates",
+        "_registration_jobs",
         "_resources",
         "_schedule",
         "_settings",
@@ -76,6 +79,7 @@ class Transaction:
         self._inbound: Inbound | None = None
         self._settings: StoredSettings | None = None
         self._rates: RequestRates | None = None
+        self._registration_jobs: RegistrationJobs | None = None
 
     def documents(self, account: str, region: str) -> Documents:
         return Documents(self, account, region)
@@ -133,6 +137,12 @@ class Transaction:
         if self._rates is None:
             self._rates = RequestRates(self)
         return self._rates
+
+    @property
+    def registration_jobs(self) -> RegistrationJobs:
+        if self._registration_jobs is None:
+            self._registration_jobs = RegistrationJobs(self)
+        return self._registration_jobs
 
     def forget(self, account: str | None) -> dict[str, int]:
         """Forget one account's state (every account's with None): resources and their counters,
