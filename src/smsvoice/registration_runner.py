@@ -61,7 +61,12 @@ class RegistrationRunner:
 
     async def run_due(self) -> int:
         """Apply the review steps that are due, then fetch the attachments waiting for it."""
-        reviewed = await self.store.run(self._review_batch)
+        reviewed = 0
+        for _ in range(100):  # bounded; a step that schedules the next one may make it due at once
+            done = await self.store.run(self._review_batch)
+            reviewed += done
+            if done == 0:
+                break
         claimed = await self.store.run(self._claim_fetches)
         for job, url in claimed:
             content, failure = await asyncio.to_thread(self._fetch, url, job.region)
@@ -79,7 +84,7 @@ class RegistrationRunner:
             tx.registration_jobs.clear(job.key)  # the step schedules the next one, if any
             try:
                 with tx.savepoint():
-                    advance_review(self._context(tx, job), job.key[len(REVIEW_JOB) :])
+                    advance_review(self._context(tx, job), job.key[len(REVIEW_JOB) :], job.due_at)
             except Exception:
                 # One broken registration must not hold the others back: its review stops here.
                 log.exception("registration review step %s failed; the review stops", job.key)

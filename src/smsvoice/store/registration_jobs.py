@@ -25,6 +25,7 @@ class DueJob:
     key: str
     account: str
     region: str
+    due_at: float
 
 
 class RegistrationJobs:
@@ -42,7 +43,7 @@ class RegistrationJobs:
         """Jobs whose key starts with `prefix` and whose time has come, earliest first."""
         table = registration_jobs.c
         query = (
-            select(table.key, table.account, table.region)
+            select(table.key, table.account, table.region, table.due_at)
             .where(table.due_at <= now, table.key.startswith(prefix))
             .order_by(table.due_at)
             .limit(limit)
@@ -50,7 +51,10 @@ class RegistrationJobs:
         if self._connection.dialect.name != "sqlite":
             query = query.with_for_update(skip_locked=True)
         rows = self._connection.execute(query)
-        return [DueJob(str(key), str(account), str(region)) for key, account, region in rows]
+        return [
+            DueJob(str(key), str(account), str(region), float(due_at))
+            for key, account, region, due_at in rows
+        ]
 
     def pending_count(self) -> int:
         return int(self._connection.execute(select(func.count()).select_from(registration_jobs)).scalar_one())

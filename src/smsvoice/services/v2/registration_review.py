@@ -47,11 +47,12 @@ class NothingToDecide(Exception):
     """The registration has no version waiting for a decision."""
 
 
-def schedule_review(context: OperationContext, registration_id: str) -> None:
-    """Under `auto`, the next review step falls due one review period from now."""
+def schedule_review(context: OperationContext, registration_id: str, after: float | None = None) -> None:
+    """Under `auto`, the next review step falls due one review period after `after` (the time the
+    step before it was due; now by default), so a clock moved by several periods applies several steps."""
     if context.settings.registration_review != "auto":
         return
-    due = context.now() + context.settings.registration_review_seconds
+    due = (context.now() if after is None else after) + context.settings.registration_review_seconds
     context.tx.registration_jobs.schedule(REVIEW_JOB + registration_id, context.account, context.region, due)
 
 
@@ -59,16 +60,16 @@ def forget_review(context: OperationContext, registration_id: str) -> None:
     context.tx.registration_jobs.clear(REVIEW_JOB + registration_id)
 
 
-def advance_review(context: OperationContext, registration_id: str) -> None:
-    """One automatic step of a registration's review (its job fell due)."""
+def advance_review(context: OperationContext, registration_id: str, due_at: float) -> None:
+    """One automatic step of a registration's review (its job fell due at `due_at`)."""
     if context.documents.get(REGISTRATION, registration_id) is None:
         return
     registration = get_registration(context, registration_id)
     if registration.version_status == "SUBMITTED":
         _start_reviewing(context, registration)
-        schedule_review(context, registration_id)
+        schedule_review(context, registration_id, due_at)
     elif registration.version_status == "REVIEWING":
-        _approve(context, registration, provision_now=False)
+        _approve(context, registration, provision_now=False, due_at=due_at)
     elif registration.doc["RegistrationStatus"] == "PROVISIONING":
         _complete(context, registration)
 
@@ -99,7 +100,9 @@ def _start_reviewing(context: OperationContext, registration: Registration) -> N
     set_status(context, registration, "REVIEWING")
 
 
-def _approve(context: OperationContext, registration: Registration, *, provision_now: bool) -> None:
+def _approve(
+    context: OperationContext, registration: Registration, *, provision_now: bool, due_at: float | None = None
+) -> None:
     previous = registration.doc.get("ApprovedVersionNumber")
     if previous is not None:
         archived = get_version(context, registration, int(previous))
@@ -115,7 +118,7 @@ def _approve(context: OperationContext, registration: Registration, *, provision
     if provision_now:
         _complete(context, registration)
     else:
-        schedule_review(context, registration.id)
+        schedule_review(context, registration.id, due_at)
 
 
 def _complete(context: OperationContext, registration: Registration) -> None:
