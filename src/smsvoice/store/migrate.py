@@ -24,7 +24,7 @@ from smsvoice.store.schema import metadata
 # Alembic's head.
 HEAD: Final = "0006"
 # Every revision this code knows, oldest first.
-KNOWN: Final = ("0001", "0002", "0003", "0004", "0005")
+KNOWN: Final = ("0001", "0002", "0003", "0004", "0005", "0006")
 _LEGACY: Final = "0001"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
