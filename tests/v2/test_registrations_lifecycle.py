@@ -3,6 +3,7 @@ each ConflictException, the automatic and the manual review, and the status even
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -206,7 +207,7 @@ def test_a_submitted_version_cannot_change(sms: Any) -> None:
     registration_id = _brand(sms)
     fill_required(sms, registration_id, BRAND)
     sms.submit_registration_version(RegistrationId=registration_id)
-    attempts = {
+    attempts: dict[str, Callable[[], Any]] = {
         "REGISTRATION_ALREADY_SUBMITTED": lambda: sms.submit_registration_version(
             RegistrationId=registration_id
         ),
