@@ -96,6 +96,14 @@ def statuses(endpoint: str, registration_id: str) -> list[str]:
     ]
 
 
+def submitted(sms: Any, registration_type: str = "US_TEN_DLC_BRAND_REGISTRATION") -> str:
+    """A registration of a type that needs no association, with every required field, submitted."""
+    registration_id: str = sms.create_registration(RegistrationType=registration_type)["RegistrationId"]
+    fill_required(sms, registration_id, registration_type)
+    sms.submit_registration_version(RegistrationId=registration_id)
+    return registration_id
+
+
 def submitted_toll_free(sms: Any) -> tuple[str, dict[str, Any]]:
     """A toll-free registration, complete and associated with a new toll-free number, submitted."""
     registration_id = sms.create_registration(RegistrationType="US_TOLL_FREE_REGISTRATION")["RegistrationId"]

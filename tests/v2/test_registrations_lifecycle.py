@@ -21,11 +21,21 @@ from tests.v2.registration_support import (
     registration,
     review,
     statuses,
+    submitted,
     submitted_toll_free,
     version,
 )
 
 BRAND = "US_TEN_DLC_BRAND_REGISTRATION"
+
+
+def _numbers(found: dict[str, Any]) -> tuple[str, int | None, int | None]:
+    """A registration's status, approved and latest denied version numbers."""
+    return (
+        found["RegistrationStatus"],
+        found.get("ApprovedVersionNumber"),
+        found.get("LatestDeniedVersionNumber"),
+    )
 
 
 def _brand(sms: Any, **params: Any) -> str:
@@ -133,9 +143,7 @@ def test_the_automatic_review_moves_on_the_simulator_clock(
 def test_status_events_have_eventbridge_shape(
     sms: Any, registrations_server: ServerProcess, account: str
 ) -> None:
-    registration_id = _brand(sms)
-    fill_required(sms, registration_id, BRAND)
-    sms.submit_registration_version(RegistrationId=registration_id)
+    registration_id = submitted(sms)
     event = events(registrations_server.endpoint, registration_id)[-1]
     assert (event["detail-type"], event["source"], event["account"], event["region"], event["version"]) == (
         "Registration Status Change",
@@ -204,9 +212,7 @@ def test_a_toll_free_registration_needs_its_number_before_submitting(sms: Any) -
 
 
 def test_a_submitted_version_cannot_change(sms: Any) -> None:
-    registration_id = _brand(sms)
-    fill_required(sms, registration_id, BRAND)
-    sms.submit_registration_version(RegistrationId=registration_id)
+    registration_id = submitted(sms)
     attempts: dict[str, Callable[[], Any]] = {
         "REGISTRATION_ALREADY_SUBMITTED": lambda: sms.submit_registration_version(
             RegistrationId=registration_id
@@ -265,9 +271,7 @@ def test_discard_then_a_new_version(sms: Any) -> None:
 
 def test_manual_review_waits_for_a_decision(manual_sms: Any, manual_review_server: ServerProcess) -> None:
     endpoint = manual_review_server.endpoint
-    registration_id = manual_sms.create_registration(RegistrationType=BRAND)["RegistrationId"]
-    fill_required(manual_sms, registration_id, BRAND)
-    manual_sms.submit_registration_version(RegistrationId=registration_id)
+    registration_id = submitted(manual_sms)
     advance_clock(endpoint, 30 * 24 * 3600)
     assert registration(manual_sms, registration_id)["RegistrationStatus"] == "SUBMITTED"
     answer = review(endpoint, registration_id, "APPROVE")
@@ -295,9 +299,7 @@ def test_a_denied_version_is_fixed_in_a_new_version(
     manual_sms: Any, manual_review_server: ServerProcess
 ) -> None:
     endpoint = manual_review_server.endpoint
-    registration_id = manual_sms.create_registration(RegistrationType=BRAND)["RegistrationId"]
-    fill_required(manual_sms, registration_id, BRAND)
-    manual_sms.submit_registration_version(RegistrationId=registration_id)
+    registration_id = submitted(manual_sms)
     reasons = [
         {"Reason": "TAX_ID_MISMATCH", "ShortDescription": "The tax ID does not match the company name"}
     ]
@@ -318,15 +320,7 @@ def test_a_denied_version_is_fixed_in_a_new_version(
     manual_sms.submit_registration_version(RegistrationId=registration_id)
     assert review(endpoint, registration_id, "APPROVE").status_code == 200
     found = registration(manual_sms, registration_id)
-    assert (
-        found["RegistrationStatus"],
-        found["ApprovedVersionNumber"],
-        found["LatestDeniedVersionNumber"],
-    ) == (
-        "COMPLETE",
-        2,
-        1,
-    )
+    assert _numbers(found) == ("COMPLETE", 2, 1)
     assert statuses(endpoint, registration_id) == [
         "CREATED",
         "SUBMITTED",
@@ -342,24 +336,14 @@ def test_an_approved_update_archives_the_previous_version(
     manual_sms: Any, manual_review_server: ServerProcess
 ) -> None:
     endpoint = manual_review_server.endpoint
-    registration_id = manual_sms.create_registration(RegistrationType=BRAND)["RegistrationId"]
-    fill_required(manual_sms, registration_id, BRAND)
-    manual_sms.submit_registration_version(RegistrationId=registration_id)
+    registration_id = submitted(manual_sms)
     review(endpoint, registration_id, "APPROVE")
     manual_sms.create_registration_version(RegistrationId=registration_id)
     manual_sms.submit_registration_version(RegistrationId=registration_id)
     review(endpoint, registration_id, "DENY")
     found = registration(manual_sms, registration_id)
     # A refused update leaves the registration complete on its approved version.
-    assert (
-        found["RegistrationStatus"],
-        found["ApprovedVersionNumber"],
-        found["LatestDeniedVersionNumber"],
-    ) == (
-        "COMPLETE",
-        1,
-        2,
-    )
+    assert _numbers(found) == ("COMPLETE", 1, 2)
     assert version(manual_sms, registration_id, 2)["DeniedReasons"][0]["Reason"]
     manual_sms.create_registration_version(RegistrationId=registration_id)
     manual_sms.submit_registration_version(RegistrationId=registration_id)

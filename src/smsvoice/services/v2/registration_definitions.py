@@ -47,11 +47,34 @@ def describe_registration_type_definitions(
     return result
 
 
+def _check_known(definition: TypeDefinition, kind: str, member: str, paths: list[str]) -> None:
+    """UNKNOWN_REGISTRATION_SECTION / _FIELD for the first of `paths` the type does not have."""
+    lookup = definition.section if kind == "section" else definition.field
+    for path in paths:
+        if lookup(path) is None:
+            raise _unknown(
+                f"UNKNOWN_REGISTRATION_{kind.upper()}",
+                member,
+                f"{definition.registration_type} has no {kind} {path}",
+            )
+
+
 def _in_form_order(
-    context: OperationContext, items: list[tuple[int, dict[str, Any]]], params: dict[str, Any]
-) -> tuple[list[dict[str, Any]], str | None]:
+    context: OperationContext,
+    definition: TypeDefinition,
+    member: str,
+    items: list[tuple[int, dict[str, Any]]],
+    params: dict[str, Any],
+) -> dict[str, Any]:
+    """One page of `items` (position in the form, definition) as the operation answers it."""
     page = paginate(context, items, lambda item: f"{item[0]:05d}", params)
-    return [item for _, item in page.items], page.next_token
+    result: dict[str, Any] = {
+        "RegistrationType": definition.registration_type,
+        member: [item for _, item in page.items],
+    }
+    if page.next_token:
+        result["NextToken"] = page.next_token
+    return result
 
 
 @operations.handler("DescribeRegistrationSectionDefinitions")
@@ -60,26 +83,13 @@ def describe_registration_section_definitions(
 ) -> dict[str, Any]:
     definition = type_definition(params["RegistrationType"])
     wanted = params.get("SectionPaths")
-    for path in wanted or []:
-        if definition.section(path) is None:
-            raise _unknown(
-                "UNKNOWN_REGISTRATION_SECTION",
-                "SectionPaths",
-                f"{definition.registration_type} has no section {path}",
-            )
+    _check_known(definition, "section", "SectionPaths", wanted or [])
     items = [
         (index, section)
         for index, section in enumerate(definition.sections)
         if not wanted or section["SectionPath"] in wanted
     ]
-    sections, next_token = _in_form_order(context, items, params)
-    result: dict[str, Any] = {
-        "RegistrationType": definition.registration_type,
-        "RegistrationSectionDefinitions": sections,
-    }
-    if next_token:
-        result["NextToken"] = next_token
-    return result
+    return _in_form_order(context, definition, "RegistrationSectionDefinitions", items, params)
 
 
 @operations.handler("DescribeRegistrationFieldDefinitions")
@@ -88,30 +98,12 @@ def describe_registration_field_definitions(
 ) -> dict[str, Any]:
     definition = type_definition(params["RegistrationType"])
     section = params.get("SectionPath")
-    if section and definition.section(section) is None:
-        raise _unknown(
-            "UNKNOWN_REGISTRATION_SECTION",
-            "SectionPath",
-            f"{definition.registration_type} has no section {section}",
-        )
+    _check_known(definition, "section", "SectionPath", [section] if section else [])
     wanted = params.get("FieldPaths")
-    for path in wanted or []:
-        if definition.field(path) is None:
-            raise _unknown(
-                "UNKNOWN_REGISTRATION_FIELD",
-                "FieldPaths",
-                f"{definition.registration_type} has no field {path}",
-            )
+    _check_known(definition, "field", "FieldPaths", wanted or [])
     items = [
         (index, field)
         for index, field in enumerate(definition.fields)
         if (not section or field["SectionPath"] == section) and (not wanted or field["FieldPath"] in wanted)
     ]
-    fields, next_token = _in_form_order(context, items, params)
-    result: dict[str, Any] = {
-        "RegistrationType": definition.registration_type,
-        "RegistrationFieldDefinitions": fields,
-    }
-    if next_token:
-        result["NextToken"] = next_token
-    return result
+    return _in_form_order(context, definition, "RegistrationFieldDefinitions", items, params)
