@@ -150,3 +150,13 @@ def test_attachments_per_account_are_limited(sms: Any) -> None:
         "Status": 400,
         "Reason": "REGISTRATION_ATTACHMENTS_PER_ACCOUNT",
     }
+
+
+def test_client_token_answers_the_same_attachment(sms: Any) -> None:
+    first = sms.create_registration_attachment(AttachmentBody=PNG, ClientToken="opt-in-image")
+    again = sms.create_registration_attachment(AttachmentBody=PNG, ClientToken="opt-in-image")
+    assert again["RegistrationAttachmentId"] == first["RegistrationAttachmentId"]
+    with pytest.raises(ClientError) as refused:
+        sms.create_registration_attachment(AttachmentBody=PDF, ClientToken="opt-in-image")
+    assert error_of(refused) == {"Code": "ValidationException", "Status": 400, "Reason": "INVALID_REQUEST"}
+    assert len(sms.describe_registration_attachments()["RegistrationAttachments"]) == 1
