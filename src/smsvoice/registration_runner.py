@@ -60,14 +60,15 @@ class RegistrationRunner:
         self.clients = AwsClients(clock, assume_role=False)
 
     async def run_due(self) -> int:
-        """Apply the review steps that are due, then fetch the attachments waiting for it."""
-        reviewed = 0
+        """Apply the review steps that are due, then fetch the attachments waiting for it (an idle
+        round is one unit of work: it runs ten times a second)."""
+        reviewed, claimed = await self.store.run(self._first_round)
+        done = reviewed
         for _ in range(100):  # bounded; a step that schedules the next one may make it due at once
-            done = await self.store.run(self._review_batch)
-            reviewed += done
             if done == 0:
                 break
-        claimed = await self.store.run(self._claim_fetches)
+            done = await self.store.run(self._review_batch)
+            reviewed += done
         for job, url in claimed:
             content, failure = await asyncio.to_thread(self._fetch, url, job.region)
             await self.store.run(partial(self._record, job=job, content=content, failure=failure))
@@ -77,6 +78,9 @@ class RegistrationRunner:
         return registration_context(
             tx, self.clock, self.settings, job.account, job.region, "RegistrationReview"
         )
+
+    def _first_round(self, tx: Transaction) -> tuple[int, list[tuple[DueJob, str]]]:
+        return self._review_batch(tx), self._claim_fetches(tx)
 
     def _review_batch(self, tx: Transaction) -> int:
         jobs = tx.registration_jobs.due(self.clock.now(), BATCH, prefix=REVIEW_JOB)
