@@ -10,6 +10,7 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
+from smsvoice.testing.client import SmsvoiceApiError, SmsvoiceClient
 from smsvoice.testing.process import ServerProcess
 from tests.support.errors import error_of
 from tests.v2.conftest import REVIEW_SECONDS
@@ -389,3 +390,21 @@ def test_a_registration_under_review_in_the_auto_mode_can_be_decided_now(
     # The automatic review of that version is over: moving the clock changes nothing.
     advance_clock(registrations_server.endpoint, 3 * REVIEW_SECONDS)
     assert registration(sms, registration_id)["RegistrationStatus"] == "REQUIRES_UPDATES"
+
+
+def test_the_testing_client_reviews_and_reads_events(
+    manual_sms: Any, manual_review_server: ServerProcess
+) -> None:
+    server = SmsvoiceClient(manual_review_server.endpoint)
+    registration_id = submitted(manual_sms)
+    reasons = [{"Reason": "WEBSITE", "ShortDescription": "The website does not load"}]
+    decided = server.review_registration(registration_id, "DENY", reasons)
+    assert decided["Version"]["DeniedReasons"] == reasons
+    assert decided["Registration"]["RegistrationStatus"] == "REQUIRES_UPDATES"
+    found = server.registration_events(registration_id)
+    assert [event["detail"]["registrationDetails"]["currentStatus"] for event in found][
+        -1
+    ] == "REQUIRES_UPDATES"
+    with pytest.raises(SmsvoiceApiError) as refused:
+        server.review_registration(registration_id, "APPROVE")
+    assert refused.value.status == 400
