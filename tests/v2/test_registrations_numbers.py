@@ -197,6 +197,22 @@ def test_nothing_is_associated_while_under_review(sms: Any) -> None:
     assert error_of(refused)["Reason"] == "REGISTRATION_ALREADY_SUBMITTED"
 
 
+def test_a_number_under_review_cannot_be_released(sms: Any, registrations_server: ServerProcess) -> None:
+    registration_id, number = submitted_toll_free(sms)
+    with pytest.raises(ClientError) as refused:
+        sms.release_phone_number(PhoneNumberId=number["PhoneNumberId"])
+    assert error_of(refused) == {
+        "Code": "ConflictException",
+        "Status": 400,
+        "Reason": "PHONE_NUMBER_ASSOCIATED_TO_REGISTRATION",
+        "ResourceType": "phone-number",
+        "ResourceId": number["PhoneNumberId"],
+    }
+    assert number_status(sms, number["PhoneNumberId"]) == "PENDING"
+    advance_clock(registrations_server.endpoint, 2 * REVIEW_SECONDS)
+    assert registration(sms, registration_id)["RegistrationStatus"] == "COMPLETE"
+
+
 def test_releasing_the_number_closes_the_registration(sms: Any, registrations_server: ServerProcess) -> None:
     registration_id, number = submitted_toll_free(sms)
     advance_clock(registrations_server.endpoint, 2 * REVIEW_SECONDS)

@@ -42,7 +42,7 @@ from smsvoice.services.v2.identities import (
 from smsvoice.services.v2.keywords import drop_keywords
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
-from smsvoice.services.v2.registration_associations import identity_released
+from smsvoice.services.v2.registration_associations import check_release, identity_released
 from smsvoice.services.v2.registration_gating import (
     check_new_number,
     join_registration,
@@ -341,6 +341,8 @@ def release_phone_number(context: OperationContext, params: dict[str, Any]) -> d
             PHONE_NUMBER_TYPE,
             ref.key,
         )
+    if doc.get("RegistrationId"):
+        check_release(context, doc["RegistrationId"], PHONE_NUMBER_TYPE, ref.key)
     context.documents.remove(PHONE_NUMBER, ref.key)
     context.documents.remove(PHONE_NUMBER_BY_E164, doc["PhoneNumber"])
     drop_keywords(context, ref.key)

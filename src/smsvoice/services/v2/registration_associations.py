@@ -236,6 +236,29 @@ def drop_associations(context: OperationContext, registration: Registration) -> 
         context.documents.remove(REGISTRATION_ASSOCIATION, f"{registration.id}/{association['ResourceArn']}")
 
 
+def check_release(
+    context: OperationContext, registration_id: str, resource_type: str, resource_id: str
+) -> None:
+    """A phone number or sender ID of a registration under review cannot be released ("You can't make
+    any changes to your registration or any resources associated to the registration while it is in
+    this state", user guide, registrations-status.html)."""
+    if context.documents.get(REGISTRATION, registration_id) is None:
+        return
+    registration = get_registration(context, registration_id)
+    if registration.version_status in UNDER_REVIEW:
+        reason = (
+            "PHONE_NUMBER_ASSOCIATED_TO_REGISTRATION"
+            if resource_type == PHONE_NUMBER_TYPE
+            else "RESOURCE_DELETION_NOT_ALLOWED"
+        )
+        raise ConflictException(
+            f"{resource_id} belongs to registration {registration_id}, which is being reviewed",
+            reason,
+            resource_type,
+            resource_id,
+        )
+
+
 def identity_released(context: OperationContext, registration_id: str, resource_arn: str) -> None:
     """A phone number or sender ID was released: its association goes, and a registration whose
     type says DISASSOCIATE_ALL_CLOSES_REGISTRATION is CLOSED when nothing is left ("CLOSED: The phone

@@ -30,7 +30,7 @@ from smsvoice.services.v2.identities import (
     sender_key,
 )
 from smsvoice.services.v2.operations import operations
-from smsvoice.services.v2.registration_associations import identity_released
+from smsvoice.services.v2.registration_associations import check_release, identity_released
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
 from smsvoice.store import Document
 
@@ -159,6 +159,8 @@ def release_sender_id(context: OperationContext, params: dict[str, Any]) -> dict
             SENDER_ID_TYPE,
             doc["SenderId"],
         )
+    if doc.get("RegistrationId"):
+        check_release(context, doc["RegistrationId"], SENDER_ID_TYPE, doc["SenderId"])
     context.documents.remove(SENDER_ID, ref.key)
     drop_tags(context, doc["SenderIdArn"])
     if doc.get("RegistrationId"):
