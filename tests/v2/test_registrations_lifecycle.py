@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 
 from smsvoice.testing.client import SmsvoiceApiError, SmsvoiceClient
 from smsvoice.testing.process import ServerProcess
+from tests.support.clients import client, new_account
 from tests.support.errors import error_of
 from tests.v2.conftest import REVIEW_SECONDS
 from tests.v2.identity_support import arn_prefix
@@ -408,3 +409,30 @@ def test_the_testing_client_reviews_and_reads_events(
     with pytest.raises(SmsvoiceApiError) as refused:
         server.review_registration(registration_id, "APPROVE")
     assert refused.value.status == 400
+
+
+def test_registrations_per_account_are_limited(sms: Any) -> None:
+    for _ in range(100):
+        _brand(sms)
+    with pytest.raises(ClientError) as refused:
+        _brand(sms)
+    assert error_of(refused) == {
+        "Code": "ServiceQuotaExceededException",
+        "Status": 400,
+        "Reason": "REGISTRATIONS_PER_ACCOUNT",
+    }
+
+
+def test_a_registration_of_another_account_is_not_found(
+    sms: Any, registrations_server: ServerProcess
+) -> None:
+    theirs = client("pinpoint-sms-voice-v2", registrations_server.endpoint, new_account())
+    arn = theirs.create_registration(RegistrationType=BRAND)["RegistrationArn"]
+    with pytest.raises(ClientError) as refused:
+        sms.describe_registration_versions(RegistrationId=arn)
+    assert error_of(refused) == {
+        "Code": "ResourceNotFoundException",
+        "Status": 400,
+        "ResourceType": "registration",
+        "ResourceId": arn,
+    }
