@@ -58,17 +58,22 @@ class RegistrationRunner:
         self.clock = clock
         self.settings = settings
         self.clients = AwsClients(clock, assume_role=False)
+        # One round at a time in this process: a clock move's round waits for a background round in
+        # flight (which may hold the rows it would skip), so its answer sees that round's work too.
+        self._one_round = asyncio.Lock()
 
     async def run_due(self) -> int:
         """Apply the review steps that are due, then fetch the attachments waiting for it (an idle
         round is one unit of work: it runs ten times a second)."""
-        reviewed, claimed = await self.store.run(self._first_round)
-        done = reviewed
-        for _ in range(100):  # bounded; a step that schedules the next one may make it due at once
-            if done == 0:
-                break
-            done = await self.store.run(self._review_batch)
-            reviewed += done
+        async with self._one_round:
+            reviewed, claimed = await self.store.run(self._first_round)
+            done = reviewed
+            for _ in range(100):  # bounded; a step that schedules the next one may make it due at once
+                if done == 0:
+                    break
+                done = await self.store.run(self._review_batch)
+                reviewed += done
+        # Fetches are leased: they need no lock, and a slow S3 holds no clock move up.
         for job, url in claimed:
             content, failure = await asyncio.to_thread(self._fetch, url, job.region)
             await self.store.run(partial(self._record, job=job, content=content, failure=failure))
