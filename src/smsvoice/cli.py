@@ -69,6 +69,28 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
         help="JSON file of carrier simulator rules: outcomes and delays by destination "
         "(SMSVOICE_SIMULATOR_RULES; see docs/messaging.md)",
     )
+    _add_registration_options(parser)
+
+
+def _add_registration_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--registration-review",
+        choices=["auto", "manual"],
+        help="'auto' approves submitted registrations on the simulator clock, 'manual' waits for "
+        "POST /_smsvoice/registrations/{id}/review (SMSVOICE_REGISTRATION_REVIEW, default auto)",
+    )
+    parser.add_argument(
+        "--registration-review-seconds",
+        type=float,
+        help="simulator-clock seconds each automatic review step takes "
+        "(SMSVOICE_REGISTRATION_REVIEW_SECONDS, default 300)",
+    )
+    parser.add_argument(
+        "--registration-gating",
+        choices=["off", "aws"],
+        help="'aws': US toll-free and 10DLC numbers need a complete registration to send "
+        "(SMSVOICE_REGISTRATION_GATING, default off)",
+    )
 
 
 def _add_database_options(parser: argparse.ArgumentParser) -> None:
@@ -143,6 +165,9 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "retention_days",
         "firehose_framing",
         "eventbridge",
+        "registration_review",
+        "registration_review_seconds",
+        "registration_gating",
     )
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in names}
     return load_settings(overrides)

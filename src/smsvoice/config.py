@@ -14,6 +14,8 @@ from typing import Any, Literal
 ThrottlingMode = Literal["aws", "off"]
 DbUpgradeMode = Literal["auto", "on", "off"]
 FirehoseFraming = Literal["aws", "ndjson-batch"]
+RegistrationReviewMode = Literal["auto", "manual"]
+RegistrationGatingMode = Literal["off", "aws"]
 
 DEFAULT_PORT = 7767  # "SMS" on a phone keypad is 767
 DEFAULT_ACCOUNT = "000000000000"
@@ -59,6 +61,13 @@ class Settings:
     simulator_rules: Path | None = None
     # JSON file of fault rules (smsvoice/faults.py) that replace the stored ones at start.
     faults: Path | None = None
+    # Registrations (docs/registrations.md): `auto` reviews and approves a submitted version, one step
+    # every registration_review_seconds of the simulator clock; `manual` waits for
+    # POST /_smsvoice/registrations/{id}/review. Gating `aws` keeps US toll-free and 10DLC numbers from
+    # sending until their registration is complete, as AWS does.
+    registration_review: RegistrationReviewMode = "auto"
+    registration_review_seconds: float = 300.0
+    registration_gating: RegistrationGatingMode = "off"
 
     @property
     def store_url(self) -> str:
@@ -88,8 +97,12 @@ def _convert(name: str, raw: str) -> Any:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name in ("delivery", "delivery_assume_role", "eventbridge"):
         return _on_off(name, raw)
-    if name in ("delivery_retention_seconds", "retention_days"):
+    if name in ("delivery_retention_seconds", "retention_days", "registration_review_seconds"):
         return float(raw)
+    if name == "registration_review" and raw not in ("auto", "manual"):
+        raise ValueError(f"registration-review must be 'auto' or 'manual', not {raw!r}")
+    if name == "registration_gating" and raw not in ("off", "aws"):
+        raise ValueError(f"registration-gating must be 'off' or 'aws', not {raw!r}")
     if name == "db_upgrade" and raw not in ("auto", "on", "off"):
         raise ValueError(f"db-upgrade must be 'auto', 'on' or 'off', not {raw!r}")
     if name == "firehose_framing" and raw not in ("aws", "ndjson-batch"):

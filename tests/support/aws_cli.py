@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 AWS = str(Path(sys.executable).with_name("aws"))
 
@@ -38,3 +41,16 @@ def run_cli(
         env=environment,
         timeout=60,
     )
+
+
+def cli_runner(endpoint: str, service: str, account: str, tmp_path: Path) -> Callable[..., tuple[int, Any]]:
+    """Run `aws SERVICE <args>` as `account`; each call answers (exit code, JSON output or stderr)."""
+    environment = cli_environment(account, tmp_path)
+
+    def run(*args: str) -> tuple[int, Any]:
+        done = run_cli(endpoint, service, environment, *args)
+        if done.returncode != 0:
+            return done.returncode, done.stderr
+        return 0, json.loads(done.stdout) if done.stdout.strip() else {}
+
+    return run

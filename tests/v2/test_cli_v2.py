@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.aws_cli import cli_environment, run_cli
+from tests.support.aws_cli import cli_runner
 
 TOPIC = "arn:aws:sns:us-east-1:111122223333:cli-events"
 
@@ -16,15 +15,7 @@ TOPIC = "arn:aws:sns:us-east-1:111122223333:cli-events"
 @pytest.fixture
 def aws(endpoint: str, account: str, tmp_path: Path) -> Any:
     """Run `aws pinpoint-sms-voice-v2 <args>` as the test's account; answer (exit code, JSON or stderr)."""
-    environment = cli_environment(account, tmp_path)
-
-    def run(*args: str) -> tuple[int, Any]:
-        done = run_cli(endpoint, "pinpoint-sms-voice-v2", environment, *args)
-        if done.returncode != 0:
-            return done.returncode, done.stderr
-        return 0, json.loads(done.stdout) if done.stdout.strip() else {}
-
-    return run
+    return cli_runner(endpoint, "pinpoint-sms-voice-v2", account, tmp_path)
 
 
 def test_configuration_set_flow_through_the_cli(aws: Any, account: str) -> None:

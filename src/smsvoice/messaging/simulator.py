@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final
 
@@ -55,6 +56,12 @@ class Simulator:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # Other timed work that each round (and each clock move) runs after the messages' own.
+        self._also: list[Callable[[], Awaitable[int]]] = []
+
+    def also_run(self, work: Callable[[], Awaitable[int]]) -> None:
+        """Run `work` (answering how much it did) in every round, after the messages' transitions."""
+        self._also.append(work)
 
     async def load_clock(self) -> None:
         """Run on the clock offset kept in the store (a move made by another node or an earlier run)."""
@@ -107,6 +114,8 @@ class Simulator:
             if done < BATCH:
                 break
             await asyncio.sleep(0)
+        for work in self._also:
+            total += await work()
         return total
 
     async def _run(self) -> None:

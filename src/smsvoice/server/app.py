@@ -21,6 +21,7 @@ from smsvoice.faults import load_fault_file, save_faults
 from smsvoice.inbound import InboundError, receive
 from smsvoice.messaging.eventbridge import set_publishing as set_eventbridge_publishing
 from smsvoice.messaging.simulator import Simulator, load_rules_file
+from smsvoice.registration_runner import RegistrationRunner
 from smsvoice.retention import Pruner, RetentionPolicy
 from smsvoice.seeding import apply_seed_file
 from smsvoice.server.gateway import Gateway
@@ -79,6 +80,8 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
                 log.info("message %s: the handset's reply is dropped: %s", message.message_id, problem)
 
         app.state.simulator = Simulator(store, adjustable_clock, handset_answers)
+        # Registration reviews and attachment fetches move with the simulator's clock and rounds.
+        app.state.simulator.also_run(RegistrationRunner(store, adjustable_clock, settings).run_due)
         await app.state.simulator.load_clock()
         if settings.simulator_rules is not None:  # --simulator-rules: the file's rules are the ones in force
             await app.state.simulator.install_rules(load_rules_file(settings.simulator_rules))

@@ -86,7 +86,7 @@ class Gateway:
             headers=headers,
             body=b"",
         )
-        answer = await self.answer(wire, lambda: self._read_body(headers, receive))
+        answer = await self.answer(wire, lambda limit: self._read_body(headers, receive, limit))
         response_headers = [
             (name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()
         ]
@@ -94,7 +94,7 @@ class Gateway:
         await send({"type": "http.response.start", "status": answer.status, "headers": response_headers})
         await send({"type": "http.response.body", "body": answer.body})
 
-    async def answer(self, wire: WireRequest, read_body: Callable[[], Awaitable[bytes]]) -> WireResponse:
+    async def answer(self, wire: WireRequest, read_body: Callable[[int], Awaitable[bytes]]) -> WireResponse:
         started = time.perf_counter()
         request_id = new_uuid4()
         api = self._api_for(wire)
@@ -108,7 +108,10 @@ class Gateway:
             else:
                 operation = api.protocol.match(wire)
                 operation_name = operation.name
-                wire.body = await read_body()
+                # An operation may take more than --max-body-bytes (a 5 MB attachment, base64-encoded).
+                wire.body = await read_body(
+                    max(self.settings.max_body_bytes, api.body_limits.get(operation.name, 0))
+                )
                 caller = identify(
                     wire.headers,
                     wire.query_string,
@@ -172,8 +175,7 @@ class Gateway:
             status, dump_json(body), {"content-type": "application/json", "x-amzn-errortype": error.code}
         )
 
-    async def _read_body(self, headers: dict[str, str], receive: Receive) -> bytes:
-        limit = self.settings.max_body_bytes
+    async def _read_body(self, headers: dict[str, str], receive: Receive, limit: int) -> bytes:
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise _BodyTooLarge()

@@ -18,6 +18,7 @@ from smsvoice.server.identities_api import identity_routes
 from smsvoice.server.inbound_api import inbound_routes
 from smsvoice.server.messages_api import message_routes
 from smsvoice.server.notify_api import notify_routes
+from smsvoice.server.registrations_api import registration_routes
 
 
 def internal_routes() -> list[Route]:
@@ -31,6 +32,7 @@ def internal_routes() -> list[Route]:
         *inbound_routes(),
         *message_routes(),
         *notify_routes(),
+        *registration_routes(),
     ]
 
 

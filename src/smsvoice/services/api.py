@@ -126,3 +126,5 @@ class Api:
     protocol: WireProtocol
     registry: OperationRegistry
     errors: ApiErrors
+    # Request bodies some operations may send beyond --max-body-bytes, by operation name.
+    body_limits: Mapping[str, int] = field(default_factory=dict)

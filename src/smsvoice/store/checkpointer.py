@@ -34,7 +34,7 @@ TRUNCATE_ABOVE_BYTES: Final = 16 * 1024 * 1024
 # The safety valve: a writer about to write to a log this large truncates it first, on its own
 # connection, so the log stays bounded even when writes outrun the background checkpoints (a raw
 # SQLite writer can append several hundred MB a second; a PASSIVE checkpoint copies slower).
-WRITER_TRUNCATES_ABOVE_BYTES: Final = 48 * 1024 * 1024
+WRITER_TRUNCATES_ABOVE_BYTES: Final = 32 * 1024 * 1024
 # How long a TRUNCATE may wait for the writer and readers before it gives up until the next round.
 TRUNCATE_WAIT_MS: Final = 250
 # Where a writer restarting the log leaves the file (SQLite's journal_size_limit), for the resets
@@ -142,9 +142,12 @@ class Checkpointer:
         first when it has grown past the safety valve's bound."""
         if self._wal_size() <= WRITER_TRUNCATES_ABOVE_BYTES:
             return
-        busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if not busy:
-            self.stats.by_writers += 1
+        for _ in range(3):  # busy: the background checkpoint was at work; it has finished by now
+            busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                self.stats.by_writers += 1
+                return
+        self.stats.busy += 1
 
     def _wal_size(self) -> int:
         try:

@@ -10,6 +10,7 @@ from smsvoice.store.schema import (
     inbound_messages,
     message_events,
     messages,
+    registration_jobs,
     request_rates,
     resource_counts,
     resources,
@@ -38,6 +39,7 @@ def forget_state(connection: Connection, account: str | None) -> dict[str, int]:
         ("resource_counts", resource_counts),
         ("idempotency", idempotency),
         ("eventbridge_events", eventbridge_events),
+        ("registration_jobs", registration_jobs),
     ):
         counts[name] = _rowcount(connection, _of(table, account))
     if account is None:

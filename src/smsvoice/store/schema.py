@@ -108,6 +108,18 @@ scheduled_transitions = Table(
 )
 Index("scheduled_transitions_due", scheduled_transitions.c.due_at)
 
+# Registration work that falls due on the simulator clock (store/registration_jobs.py): a review step
+# of a submitted registration, or the fetch of an attachment given by URL. One row per pending job.
+registration_jobs = Table(
+    "registration_jobs",
+    metadata,
+    Column("key", String(128), primary_key=True),  # "<job>/<RegistrationId or attachment id>"
+    Column("account", String(12), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("due_at", Float, nullable=False),
+)
+Index("registration_jobs_due", registration_jobs.c.due_at)
+
 # Month-to-date spend per account, region and channel (TEXT, VOICE, MEDIA), kept as a running total
 # so that the spend-limit check of a send is one key lookup, not a scan of the month's messages.
 spend_totals = Table(
@@ -247,6 +259,7 @@ __all__ = [
     "messages",
     "metadata",
     "outbox",
+    "registration_jobs",
     "request_rates",
     "resources",
     "scheduled_transitions",

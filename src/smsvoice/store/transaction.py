@@ -7,6 +7,7 @@
 - `tx.messages`: sent messages, their event records and where each record went
 - `tx.inbound`: what handsets sent to the account's numbers
 - `tx.schedule`: the simulator's pending timed transitions
+- `tx.registration_jobs`: registration review steps and attachment fetches due at a time
 - `tx.spend`: month-to-date spend per account, region and channel
 - `tx.outbox`: event records bound for delivery, claimed by workers with leases
 - `tx.pauses`: event destinations paused because they cannot work yet (the delivery circuit breaker)
@@ -37,6 +38,7 @@ from smsvoice.store.outbox import Outbox
 from smsvoice.store.pauses import DestinationPauses
 from smsvoice.store.pruning import Pruning
 from smsvoice.store.rates import RequestRates
+from smsvoice.store.registration_jobs import RegistrationJobs
 from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
 from smsvoice.store.settings import StoredSettings
@@ -53,6 +55,7 @@ class Transaction:
         "_pauses",
         "_pruning",
         "_rates",
+        "_registration_jobs",
         "_resources",
         "_schedule",
         "_settings",
@@ -88,6 +91,7 @@ class Transaction:
         self._settings: StoredSettings | None = None
         self._rates: RequestRates | None = None
         self._eventbridge: EventBridgeEvents | None = None
+        self._registration_jobs: RegistrationJobs | None = None
 
     def documents(self, account: str, region: str) -> Documents:
         return Documents(self, account, region)
@@ -163,6 +167,12 @@ class Transaction:
         if self._eventbridge is None:
             self._eventbridge = EventBridgeEvents(self)
         return self._eventbridge
+
+    @property
+    def registration_jobs(self) -> RegistrationJobs:
+        if self._registration_jobs is None:
+            self._registration_jobs = RegistrationJobs(self)
+        return self._registration_jobs
 
     def forget(self, account: str | None) -> dict[str, int]:
         """Forget one account's state (every account's with None): resources and their counters,

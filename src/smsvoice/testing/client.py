@@ -24,7 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -198,6 +198,27 @@ class SmsvoiceClient:
             "POST", f"messages/{urllib.parse.quote(message_id)}/advance", body=body
         )
         return answer
+
+    def review_registration(
+        self, registration_id: str, decision: str, denied_reasons: Sequence[Mapping[str, str]] | None = None
+    ) -> dict[str, Any]:
+        """`POST /_smsvoice/registrations/{id}/review`: decide the submitted version now (APPROVE, DENY
+        or REQUIRES_UPDATES); answers `{"Registration", "Version"}`."""
+        body: dict[str, Any] = {"decision": decision}
+        if denied_reasons is not None:
+            body["deniedReasons"] = list(denied_reasons)
+        answer: dict[str, Any] = self.request(
+            "POST", f"registrations/{urllib.parse.quote(registration_id)}/review", body=body
+        )
+        return answer
+
+    def registration_events(self, registration_id: str) -> list[dict[str, Any]]:
+        """The registration's status events, oldest first, in EventBridge's shape."""
+        answer: dict[str, Any] = self.request(
+            "GET", f"registrations/{urllib.parse.quote(registration_id)}/events"
+        )
+        events: list[dict[str, Any]] = answer["Events"]
+        return events
 
     def deliveries(self, **filters: object) -> list[dict[str, Any]]:
         """`GET /_smsvoice/deliveries`: outbox entries, filtered by `account`, `region`, `status`

@@ -31,8 +31,12 @@ RATES = RequestRates(
 )
 
 
+# A registration attachment is up to 5 MB ("AttachmentBody ... 5 MB", API reference), 6.7 MB in base64.
+BODY_LIMITS = {"CreateRegistrationAttachment": 8 * 1024 * 1024}
+
+
 def build_v2_api() -> Api:
     model = load_service_model(V2)
     # Every module of smsvoice.services.v2 is imported here, registering its handlers (one module per
     # resource family).
-    return Api("v2", V2, JsonProtocol(model), operations.collect(model), V2Errors())
+    return Api("v2", V2, JsonProtocol(model), operations.collect(model), V2Errors(), BODY_LIMITS)

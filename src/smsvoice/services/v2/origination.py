@@ -151,6 +151,14 @@ def _check_fit(ref: IdentityRef, destination: str, country: str | None, channel:
                 "INVALID_IDENTITY_FOR_DESTINATION_COUNTRY",
             )
         return
+    if doc.get("Status", "ACTIVE") != "ACTIVE":
+        # A number waiting for its registration (--registration-gating aws) cannot send yet.
+        raise ConflictException(
+            f"Phone number {doc['PhoneNumber']} is {doc['Status']}: its registration is not complete",
+            "RESOURCE_NOT_ACTIVE",
+            PHONE_NUMBER_TYPE,
+            ref.key,
+        )
     if CHANNEL_CAPABILITY.get(channel) not in (doc.get("NumberCapabilities") or []):
         raise _no_capability(ref, channel)
     if doc.get("NumberType") == "SIMULATOR":

@@ -42,6 +42,13 @@ from smsvoice.services.v2.identities import (
 from smsvoice.services.v2.keywords import drop_keywords
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, get_opt_out_list
+from smsvoice.services.v2.registration_associations import check_release, identity_released
+from smsvoice.services.v2.registration_gating import (
+    check_new_number,
+    join_registration,
+    registration_for_new_number,
+    status_of_new_number,
+)
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
 from smsvoice.store import Document, QuotaExceeded
 
@@ -220,6 +227,7 @@ def request_phone_number(context: OperationContext, params: dict[str, Any]) -> d
     else:
         get_opt_out_list(context, DEFAULT_LIST)
     check_phone_quota(context)
+    registration = registration_for_new_number(context, params)
     phone_number_id = new_resource_id("phone")
     doc = new_phone_number_doc(
         context,
@@ -234,14 +242,17 @@ def request_phone_number(context: OperationContext, params: dict[str, Any]) -> d
     for member in ("InternationalSendingEnabled", "DeletionProtectionEnabled"):
         if params.get(member) is not None:
             doc[member] = params[member]
+    doc["Status"] = status_of_new_number(context, country, number_type)
     if params.get("RegistrationId"):
         doc["RegistrationId"] = params["RegistrationId"].rsplit("/", 1)[-1]
+    check_new_number(context, registration, doc)
     if pool is not None:
         # A number requested into a pool takes the pool's two-way and opt-out settings.
         for member in ("TwoWayEnabled", "TwoWayChannelArn", "TwoWayChannelRole", "SelfManagedOptOutsEnabled"):
             if pool.doc.get(member) is not None:
                 doc[member] = pool.doc[member]
     store_new_phone_number(context, doc)
+    join_registration(context, registration, doc)
     if pool is not None:
         join_pool(context, pool, IdentityRef(PHONE_NUMBER_TYPE, phone_number_id, doc))
     set_tags(context, doc["PhoneNumberArn"], params.get("Tags"))
@@ -330,10 +341,14 @@ def release_phone_number(context: OperationContext, params: dict[str, Any]) -> d
             PHONE_NUMBER_TYPE,
             ref.key,
         )
+    if doc.get("RegistrationId"):
+        check_release(context, doc["RegistrationId"], PHONE_NUMBER_TYPE, ref.key)
     context.documents.remove(PHONE_NUMBER, ref.key)
     context.documents.remove(PHONE_NUMBER_BY_E164, doc["PhoneNumber"])
     drop_keywords(context, ref.key)
     drop_tags(context, doc["PhoneNumberArn"])
+    if doc.get("RegistrationId"):
+        identity_released(context, doc["RegistrationId"], doc["PhoneNumberArn"])
     return {**doc, "Status": "DELETED"}
 
 

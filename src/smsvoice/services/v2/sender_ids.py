@@ -30,6 +30,7 @@ from smsvoice.services.v2.identities import (
     sender_key,
 )
 from smsvoice.services.v2.operations import operations
+from smsvoice.services.v2.registration_associations import check_release, identity_released
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
 from smsvoice.store import Document
 
@@ -158,8 +159,12 @@ def release_sender_id(context: OperationContext, params: dict[str, Any]) -> dict
             SENDER_ID_TYPE,
             doc["SenderId"],
         )
+    if doc.get("RegistrationId"):
+        check_release(context, doc["RegistrationId"], SENDER_ID_TYPE, doc["SenderId"])
     context.documents.remove(SENDER_ID, ref.key)
     drop_tags(context, doc["SenderIdArn"])
+    if doc.get("RegistrationId"):
+        identity_released(context, doc["RegistrationId"], doc["SenderIdArn"])
     return doc
 
 
