@@ -94,6 +94,8 @@ class Checkpointer:
         self._database = database
         self._write_gate = write_gate
         self._wal = f"{database}-wal"
+        # Held while a checkpoint of this process runs (background or a writer's): one at a time.
+        self._checkpointing = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="smsvoice-checkpointer", daemon=True)
         self.stats = CheckpointStats()
@@ -115,6 +117,10 @@ class Checkpointer:
             connection.close()
 
     def _round(self, connection: sqlite3.Connection) -> None:
+        with self._checkpointing:
+            self._checkpoint(connection)
+
+    def _checkpoint(self, connection: sqlite3.Connection) -> None:
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             size = self._wal_size()
@@ -142,12 +148,14 @@ class Checkpointer:
         first when it has grown past the safety valve's bound."""
         if self._wal_size() <= WRITER_TRUNCATES_ABOVE_BYTES:
             return
-        for _ in range(3):  # busy: the background checkpoint was at work; it has finished by now
+        # SQLite answers "busy" at once, without waiting, while another checkpoint runs: wait for the
+        # background one to finish first.
+        with self._checkpointing:
             busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                self.stats.by_writers += 1
-                return
-        self.stats.busy += 1
+        if busy:
+            self.stats.busy += 1
+        else:
+            self.stats.by_writers += 1
 
     def _wal_size(self) -> int:
         try:
