@@ -1,8 +1,8 @@
 """The AWS-facing request path.
 
-request id -> CORS preflight -> which API -> read body (capped) -> which operation -> caller
-(account, region) -> signature (placeholder) -> throttle -> parse + validate -> handler in one
-store transaction -> serialize. Every answer carries `x-amzn-RequestId`; nothing escapes as a
+request id -> CORS preflight -> which API -> read body (capped, timed) -> which operation -> caller
+(account, region; with `--auth sigv4` from the verified signature) -> throttle -> parse + validate ->
+handler in one store transaction -> serialize. Every answer carries `x-amzn-RequestId`; nothing escapes as a
 bare 500.
 """
 
@@ -34,6 +34,7 @@ from smsvoice.protocol.errors import (
 )
 from smsvoice.protocol.messages import WireRequest, WireResponse
 from smsvoice.protocol.validation import summarize, validate_input
+from smsvoice.security.credentials import Keyring
 from smsvoice.server.access_log import AccessLog
 from smsvoice.services.api import Api, OperationContext
 from smsvoice.store import Store, Transaction
@@ -58,6 +59,10 @@ class _BodyTooLarge(Exception):
     pass
 
 
+class _BodyTooSlow(Exception):
+    pass
+
+
 class Gateway:
     def __init__(
         self,
@@ -65,11 +70,13 @@ class Gateway:
         store: Store,
         settings: Settings,
         clock: Clock,
+        keyring: Keyring | None = None,
     ) -> None:
         self.apis = apis
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.keyring = keyring  # set: every request's SigV4 signature is verified against it
         self.throttling = settings.throttling == "aws"
         self.access_log = AccessLog()
 
@@ -109,12 +116,7 @@ class Gateway:
                 operation = api.protocol.match(wire)
                 operation_name = operation.name
                 wire.body = await read_body()
-                caller = identify(
-                    wire.headers,
-                    wire.query_string,
-                    default_account=self.settings.default_account,
-                    default_region=self.settings.default_region,
-                )
+                caller = self._caller(api, wire)
                 answer = await self._dispatch(api, operation, wire, caller, request_id)
         except _BodyTooLarge:
             assert api is not None
@@ -126,6 +128,16 @@ class Gateway:
                     )
                 )
             )
+        except _BodyTooSlow:
+            assert api is not None
+            slow = api.errors.invalid_input(
+                ProtocolError(
+                    ProtocolProblem.MALFORMED_BODY,
+                    f"Request body not received within {self.settings.request_read_timeout:g} seconds",
+                )
+            )
+            slow.status_override = 408
+            answer = api.protocol.serialize_error(slow)
         except ServiceError as error:
             answer = self._error_answer(api, error)
         except Exception:
@@ -147,6 +159,36 @@ class Gateway:
             answer.status,
             (time.perf_counter() - started) * 1000,
         )
+        return answer
+
+    def _caller(self, api: Api, wire: WireRequest) -> Caller:
+        if self.keyring is not None:
+            return verify_signature(wire, self.keyring, api.protocol.model.metadata["protocol"])
+        return identify(
+            wire.headers,
+            wire.query_string,
+            default_account=self.settings.default_account,
+            default_region=self.settings.default_region,
+        )
+
+    def busy(self, scope: Scope) -> WireResponse:
+        """The answer to a client over its cap of requests in flight: the API's throttling error, 429."""
+        wire = WireRequest(
+            method=scope["method"],
+            raw_path=(scope.get("raw_path") or scope["path"].encode()).decode("latin-1"),
+            query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers={
+                name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
+            },
+            body=b"",
+        )
+        api = self._api_for(wire) or self.apis[0]
+        error = api.errors.throttled("requests in flight from your address")
+        error.message = f"Too many requests in flight from one client address (at most {self.settings.max_client_requests})"
+        error.status_override = 429
+        answer = api.protocol.serialize_error(error)
+        answer.headers["x-amzn-requestid"] = new_uuid4()
+        answer.headers["retry-after"] = "1"
         return answer
 
     def _api_for(self, wire: WireRequest) -> Api | None:
@@ -179,23 +221,26 @@ class Gateway:
             raise _BodyTooLarge()
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise _BodyTooLarge()
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
+        try:  # a client that drips its body holds a connection and a slot: it gets a deadline
+            async with asyncio.timeout(self.settings.request_read_timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] != "http.request":  # the client went away
+                        break
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > limit:
+                        raise _BodyTooLarge()
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            raise _BodyTooSlow() from None
         return b"".join(chunks)
 
     async def _dispatch(
         self, api: Api, operation: OperationModel, wire: WireRequest, caller: Caller, request_id: str
     ) -> WireResponse:
-        verify_signature(wire.headers, wire.body, caller)
         rate = rate_for(self.throttling, api.service_name, operation.name)
         if rate is not None:
             key = bucket_key(api.service_name, operation.name, caller.account, caller.region)
