@@ -153,11 +153,12 @@ def append_access_key(path: Path, key: AccessKey) -> None:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    # Two `credentials create` at once must not lose a key: they take turns on a lock file.
+    # Two `credentials create` at once must not lose a key: they take turns on the file's folder
+    # (the file itself is replaced, so a lock on it would not hold).
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # releases the lock

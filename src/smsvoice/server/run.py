@@ -48,12 +48,8 @@ log = logging.getLogger("smsvoice.security")
 
 def serve(settings: Settings, store: Store | None = None, keyring: Keyring | None = None) -> None:
     """Serve until SIGTERM/SIGINT; `store`, when given, is the already opened store to serve."""
-    if settings.auth == "off" and not _is_loopback(settings.host):
-        log.warning(
-            "--auth off on %s: anyone who reaches this address may act as any account; "
-            "use --auth sigv4 on a shared network (docs/security.md)",
-            settings.host,
-        )
+    for warning in startup_warnings(settings):
+        log.warning("%s", warning)
     # The deadline for each request head (security/limits.py), as a protocol class uvicorn builds.
     protocol = type(
         "HeadDeadlineProtocol", (SlowClientProtocol,), {"head_timeout": settings.request_read_timeout}
@@ -78,6 +74,16 @@ def serve(settings: Settings, store: Store | None = None, keyring: Keyring | Non
     server = _AnnouncingServer(config, settings)
     server.run()
     sys.stdout.flush()
+
+
+def startup_warnings(settings: Settings) -> list[str]:
+    """What an operator should hear about at start: an open server on a shared network."""
+    if settings.auth == "off" and not _is_loopback(settings.host):
+        return [
+            f"--auth off on {settings.host}: anyone who reaches this address may act as any account "
+            "and read every message; use --auth sigv4 on a shared network (docs/security.md)"
+        ]
+    return []
 
 
 def _is_loopback(host: str) -> bool:

@@ -1,0 +1,77 @@
+"""Limits that protect the server: requests in flight per client address, and deadlines for slow
+clients (the request head, then the body)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from tests.support.waiting import wait_until
+
+V2_HEADERS = {
+    "X-Amz-Target": "PinpointSMSVoiceV2.DescribeConfigurationSets",
+    "Content-Type": "application/x-amz-json-1.0",
+}
+
+
+def _address(endpoint: str) -> tuple[str, int]:
+    host, port = endpoint.removeprefix("http://").rsplit(":", 1)
+    return host, int(port)
+
+
+@contextlib.contextmanager
+def half_sent_requests(endpoint: str, count: int) -> Iterator[list[socket.socket]]:
+    """`count` requests whose head arrived but whose body never finishes: each holds a slot."""
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.create_connection(_address(endpoint), timeout=10)
+            sock.sendall(
+                b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                b"X-Amz-Target: PinpointSMSVoiceV2.DescribeConfigurationSets\r\nContent-Length: 100\r\n\r\n{"
+            )
+            sockets.append(sock)
+        yield sockets
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _v2(endpoint: str) -> httpx.Response:
+    return httpx.post(f"{endpoint}/", headers=V2_HEADERS, content=b"{}", timeout=10)
+
+
+def test_a_client_over_its_cap_of_requests_in_flight_gets_429(fresh_server: Any) -> None:
+    process = fresh_server("--max-client-requests", "2", "--throttling", "off")
+    with half_sent_requests(process.endpoint, 2):
+        wait_until(lambda: _v2(process.endpoint).status_code == 429)
+        v2 = _v2(process.endpoint)
+        assert (v2.status_code, v2.json()["__type"]) == (429, "ThrottlingException")
+        assert v2.headers["retry-after"] == "1"
+        assert "in flight" in v2.json()["Message"]
+        v1 = httpx.get(f"{process.endpoint}/v1/sms-voice/configuration-sets", timeout=10)
+        assert (v1.status_code, v1.headers["x-amzn-errortype"]) == (429, "TooManyRequestsException")
+        admin = httpx.get(f"{process.endpoint}/_smsvoice/messages", timeout=10)
+        assert admin.status_code == 429
+    # The slots come back when those requests end.
+    wait_until(lambda: _v2(process.endpoint).status_code == 200)
+
+
+def test_slow_clients_are_cut_off(fresh_server: Any) -> None:
+    process = fresh_server("--request-read-timeout", "1", "--throttling", "off")
+    # A request head that never ends: the connection is closed.
+    with socket.create_connection(_address(process.endpoint), timeout=20) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        assert sock.recv(1024) == b""
+    # A body that never ends: 408, shaped as the API's error.
+    with half_sent_requests(process.endpoint, 1) as (sock,):
+        sock.settimeout(20)
+        answer = sock.recv(4096)
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 408 Request Timeout"
+    assert b"x-amzn-errortype: validationexception" in rest.lower()
+    assert _v2(process.endpoint).status_code == 200
