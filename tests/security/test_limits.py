@@ -75,3 +75,13 @@ def test_slow_clients_are_cut_off(fresh_server: Any) -> None:
     assert status_line == b"HTTP/1.1 408 Request Timeout"
     assert b"x-amzn-errortype: validationexception" in rest.lower()
     assert _v2(process.endpoint).status_code == 200
+
+
+def test_a_request_head_over_64_kib_is_refused(fresh_server: Any) -> None:
+    process = fresh_server()
+    health = b"GET /_smsvoice/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Padding: "
+    for size, status in ((8 * 1024, b"200"), (200 * 1024, b"431")):
+        with socket.create_connection(_address(process.endpoint), timeout=20) as sock:
+            with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+                sock.sendall(health + b"a" * size + b"\r\n\r\n")
+            assert sock.recv(1024).split(b" ")[1] == status

@@ -3,7 +3,8 @@
 `ClientSlots` counts the requests each client address has in flight; beyond the cap a request is
 answered at once with 429 instead of queueing. `SlowClientProtocol` closes a connection whose request
 head does not arrive within the read timeout (uvicorn's own keep-alive timeout only starts after a
-response, so a client dripping a header a byte at a time would hold its connection forever).
+response, so a client dripping a header a byte at a time would hold its connection forever), and
+answers 431 to a head larger than `MAX_HEAD_BYTES` (uvicorn's httptools parser has no such limit).
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ import asyncio
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+MAX_HEAD_BYTES = 64 * 1024
+_HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain\r\n"
+    b"content-length: 31\r\nconnection: close\r\n\r\nRequest head larger than 64 KiB"
+)
 
 
 class ClientSlots:
@@ -43,10 +50,21 @@ class SlowClientProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
+        self._head_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # Still inside a request head after parsing this chunk: all of it was head.
+        if self._head_deadline is not None:
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+                self._disarm()
+                self.transport.write(_HEAD_TOO_LARGE)
+                self.transport.close()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -62,6 +80,7 @@ class SlowClientProtocol(HttpToolsProtocol):
 
     def _arm(self) -> None:
         self._disarm()
+        self._head_bytes = 0
         self._head_deadline = self.loop.call_later(self.head_timeout, self._too_slow)
 
     def _disarm(self) -> None:
