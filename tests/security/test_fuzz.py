@@ -53,14 +53,23 @@ AUTHORIZATION = st.one_of(PRINTABLE, STRUCTURED)
 AMZ_DATE = st.one_of(st.just(now().strftime("%Y%m%dT%H%M%SZ")), st.just("20260101T000000Z"), PRINTABLE)
 
 
+HTTP_DATE = st.one_of(
+    st.just("Tue, 01 Dec 2026 10:00:00 GMT"),
+    st.just("Mon, 01 Jan 0001 00:00:00 GMT"),
+    st.just("Fri, 31 Dec 9999 23:59:59 -2359"),
+    PRINTABLE,
+)
+
+
 @FUZZ
 @given(
     authorization=AUTHORIZATION,
     amz_date=st.one_of(st.none(), AMZ_DATE),
+    date=st.one_of(st.none(), HTTP_DATE),
     token=st.one_of(st.none(), PRINTABLE),
 )
 def test_malformed_authorization_headers_are_refused_on_v2(
-    secure: SecureServer, authorization: str, amz_date: str | None, token: str | None
+    secure: SecureServer, authorization: str, amz_date: str | None, date: str | None, token: str | None
 ) -> None:
     headers = {
         "X-Amz-Target": "PinpointSMSVoiceV2.DescribeConfigurationSets",
@@ -69,6 +78,8 @@ def test_malformed_authorization_headers_are_refused_on_v2(
     }
     if amz_date is not None:
         headers["X-Amz-Date"] = amz_date
+    if date is not None:
+        headers["Date"] = date
     if token is not None:
         headers["X-Amz-Security-Token"] = token
     # HTTP itself has no header values with whitespace at either end.
@@ -93,7 +104,15 @@ QUERY_NAMES = st.sampled_from(
 
 
 @FUZZ
-@given(parameters=st.lists(st.tuples(QUERY_NAMES, FRAGMENT), min_size=1, max_size=8))
+@given(
+    parameters=st.lists(
+        st.tuples(
+            QUERY_NAMES, st.one_of(FRAGMENT, st.text(st.characters(exclude_categories=["Cs"]), max_size=12))
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_malformed_presigned_queries_are_refused_on_v1(
     secure: SecureServer, parameters: list[tuple[str, str]]
 ) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 log = logging.getLogger("smsvoice.credentials")
 
 _FIELDS = ("AccessKeyId", "SecretAccessKey", "AccountId")
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
 # AWS: AccessKeyId is 16..128 word characters.
 _ACCESS_KEY_ID = re.compile(r"\w{16,128}", re.ASCII)
 _KEY_ALPHABET = string.ascii_uppercase + "234567"

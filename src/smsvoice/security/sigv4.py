@@ -36,7 +36,7 @@ MAX_SKEW_SECONDS = 15 * 60
 MAX_PRESIGNED_EXPIRES = 7 * 24 * 3600  # SigV4's limit on X-Amz-Expires
 _TIMESTAMP = "%Y%m%dT%H%M%SZ"
 _SIGNATURE = re.compile(r"[0-9a-f]{64}")
-_DATE = re.compile(r"\d{8}")
+_DATE = re.compile(r"\d{8}", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +224,10 @@ def _from_query(query: dict[str, list[str]], query_string: str) -> Signed:
             "X-Amz-Date must be in the ISO-8601 basic format YYYYMMDDTHHMMSSZ."
         )
     expires_text = one("X-Amz-Expires")
-    if not expires_text.isdigit() or not 1 <= int(expires_text) <= MAX_PRESIGNED_EXPIRES:
+    if (
+        not (expires_text.isascii() and expires_text.isdigit())
+        or not 1 <= int(expires_text) <= MAX_PRESIGNED_EXPIRES
+    ):
         raise IncompleteSignatureException(
             f"X-Amz-Expires must be a whole number of seconds from 1 to {MAX_PRESIGNED_EXPIRES}."
         )
@@ -280,16 +283,17 @@ def _header_timestamp(headers: dict[str, str]) -> str | None:
         return None
     try:
         parsed = parsedate_to_datetime(date)
-    except (TypeError, ValueError):
+        stamp = parsed.astimezone(UTC).strftime(_TIMESTAMP) if parsed.tzinfo is not None else ""
+    except (TypeError, ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        return None
-    return parsed.astimezone(UTC).strftime(_TIMESTAMP)
+    return stamp if _valid_timestamp(stamp) else None
 
 
 def _valid_timestamp(text: str) -> bool:
+    if not (len(text) == 16 and text.isascii()):
+        return False
     try:
         datetime.strptime(text, _TIMESTAMP)
     except ValueError:
         return False
-    return len(text) == 16
+    return True
