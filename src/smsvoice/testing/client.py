@@ -535,7 +535,17 @@ def _seen(messages: list[dict[str, Any]]) -> str:
 
 _SERVE_COMMAND: Final = (sys.executable, "-c", "import sys\nfrom smsvoice.cli import main\nsys.exit(main())")
 # Settings of the user's environment that would take the server away from its own temporary store.
-_DROPPED_SETTINGS: Final = ("SMSVOICE_DATABASE_URL", "SMSVOICE_DATA_DIR", "SMSVOICE_URL")
+_DROPPED_SETTINGS: Final = (
+    "SMSVOICE_DATABASE_URL",
+    "SMSVOICE_DATA_DIR",
+    "SMSVOICE_URL",
+    # A test server is local and open (docs/security.md): its accounts are fresh 12-digit key ids.
+    "SMSVOICE_AUTH",
+    "SMSVOICE_CREDENTIALS_FILE",
+    "SMSVOICE_ADMIN_TOKEN",
+    "SMSVOICE_TLS_CERT",
+    "SMSVOICE_TLS_KEY",
+)
 
 
 # Settings that would stop boto3 from reaching the server as the test's account: the endpoint
