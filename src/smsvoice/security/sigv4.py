@@ -89,8 +89,7 @@ def verify(
     declared = headers.get("x-amz-content-sha256")
     if declared is not None and declared != body_hash:
         raise InvalidSignatureException("The x-amz-content-sha256 header does not match the request body.")
-    missing = [name for name in signed.signed_headers if name not in headers]
-    if missing:
+    if any(name not in headers for name in signed.signed_headers):  # signed, then dropped on the way
         raise signature_mismatch()
     expected = _expected_signature(
         method, raw_path, signed, headers, body_hash, Credentials(key.access_key_id, key.secret_access_key)
