@@ -85,7 +85,7 @@ def _add_security_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--request-read-timeout",
         type=float,
-        help="seconds a client has to send a request's head, and then its body "
+        help="seconds a client has to send a whole request, head and body "
         "(SMSVOICE_REQUEST_READ_TIMEOUT, default 30)",
     )
 

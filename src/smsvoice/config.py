@@ -53,7 +53,7 @@ class Settings:
     # Security for shared deployments (docs/security.md): `sigv4` verifies every AWS request's
     # signature against the credentials file; the admin token guards /_smsvoice/; TLS certificate and
     # key serve HTTPS; requests one client address may have in flight (0: no cap); seconds a client
-    # has to send a request's head, and its body.
+    # has to send a whole request (head and body).
     auth: AuthMode = "off"
     credentials_file: Path | None = None
     admin_token: str = ""

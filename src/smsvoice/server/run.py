@@ -50,9 +50,9 @@ def serve(settings: Settings, store: Store | None = None, keyring: Keyring | Non
     """Serve until SIGTERM/SIGINT; `store`, when given, is the already opened store to serve."""
     for warning in startup_warnings(settings):
         log.warning("%s", warning)
-    # The deadline for each request head (security/limits.py), as a protocol class uvicorn builds.
+    # The deadline for each request (security/limits.py), as a protocol class uvicorn builds.
     protocol = type(
-        "HeadDeadlineProtocol", (SlowClientProtocol,), {"head_timeout": settings.request_read_timeout}
+        "ReadDeadlineProtocol", (SlowClientProtocol,), {"read_timeout": settings.request_read_timeout}
     )
     config = uvicorn.Config(
         create_app(settings, store=store, keyring=keyring),
