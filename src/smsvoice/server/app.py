@@ -183,13 +183,7 @@ class SmsvoiceApp:
             response.headers["retry-after"] = "1"
             await response(scope, receive, send)
             return
-        answer = gateway.busy(scope)
-        headers = [
-            (name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()
-        ]
-        headers.append((b"content-length", str(len(answer.body)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-        await send({"type": "http.response.body", "body": answer.body})
+        await gateway.refuse_busy(scope, send)
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

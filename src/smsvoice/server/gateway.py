@@ -82,24 +82,9 @@ class Gateway:
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one AWS API request straight on ASGI (no framework objects on the hot path)."""
-        headers = {
-            name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
-        }
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        wire = WireRequest(
-            method=scope["method"],
-            raw_path=raw_path.decode("latin-1"),
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=headers,
-            body=b"",
-        )
-        answer = await self.answer(wire, lambda: self._read_body(headers, receive))
-        response_headers = [
-            (name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()
-        ]
-        response_headers.append((b"content-length", str(len(answer.body)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": response_headers})
-        await send({"type": "http.response.body", "body": answer.body})
+        wire = _wire_request(scope)
+        answer = await self.answer(wire, lambda: self._read_body(wire.headers, receive))
+        await _send_answer(send, answer)
 
     async def answer(self, wire: WireRequest, read_body: Callable[[], Awaitable[bytes]]) -> WireResponse:
         started = time.perf_counter()
@@ -170,25 +155,16 @@ class Gateway:
             default_region=self.settings.default_region,
         )
 
-    def busy(self, scope: Scope) -> WireResponse:
-        """The answer to a client over its cap of requests in flight: the API's throttling error, 429."""
-        wire = WireRequest(
-            method=scope["method"],
-            raw_path=(scope.get("raw_path") or scope["path"].encode()).decode("latin-1"),
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers={
-                name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
-            },
-            body=b"",
-        )
-        api = self._api_for(wire) or self.apis[0]
+    async def refuse_busy(self, scope: Scope, send: Send) -> None:
+        """Answer a client over its cap of requests in flight: the API's throttling error, with 429."""
+        api = self._api_for(_wire_request(scope)) or self.apis[0]
         error = api.errors.throttled("requests in flight from your address")
         error.message = f"Too many requests in flight from one client address (at most {self.settings.max_client_requests})"
         error.status_override = 429
         answer = api.protocol.serialize_error(error)
         answer.headers["x-amzn-requestid"] = new_uuid4()
         answer.headers["retry-after"] = "1"
-        return answer
+        await _send_answer(send, answer)
 
     def _api_for(self, wire: WireRequest) -> Api | None:
         for api in self.apis:
@@ -332,6 +308,24 @@ class _FaultDrawn(Exception):
     def __init__(self, fault_id: str) -> None:
         super().__init__(fault_id)
         self.fault_id = fault_id
+
+
+def _wire_request(scope: Scope) -> WireRequest:
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    return WireRequest(
+        method=scope["method"],
+        raw_path=raw_path.decode("latin-1"),
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers={name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]},
+        body=b"",
+    )
+
+
+async def _send_answer(send: Send, answer: WireResponse) -> None:
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()]
+    headers.append((b"content-length", str(len(answer.body)).encode()))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})
 
 
 @cache
