@@ -93,6 +93,37 @@ def _add_registration_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_security_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--auth",
+        choices=["off", "sigv4"],
+        help="'sigv4' verifies every AWS request's signature against --credentials-file; 'off' trusts "
+        "any caller, for a laptop (SMSVOICE_AUTH, default off; see docs/security.md)",
+    )
+    parser.add_argument(
+        "--credentials-file",
+        help="JSON file of access keys, secrets and accounts, re-read on SIGHUP (SMSVOICE_CREDENTIALS_FILE)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        help="bearer token every /_smsvoice/ route but GET /_smsvoice/health requires (SMSVOICE_ADMIN_TOKEN)",
+    )
+    parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS (SMSVOICE_TLS_CERT, with --tls-key)")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert (SMSVOICE_TLS_KEY)")
+    parser.add_argument(
+        "--max-client-requests",
+        type=int,
+        help="requests one client address may have in flight, 0 for no cap (SMSVOICE_MAX_CLIENT_REQUESTS, "
+        "default 256)",
+    )
+    parser.add_argument(
+        "--request-read-timeout",
+        type=float,
+        help="seconds a client has to send a whole request, head and body "
+        "(SMSVOICE_REQUEST_READ_TIMEOUT, default 30)",
+    )
+
+
 def _add_database_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db-upgrade",
@@ -168,6 +199,13 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         "registration_review",
         "registration_review_seconds",
         "registration_gating",
+        "auth",
+        "credentials_file",
+        "admin_token",
+        "tls_cert",
+        "tls_key",
+        "max_client_requests",
+        "request_read_timeout",
     )
     overrides: dict[str, Any] = {name: getattr(args, name, None) for name in names}
     return load_settings(overrides)
@@ -187,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the service (both APIs and /_smsvoice/ on one port)")
     _add_server_options(serve)
+    _add_security_options(serve)
     _add_delivery_options(serve, in_server=True)
     worker = commands.add_parser("worker", help="run only the event delivery workers against a store")
     worker.add_argument("--data-dir", help="folder of the embedded SQLite store (SMSVOICE_DATA_DIR)")
@@ -204,8 +243,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         step = database_commands.add_parser(name, help=what)
         step.add_argument("--data-dir", help="folder of the embedded SQLite store (SMSVOICE_DATA_DIR)")
         step.add_argument("--database-url", help="SQLAlchemy URL of another store (SMSVOICE_DATABASE_URL)")
+    credentials = commands.add_parser("credentials", help="the access keys of --auth sigv4")
+    credentials_commands = credentials.add_subparsers(dest="credentials_command", required=True)
+    create = credentials_commands.add_parser(
+        "create", help="make a new key pair for an account, print it and append it to the credentials file"
+    )
+    create.add_argument("--account", required=True, help="the 12-digit account the key belongs to")
+    create.add_argument("--credentials-file", help="the file to append to (SMSVOICE_CREDENTIALS_FILE)")
     args = parser.parse_args(argv)
 
+    if args.command == "credentials":
+        from smsvoice.security.command import create_credentials
+
+        return create_credentials(args.account, args.credentials_file)
     if args.command == "coverage":
         from smsvoice.coverage import render_coverage
 
@@ -235,9 +285,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run_worker(settings, store)
         return 0
+    from smsvoice.security.credentials import CredentialsFileError, Keyring
     from smsvoice.server.run import serve as run_server
 
-    run_server(settings, store)
+    try:  # a credentials file that does not parse stops the start too, naming no secret
+        keyring = (
+            Keyring(settings.credentials_file)
+            if settings.auth == "sigv4" and settings.credentials_file
+            else None
+        )
+    except CredentialsFileError as problem:
+        print(f"smsvoice: {problem}", file=sys.stderr)
+        return 2
+    run_server(settings, store, keyring)
     return 0
 
 

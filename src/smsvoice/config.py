@@ -16,6 +16,7 @@ DbUpgradeMode = Literal["auto", "on", "off"]
 FirehoseFraming = Literal["aws", "ndjson-batch"]
 RegistrationReviewMode = Literal["auto", "manual"]
 RegistrationGatingMode = Literal["off", "aws"]
+AuthMode = Literal["off", "sigv4"]
 
 DEFAULT_PORT = 7767  # "SMS" on a phone keypad is 767
 DEFAULT_ACCOUNT = "000000000000"
@@ -68,6 +69,17 @@ class Settings:
     registration_review: RegistrationReviewMode = "auto"
     registration_review_seconds: float = 300.0
     registration_gating: RegistrationGatingMode = "off"
+    # Security for shared deployments (docs/security.md): `sigv4` verifies every AWS request's
+    # signature against the credentials file; the admin token guards /_smsvoice/; TLS certificate and
+    # key serve HTTPS; requests one client address may have in flight (0: no cap); seconds a client
+    # has to send a whole request (head and body).
+    auth: AuthMode = "off"
+    credentials_file: Path | None = None
+    admin_token: str = ""
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    max_client_requests: int = 256
+    request_read_timeout: float = 30.0
 
     @property
     def store_url(self) -> str:
@@ -82,22 +94,28 @@ class Settings:
 
     @property
     def endpoint(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self.tls_cert is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
 
 _ENV_PREFIX = "SMSVOICE_"
 
 
 def _convert(name: str, raw: str) -> Any:
-    if name in ("port", "max_body_bytes", "database_pool_size", "retention_messages"):
+    if name in ("port", "max_body_bytes", "database_pool_size", "retention_messages", "max_client_requests"):
         return int(raw)
-    if name in ("data_dir", "simulator_rules", "faults"):
+    if name in ("data_dir", "simulator_rules", "faults", "credentials_file", "tls_cert", "tls_key"):
         return Path(raw)
     if name == "validate_responses":
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name in ("delivery", "delivery_assume_role", "eventbridge"):
         return _on_off(name, raw)
-    if name in ("delivery_retention_seconds", "retention_days", "registration_review_seconds"):
+    if name in (
+        "delivery_retention_seconds",
+        "retention_days",
+        "registration_review_seconds",
+        "request_read_timeout",
+    ):
         return float(raw)
     if name == "registration_review" and raw not in ("auto", "manual"):
         raise ValueError(f"registration-review must be 'auto' or 'manual', not {raw!r}")
@@ -107,6 +125,8 @@ def _convert(name: str, raw: str) -> Any:
         raise ValueError(f"db-upgrade must be 'auto', 'on' or 'off', not {raw!r}")
     if name == "firehose_framing" and raw not in ("aws", "ndjson-batch"):
         raise ValueError(f"firehose-framing must be 'aws' or 'ndjson-batch', not {raw!r}")
+    if name == "auth" and raw not in ("off", "sigv4"):
+        raise ValueError(f"auth must be 'off' or 'sigv4', not {raw!r}")
     if name == "throttling" and raw not in ("aws", "off"):
         raise ValueError(f"throttling must be 'aws' or 'off', not {raw!r}")
     return raw
@@ -134,4 +154,13 @@ def load_settings(
     for name, value in (overrides or {}).items():
         if value is not None:
             values[name] = _convert(name, value) if isinstance(value, str) else value
-    return replace(Settings(), **values)
+    return _checked(replace(Settings(), **values))
+
+
+def _checked(settings: Settings) -> Settings:
+    """Options that only make sense together."""
+    if settings.auth == "sigv4" and settings.credentials_file is None:
+        raise ValueError("--auth sigv4 needs --credentials-file (SMSVOICE_CREDENTIALS_FILE)")
+    if (settings.tls_cert is None) != (settings.tls_key is None):
+        raise ValueError("--tls-cert and --tls-key go together")
+    return settings

@@ -1,15 +1,22 @@
-"""Who is calling: account and region from the SigV4 credential scope.
+"""Who is calling: account and region.
 
-A 12-digit access key id is taken as the account id, so a test can own an account just by using
-a fresh 12-digit key; any other key maps to the default account. Signatures are not verified yet:
-`verify_signature` is the place for it in the request path.
+With `--auth off` (the default) nothing is verified: the account and region come from the SigV4
+credential scope, a 12-digit access key id is taken as the account id (so a test owns an account just
+by using a fresh 12-digit key) and any other key maps to the default account. With `--auth sigv4` the
+signature is verified (security/sigv4.py) and the account is the one the credentials file gives the key.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs
+
+from smsvoice.protocol.messages import WireRequest
+from smsvoice.security.credentials import Keyring
+from smsvoice.security.refusals import AuthRefusal, refusal_status
+from smsvoice.security.sigv4 import verify
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/,\s]+)/([^/,\s]+)/aws4_request")
 _ACCOUNT_ID = re.compile(r"\d{12}")
@@ -36,6 +43,22 @@ def identify(
     return Caller(key, account, region)
 
 
-def verify_signature(headers: dict[str, str], body: bytes, caller: Caller) -> None:
-    """Placeholder for SigV4 verification (a later issue): accepts every request for now."""
-    return None
+def verify_signature(wire: WireRequest, keyring: Keyring, protocol: str) -> Caller:
+    """The caller of a request whose SigV4 signature checks out (else the AuthRefusal AWS answers).
+
+    The skew is measured on the wall clock, not the simulator's clock that tests move forward."""
+    try:
+        signer = verify(
+            wire.method,
+            wire.raw_path,
+            wire.query_string,
+            wire.headers,
+            wire.body,
+            keyring=keyring,
+            now=time.time(),
+            protocol=protocol,
+        )
+    except AuthRefusal as refusal:
+        refusal.status_override = refusal_status(protocol)
+        raise
+    return Caller(signer.access_key_id, signer.account, signer.region)

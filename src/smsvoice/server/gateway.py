@@ -1,8 +1,8 @@
 """The AWS-facing request path.
 
 request id -> CORS preflight -> which API -> read body (capped) -> which operation -> caller
-(account, region) -> signature (placeholder) -> throttle -> parse + validate -> handler in one
-store transaction -> serialize. Every answer carries `x-amzn-RequestId`; nothing escapes as a
+(account, region; with `--auth sigv4` from the verified signature) -> throttle -> parse + validate ->
+handler in one store transaction -> serialize. Every answer carries `x-amzn-RequestId`; nothing escapes as a
 bare 500.
 """
 
@@ -34,6 +34,7 @@ from smsvoice.protocol.errors import (
 )
 from smsvoice.protocol.messages import WireRequest, WireResponse
 from smsvoice.protocol.validation import summarize, validate_input
+from smsvoice.security.credentials import Keyring
 from smsvoice.server.access_log import AccessLog
 from smsvoice.services.api import Api, OperationContext
 from smsvoice.store import Store, Transaction
@@ -58,6 +59,10 @@ class _BodyTooLarge(Exception):
     pass
 
 
+class _BodyCutShort(Exception):
+    """The client went away before its whole body arrived (or was cut off for being too slow)."""
+
+
 class Gateway:
     def __init__(
         self,
@@ -65,34 +70,21 @@ class Gateway:
         store: Store,
         settings: Settings,
         clock: Clock,
+        keyring: Keyring | None = None,
     ) -> None:
         self.apis = apis
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.keyring = keyring  # set: every request's SigV4 signature is verified against it
         self.throttling = settings.throttling == "aws"
         self.access_log = AccessLog()
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one AWS API request straight on ASGI (no framework objects on the hot path)."""
-        headers = {
-            name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
-        }
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        wire = WireRequest(
-            method=scope["method"],
-            raw_path=raw_path.decode("latin-1"),
-            query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=headers,
-            body=b"",
-        )
-        answer = await self.answer(wire, lambda limit: self._read_body(headers, receive, limit))
-        response_headers = [
-            (name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()
-        ]
-        response_headers.append((b"content-length", str(len(answer.body)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": response_headers})
-        await send({"type": "http.response.body", "body": answer.body})
+        wire = _wire_request(scope)
+        answer = await self.answer(wire, lambda limit: self._read_body(wire.headers, receive, limit))
+        await _send_answer(send, answer)
 
     async def answer(self, wire: WireRequest, read_body: Callable[[int], Awaitable[bytes]]) -> WireResponse:
         started = time.perf_counter()
@@ -112,12 +104,7 @@ class Gateway:
                 wire.body = await read_body(
                     max(self.settings.max_body_bytes, api.body_limits.get(operation.name, 0))
                 )
-                caller = identify(
-                    wire.headers,
-                    wire.query_string,
-                    default_account=self.settings.default_account,
-                    default_region=self.settings.default_region,
-                )
+                caller = self._caller(api, wire)
                 answer = await self._dispatch(api, operation, wire, caller, request_id)
         except _BodyTooLarge:
             assert api is not None
@@ -126,6 +113,15 @@ class Gateway:
                     ProtocolError(
                         ProtocolProblem.BODY_TOO_LARGE,
                         f"Request body is larger than {self.settings.max_body_bytes} bytes",
+                    )
+                )
+            )
+        except _BodyCutShort:  # nobody will read this answer, but no operation runs on half a body
+            assert api is not None
+            answer = api.protocol.serialize_error(
+                api.errors.invalid_input(
+                    ProtocolError(
+                        ProtocolProblem.MALFORMED_BODY, "The connection closed before the whole body arrived"
                     )
                 )
             )
@@ -151,6 +147,27 @@ class Gateway:
             (time.perf_counter() - started) * 1000,
         )
         return answer
+
+    def _caller(self, api: Api, wire: WireRequest) -> Caller:
+        if self.keyring is not None:
+            return verify_signature(wire, self.keyring, api.protocol.model.metadata["protocol"])
+        return identify(
+            wire.headers,
+            wire.query_string,
+            default_account=self.settings.default_account,
+            default_region=self.settings.default_region,
+        )
+
+    async def refuse_busy(self, scope: Scope, send: Send) -> None:
+        """Answer a client over its cap of requests in flight: the API's throttling error, with 429."""
+        api = self._api_for(_wire_request(scope)) or self.apis[0]
+        error = api.errors.throttled("requests in flight from your address")
+        error.message = f"Too many requests in flight from one client address (at most {self.settings.max_client_requests})"
+        error.status_override = 429
+        answer = api.protocol.serialize_error(error)
+        answer.headers["x-amzn-requestid"] = new_uuid4()
+        answer.headers["retry-after"] = "1"
+        await _send_answer(send, answer)
 
     def _api_for(self, wire: WireRequest) -> Api | None:
         for api in self.apis:
@@ -184,7 +201,7 @@ class Gateway:
         while True:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
-                break
+                raise _BodyCutShort()
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
@@ -197,7 +214,6 @@ class Gateway:
     async def _dispatch(
         self, api: Api, operation: OperationModel, wire: WireRequest, caller: Caller, request_id: str
     ) -> WireResponse:
-        verify_signature(wire.headers, wire.body, caller)
         rate = rate_for(self.throttling, api.service_name, operation.name)
         if rate is not None:
             key = bucket_key(api.service_name, operation.name, caller.account, caller.region)
@@ -294,6 +310,24 @@ class _FaultDrawn(Exception):
     def __init__(self, fault_id: str) -> None:
         super().__init__(fault_id)
         self.fault_id = fault_id
+
+
+def _wire_request(scope: Scope) -> WireRequest:
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    return WireRequest(
+        method=scope["method"],
+        raw_path=raw_path.decode("latin-1"),
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers={name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]},
+        body=b"",
+    )
+
+
+async def _send_answer(send: Send, answer: WireResponse) -> None:
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()]
+    headers.append((b"content-length", str(len(answer.body)).encode()))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})
 
 
 @cache

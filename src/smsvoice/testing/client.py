@@ -1,6 +1,7 @@
 """A typed client for a running smsvoice server's inspection API, and a handle on one account of it.
 
-`SmsvoiceClient(url)` speaks to the `/_smsvoice/` API of any server (no SigV4 needed); its
+`SmsvoiceClient(url)` speaks to the `/_smsvoice/` API of any server (no SigV4 needed; pass
+`admin_token=` for a server started with `--admin-token`); its
 `account_handle()` gives an `SmsvoiceAccount`: a fresh account of its own (a random 12-digit access
 key id is an account in smsvoice), boto3 clients bound to it, and its messages, rules, events and
 deliveries. The pytest plugin's `smsvoice` fixture is such a handle. `running_server()` starts a
@@ -77,10 +78,19 @@ class SmsvoiceClient:
     view, use `account_handle()`.
     """
 
-    def __init__(self, url: str, *, region: str = DEFAULT_REGION, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        region: str = DEFAULT_REGION,
+        timeout: float = 10.0,
+        admin_token: str | None = None,
+    ) -> None:
         self.endpoint = url.rstrip("/")
         self.region = region
         self.timeout = timeout
+        # The server's --admin-token, sent as `Authorization: Bearer` (docs/security.md).
+        self.admin_token = admin_token
 
     def __repr__(self) -> str:
         return f"SmsvoiceClient({self.endpoint!r})"
@@ -102,6 +112,8 @@ class SmsvoiceClient:
             url = f"{url}?{urllib.parse.urlencode(query)}"
         data = None if body is None else json.dumps(body).encode()
         headers = {"Accept": "application/json"}
+        if self.admin_token:
+            headers["Authorization"] = f"Bearer {self.admin_token}"
         if data is not None:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
@@ -544,7 +556,17 @@ def _seen(messages: list[dict[str, Any]]) -> str:
 
 _SERVE_COMMAND: Final = (sys.executable, "-c", "import sys\nfrom smsvoice.cli import main\nsys.exit(main())")
 # Settings of the user's environment that would take the server away from its own temporary store.
-_DROPPED_SETTINGS: Final = ("SMSVOICE_DATABASE_URL", "SMSVOICE_DATA_DIR", "SMSVOICE_URL")
+_DROPPED_SETTINGS: Final = (
+    "SMSVOICE_DATABASE_URL",
+    "SMSVOICE_DATA_DIR",
+    "SMSVOICE_URL",
+    # A test server is local and open (docs/security.md): its accounts are fresh 12-digit key ids.
+    "SMSVOICE_AUTH",
+    "SMSVOICE_CREDENTIALS_FILE",
+    "SMSVOICE_ADMIN_TOKEN",
+    "SMSVOICE_TLS_CERT",
+    "SMSVOICE_TLS_KEY",
+)
 
 
 # Settings that would stop boto3 from reaching the server as the test's account: the endpoint

@@ -37,6 +37,7 @@ from smsvoice.testing.client import (
 )
 
 URL_ENV = "SMSVOICE_URL"
+ADMIN_TOKEN_ENV = "SMSVOICE_ADMIN_TOKEN"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,7 +59,8 @@ def smsvoice_server(
     url = request.config.getoption("smsvoice_url") or os.environ.get(URL_ENV)
     with contextlib.ExitStack() as stack:
         if url:
-            client = SmsvoiceClient(str(url))
+            # A shared server may guard /_smsvoice/ with an admin token (docs/security.md).
+            client = SmsvoiceClient(str(url), admin_token=os.environ.get(ADMIN_TOKEN_ENV) or None)
             _check_reachable(client)
         else:
             process = start_server(tmp_path_factory.mktemp("smsvoice"))

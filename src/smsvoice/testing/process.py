@@ -29,7 +29,7 @@ SMSVOICE = str(Path(sys.executable).with_name("smsvoice"))
 LOOPBACK = "127.0.0.1"
 HEALTH_PATH = "/_smsvoice/health"
 
-_SERVER_READY = re.compile(r"smsvoice ready at (http://\S+)")
+_SERVER_READY = re.compile(r"smsvoice ready at (https?://\S+)")
 _WORKER_READY = re.compile(r"smsvoice worker ready")
 _KEPT_LINES = 5000  # output lines kept in memory; older ones are dropped in blocks of 1000
 _FILE_POLL_SECONDS = 0.005
