@@ -23,6 +23,7 @@ from smsvoice.messaging.simulator import Simulator, load_rules_file
 from smsvoice.seeding import apply_seed_file
 from smsvoice.server.gateway import Gateway
 from smsvoice.server.internal import internal_routes
+from smsvoice.server.ui import redirect_to_inbox, wants_html
 from smsvoice.services.api import Api
 from smsvoice.services.v1.api import build_v1_api
 from smsvoice.services.v2.api import build_v2_api
@@ -117,6 +118,9 @@ class SmsvoiceApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith("/_smsvoice/"):
+            if wants_html(scope):  # a browser opening the server: the web inbox
+                await redirect_to_inbox(scope, receive, send)
+                return
             await self._gateways["gateway"].asgi(scope, receive, send)
         else:
             await self.starlette(scope, receive, send)

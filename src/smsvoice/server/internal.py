@@ -6,27 +6,33 @@ import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from smsvoice import __version__
 from smsvoice.protocol.model import botocore_version
 from smsvoice.server.accounts_api import account_routes
+from smsvoice.server.changes_api import change_routes
 from smsvoice.server.deliveries_api import delivery_health, delivery_routes
 from smsvoice.server.faults_api import fault_routes
 from smsvoice.server.identities_api import identity_routes
 from smsvoice.server.inbound_api import inbound_routes
 from smsvoice.server.messages_api import message_routes
+from smsvoice.server.resources_api import resource_routes
+from smsvoice.server.ui import ui_routes
 
 
-def internal_routes() -> list[Route]:
+def internal_routes() -> list[BaseRoute]:
     return [
         Route("/health", health, methods=["GET"]),
         *account_routes(),
+        *change_routes(),
         *delivery_routes(),
         *fault_routes(),
         *identity_routes(),
         *inbound_routes(),
         *message_routes(),
+        *resource_routes(),
+        *ui_routes(),  # the web inbox (pages over the routes above)
     ]
 
 

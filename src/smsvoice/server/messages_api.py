@@ -1,6 +1,7 @@
 """The inspection API for sent messages and the carrier simulator (ours, not AWS's; JSON in and out).
 
     GET    /_smsvoice/messages                 ?account=&region=&destination=&status=&channel=&api=&limit=&offset=
+                                               &number=&configuration_set=&q=&since=&until=&order=newest
     DELETE /_smsvoice/messages                 ?account=  (all messages when no account)
     GET    /_smsvoice/messages/{id}
     POST   /_smsvoice/messages/{id}/advance    {"status": "TEXT_DELIVERED"} | {"to_end": true} | {}
@@ -24,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from smsvoice.domain.encoding import split_parts
 from smsvoice.domain.message import Message
 from smsvoice.messaging.rulebook import rules_in_force, save_rules
 from smsvoice.messaging.rules import Rule, RuleError, RuleSet, parse_rule, parse_rules
@@ -93,17 +95,41 @@ def _filter(request: Request) -> MessageFilter:
             if status.startswith(prefix) and len(status) > len(prefix):
                 channel, status = prefix[:-1], status[len(prefix) :]
                 break
-    destination = query.get("destination") or None
-    if destination is not None and not destination.startswith("+"):
-        destination = f"+{destination.strip()}"
+    order = query.get("order") or "oldest"
+    if order not in ("oldest", "newest"):
+        raise _Problem(400, "order must be oldest or newest")
     return MessageFilter(
         account=query.get("account") or None,
         region=query.get("region") or None,
-        destination=destination,
+        destination=_number_param(request, "destination"),
         status=status,
         channel=channel,
         api=query.get("api") or None,
+        since=_time_param(request, "since"),
+        until=_time_param(request, "until"),
+        number=_number_param(request, "number"),
+        configuration_set=query.get("configuration_set") or None,
+        text=query.get("q") or None,
+        newest_first=order == "newest",
     )
+
+
+def _number_param(request: Request, name: str) -> str | None:
+    """A phone number given with or without its '+' (a '+' in a URL query often arrives as a space)."""
+    value = (request.query_params.get(name) or "").strip()
+    if not value:
+        return None
+    return value if value.startswith("+") else f"+{value}"
+
+
+def _time_param(request: Request, name: str) -> float | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise _Problem(400, f"{name} must be a time in seconds since the epoch") from None
 
 
 def render(
@@ -132,6 +158,8 @@ def render(
         "body": message.body,
         "encoding": message.encoding,
         "parts": message.parts,
+        # The body's text as the parts divide it (text messages; the web inbox shows the splits).
+        "part_texts": split_parts(message.body) if message.channel == "TEXT" and message.body else None,
         "price": {
             "message_price": message.price.message_price,
             "carrier_fee": message.price.carrier_fee,
@@ -244,6 +272,7 @@ async def list_or_clear_messages(request: Request) -> Response:
                 number=where.destination,
                 limit=limit,
                 offset=offset,
+                newest_first=where.newest_first,
             )
             return [render_inbound(message) for message in received]
         return render_outbound(tx, tx.messages.find(where, limit, offset), clock.now())

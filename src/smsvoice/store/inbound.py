@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from smsvoice.store.schema import inbound_messages, messages
 from smsvoice.store.sql import Statement, Target
@@ -64,8 +64,9 @@ class Inbound:
         handset: str | None = None,
         limit: int = 1_000,
         offset: int = 0,
+        newest_first: bool = False,
     ) -> list[InboundMessage]:
-        """In the order they were received."""
+        """In the order they were received (the newest first if asked)."""
         query = select(inbound_messages.c.doc)
         for column, value in (
             (inbound_messages.c.account, account),
@@ -75,10 +76,17 @@ class Inbound:
         ):
             if value is not None:
                 query = query.where(column == value)
-        query = (
-            query.order_by(inbound_messages.c.received_at, inbound_messages.c.id).limit(limit).offset(offset)
-        )
+        if newest_first:
+            query = query.order_by(inbound_messages.c.received_at.desc(), inbound_messages.c.id.desc())
+        else:
+            query = query.order_by(inbound_messages.c.received_at, inbound_messages.c.id)
+        query = query.limit(limit).offset(offset)
         return [InboundMessage(**orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
+
+    def change_marker(self) -> tuple[Any, ...]:
+        """A value that differs whenever a message was received (or forgotten)."""
+        query = select(func.count(), func.max(inbound_messages.c.received_at))
+        return tuple(self._connection.execute(query).one())
 
     def last_sent_id(self, account: str, region: str, number: str, handset: str) -> str | None:
         """The id of the last message sent from `number` to `handset` (previousPublishedMessageId)."""
