@@ -8,6 +8,7 @@
   const statuses = document.body.dataset.statuses.split(" ");
   const root = document.getElementById("message");
   unread.markRead(id);
+  let chosenStatus = null; // kept across the refreshes that rebuild the page
 
   const field = (name, value) => [el("dt", {}, name), el("dd", {}, value === null || value === undefined || value === "" ? "—" : value)];
 
@@ -32,7 +33,11 @@
         showProblem(error);
       }
     };
-    const target = el("select", { id: "advance-status", "aria-label": "Status to advance to" }, statuses.map((status) => el("option", {}, status)));
+    const target = el(
+      "select",
+      { id: "advance-status", "aria-label": "Status to advance to", onchange: (event) => (chosenStatus = event.target.value) },
+      statuses.map((status) => el("option", { selected: status === chosenStatus }, status)),
+    );
     return el(
       "section",
       { class: "card", "aria-labelledby": "manual-title" },
@@ -85,7 +90,7 @@
     const conversation = message.origination
       ? el("a", { href: `${UI}/conversations${query({ number: message.origination, handset: message.destination, account: message.account })}` }, "conversation")
       : null;
-    root.replaceChildren(
+    const sections = [
       el("h1", {}, `${message.channel} to ${message.destination} `, statusBadge(message.status)),
       el(
         "dl",
@@ -125,7 +130,8 @@
           ),
         ),
       ),
-    );
+    ];
+    root.replaceChildren(...sections.filter(Boolean));
     root.querySelectorAll("details").forEach((details, index) => {
       details.open = Boolean(opened[index]);
     });

@@ -9,6 +9,7 @@
   const faultsBody = document.querySelector("#faults tbody");
   const manualList = document.getElementById("manual");
   const clock = document.getElementById("clock");
+  const chosen = new Map(); // message id -> the status picked for "To status"
 
   const act = (work) => async (event) => {
     if (event) event.preventDefault();
@@ -67,7 +68,12 @@
 
   function manualItem(message) {
     const advance = (json) => act(() => api(`/messages/${encodeURIComponent(message.message_id)}/advance`, { method: "POST", json }));
-    const target = el("select", { "aria-label": `Status for ${message.message_id}` }, statuses.map((status) => el("option", {}, status)));
+    // The choice survives the refreshes that rebuild the list.
+    const target = el(
+      "select",
+      { "aria-label": `Status for ${message.message_id}`, onchange: (event) => chosen.set(message.message_id, event.target.value) },
+      statuses.map((status) => el("option", { selected: chosen.get(message.message_id) === status }, status)),
+    );
     return el(
       "li",
       { class: "card inline", dataset: { id: message.message_id } },
