@@ -111,6 +111,7 @@ def test_a_conversation_shows_both_ways_and_a_reply_from_the_box_reaches_the_ser
     stop = page.locator("#bubbles > li.mine", has_text="STOP")
     expect(stop).to_contain_text("keyword STOP · OPT_OUT")
     expect(page.locator("#bubbles > li.theirs")).to_have_count(3)
+    expect(page.locator("#live")).to_have_text("live")
     screenshot(page, "conversation")
 
     # The server got it: the handset is opted out, and the API lists the inbound message.

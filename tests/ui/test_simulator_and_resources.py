@@ -8,8 +8,8 @@ import httpx
 from botocore.exceptions import ClientError
 from playwright.sync_api import Page, expect
 
-from tests.ui.conftest import Sender
 from tests.support.waiting import wait_until
+from tests.ui.conftest import Sender
 
 
 def _api(sender: Sender, path: str, **params: Any) -> Any:

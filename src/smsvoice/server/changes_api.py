@@ -50,7 +50,9 @@ class ChangeWatcher:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._listeners = 0
-        self._changed = asyncio.Condition()
+        # Set (and replaced) at each change: no lock, so a stream cancelled while it waits leaves
+        # nothing behind.
+        self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._baseline = asyncio.Event()
         self.version = 0
@@ -70,10 +72,12 @@ class ChangeWatcher:
 
     async def wait(self, seen: int, timeout: float) -> int:
         """The version once it differs from `seen`, or `seen` when `timeout` passed first."""
-        async with self._changed:
+        if self.version == seen:
+            changed = self._changed
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait_for(lambda: self.version != seen), timeout)
-            return self.version
+                async with asyncio.timeout(timeout):
+                    await changed.wait()
+        return self.version
 
     async def _poll(self) -> None:
         marker: tuple[Any, ...] | None = None
@@ -85,9 +89,9 @@ class ChangeWatcher:
                     log.warning("could not read the change marker", exc_info=True)
                 else:
                     if marker is not None and current != marker:
-                        async with self._changed:
-                            self.version += 1
-                            self._changed.notify_all()
+                        self.version += 1
+                        self._changed.set()
+                        self._changed = asyncio.Event()
                     marker = current
                     self._baseline.set()
                 await asyncio.sleep(POLL_SECONDS)

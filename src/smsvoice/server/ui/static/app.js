@@ -147,6 +147,7 @@ const Smsvoice = (() => {
           }
         } catch (error) {
           if (stopped.signal.aborted) return;
+          console.warn("the change stream broke; reconnecting", error);
         }
         live.textContent = "reconnecting";
         live.classList.remove("on");

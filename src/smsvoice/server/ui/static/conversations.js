@@ -18,7 +18,8 @@
     handset: url.searchParams.get("handset"),
     account: url.searchParams.get("account"),
   };
-  filter.elements.account.value = url.searchParams.get("in") || "";
+  // The list's own account filter: `in` beside a chosen thread, else `account`.
+  filter.elements.account.value = (chosen.number ? url.searchParams.get("in") : chosen.account) || "";
 
   const threadHref = (thread) =>
     `${UI}/conversations${query({ number: thread.number, handset: thread.handset, account: thread.account, in: filter.elements.account.value })}`;
