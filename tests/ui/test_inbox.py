@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import Page, Route, expect
 
 from tests.ui.conftest import Sender
@@ -129,26 +130,62 @@ def test_dark_theme_and_a_phones_width(
 
 
 def test_the_page_asks_for_the_admin_token_and_sends_it(page: Page, sender: Sender) -> None:
-    """The server side of the token is another change; here the API's 401 is played by the browser's
-    router, which lets a request through only with the token."""
+    """The server side of the token is another change; here its answers (401 without a token, 403
+    with a wrong one) are played by the browser's router, which lets a request through only with
+    the right token in the Authorization header: the JSON calls and the change stream alike."""
     sender.send("behind a token")
-    seen: list[str | None] = []
+    seen: list[tuple[str, str | None]] = []
 
     def guard(route: Route) -> None:
         given = route.request.headers.get("authorization")
-        seen.append(given)
-        if given != "Bearer s3cret":
-            route.fulfill(status=401, json={"error": "this server needs its admin token"})
+        seen.append((route.request.url.split("?")[0].rsplit("/", 1)[-1], given))
+        if given is None:
+            route.fulfill(status=401, json={"error": "this route needs the admin token"})
+        elif given != "Bearer s3cret":
+            route.fulfill(status=403, json={"error": "the admin token is not right"})
         else:
             route.continue_()
 
     page.route("**/_smsvoice/messages?*", guard)
+    page.route("**/_smsvoice/changes", guard)
     page.goto(f"/_smsvoice/ui/?account={sender.account}")
     dialog = page.locator("#token-dialog")
     expect(dialog).to_be_visible()
+    expect(page.locator("#token-reason")).to_contain_text("asks for its admin token (HTTP 401)")
+    page.fill("#token-input", "wrong")
+    page.click("#token-dialog button[value=save]")
+    expect(page.locator("#token-reason")).to_contain_text("refused the token kept here (HTTP 403)")
+    expect(dialog).to_be_visible()
     page.fill("#token-input", "s3cret")
     page.click("#token-dialog button[value=save]")
+    expect(page.locator("#live")).to_have_text("live")
     expect(page.locator("#messages > li")).to_have_count(1)
-    assert seen[0] is None
-    assert seen[-1] == "Bearer s3cret"
+    assert ("changes", None) in seen
+    assert ("changes", "Bearer s3cret") in seen
+    assert ("messages", "Bearer s3cret") in seen
     assert page.evaluate("localStorage.getItem('smsvoice.adminToken')") == "s3cret"
+    # Live updates go on through the stream that carries the header.
+    sender.send("still live behind the token")
+    expect(page.locator("#messages > li")).to_have_count(2)
+
+
+def test_received_messages_are_listed_and_lead_to_their_conversation(page: Page, sender: Sender) -> None:
+    sender.send("Are you coming?", destination="+12065550150")
+    answer = httpx.post(
+        f"{sender.endpoint}/_smsvoice/inbound",
+        json={
+            "originationNumber": "+12065550150",
+            "destinationNumber": sender.number,
+            "messageBody": "Yes, at 6",
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    _open_inbox(page, account=sender.account, direction="inbound")
+    rows = page.locator("#messages > li")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Yes, at 6")
+    expect(rows.first).to_contain_text("+12065550150")
+    rows.first.locator("a").click()
+    expect(page.locator("#thread-title")).to_have_text(f"+12065550150 ⇄ {sender.number}")
+    expect(page.locator("#bubbles > li")).to_have_count(2)

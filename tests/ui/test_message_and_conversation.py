@@ -126,3 +126,35 @@ def test_a_conversation_shows_both_ways_and_a_reply_from_the_box_reaches_the_ser
     ]
     opted_out = sender.v2.describe_opted_out_numbers(OptOutListName="Default")["OptedOutNumbers"]
     assert [item["OptedOutNumber"] for item in opted_out] == [HANDSET]
+
+
+def test_the_detail_moves_a_manual_message_and_redraws(page: Page, sender: Sender) -> None:
+    answer = httpx.post(
+        f"{sender.endpoint}/_smsvoice/simulator/rules",
+        params={"account": sender.account},
+        json={"manual": True, "outcome": "DELIVERED", "path": ["QUEUED", "PENDING"]},
+        timeout=10,
+    )
+    assert answer.status_code == 201, answer.text
+    message_id = sender.send("held for a person to move")
+    page.goto(f"/_smsvoice/ui/messages/{message_id}")
+    manual = page.locator("section", has_text="Manual mode")
+    expect(manual).to_contain_text("TEXT_QUEUED → TEXT_PENDING → TEXT_DELIVERED")
+    manual.get_by_role("button", name="Advance one step").click()
+    expect(page.locator("#message h1 .badge")).to_have_text("QUEUED")
+    expect(page.locator(".events > li")).to_have_count(1)
+    manual.get_by_role("button", name="To the end").click()
+    expect(page.locator("#message h1 .badge")).to_have_text("DELIVERED")
+    expect(manual).to_have_count(0)
+    events = page.locator(".events > li h3")
+    expect(events).to_have_count(3)
+    expect(events.nth(2)).to_contain_text("TEXT_DELIVERED")
+    shown = httpx.get(f"{sender.endpoint}/_smsvoice/messages/{message_id}", timeout=10).json()
+    assert [event["event_type"] for event in shown["events"]] == [
+        "TEXT_QUEUED",
+        "TEXT_PENDING",
+        "TEXT_DELIVERED",
+    ]
+    httpx.delete(
+        f"{sender.endpoint}/_smsvoice/simulator/rules", params={"account": sender.account}, timeout=10
+    )

@@ -25,10 +25,11 @@ const Smsvoice = (() => {
 
   // One prompt at a time; every call that met a 401 waits for it, then tries once more.
   let asking = null;
-  function askToken() {
+  function askToken(reason = "") {
     if (!asking) {
       const dialog = document.getElementById("token-dialog");
       const input = document.getElementById("token-input");
+      document.getElementById("token-reason").textContent = reason;
       input.value = localStorage.getItem(TOKEN_KEY) || "";
       asking = new Promise((resolve) => {
         dialog.addEventListener(
@@ -48,14 +49,15 @@ const Smsvoice = (() => {
   }
 
   // `path` is under /_smsvoice; `json`, when given, is sent as the body. Answers the parsed JSON
-  // (null for an empty answer); throws ApiError with the API's {"error"} message.
-  async function api(path, { method = "GET", json, retried = false } = {}) {
+  // (null for an empty answer); throws ApiError with the API's {"error"} message. A refused token
+  // opens the token prompt.
+  async function api(path, { method = "GET", json } = {}) {
     const init = { method, headers: headers(json === undefined ? {} : { "Content-Type": "application/json" }) };
     if (json !== undefined) init.body = JSON.stringify(json);
     const answer = await fetch(API + path, init);
-    if (answer.status === 401 && !retried) {
-      if (await askToken()) return api(path, { method, json, retried: true });
-    }
+    const refusal = tokenRefusal(answer);
+    // Tried again each time a person gives a token (never without one).
+    if (refusal && (await askToken(`${refusal} (HTTP ${answer.status})`))) return api(path, { method, json });
     const text = await answer.text();
     let parsed = null;
     try {
@@ -67,6 +69,13 @@ const Smsvoice = (() => {
       throw new ApiError(answer.status, (parsed && (parsed.error || parsed.message)) || answer.statusText);
     }
     return parsed;
+  }
+
+  // 401: the server wants the admin token; 403 with a token kept here: it refused that token.
+  function tokenRefusal(answer) {
+    if (answer.status === 401) return "This server asks for its admin token";
+    if (answer.status === 403 && localStorage.getItem(TOKEN_KEY)) return "The server refused the token kept here";
+    return null;
   }
 
   function query(params) {
@@ -118,9 +127,10 @@ const Smsvoice = (() => {
             headers: headers({ Accept: "text/event-stream" }),
             signal: stopped.signal,
           });
-          if (answer.status === 401) {
+          const refusal = tokenRefusal(answer);
+          if (refusal) {
             live.textContent = "token needed";
-            await askToken();
+            if (!(await askToken(`${refusal} (HTTP ${answer.status})`))) return; // no token: no live updates
             continue;
           }
           if (!answer.ok || !answer.body) throw new Error(`change stream: ${answer.status}`);
