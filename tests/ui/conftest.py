@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -91,6 +92,22 @@ class Sender:
                 DestinationPhoneNumber=destination, OriginationIdentity=self.number, MessageBody=body, **extra
             )["MessageId"]
         )
+
+    def hold_in_manual_mode(self) -> None:
+        """This account's next texts wait in manual mode: QUEUED, PENDING, then DELIVERED."""
+        answer = httpx.post(
+            f"{self.endpoint}/_smsvoice/simulator/rules",
+            params={"account": self.account},
+            json={"manual": True, "outcome": "DELIVERED", "path": ["QUEUED", "PENDING"]},
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+
+    def forget_rules(self) -> None:
+        answer = httpx.delete(
+            f"{self.endpoint}/_smsvoice/simulator/rules", params={"account": self.account}, timeout=10
+        )
+        assert answer.status_code == 200, answer.text
 
 
 @pytest.fixture

@@ -129,13 +129,7 @@ def test_a_conversation_shows_both_ways_and_a_reply_from_the_box_reaches_the_ser
 
 
 def test_the_detail_moves_a_manual_message_and_redraws(page: Page, sender: Sender) -> None:
-    answer = httpx.post(
-        f"{sender.endpoint}/_smsvoice/simulator/rules",
-        params={"account": sender.account},
-        json={"manual": True, "outcome": "DELIVERED", "path": ["QUEUED", "PENDING"]},
-        timeout=10,
-    )
-    assert answer.status_code == 201, answer.text
+    sender.hold_in_manual_mode()
     message_id = sender.send("held for a person to move")
     page.goto(f"/_smsvoice/ui/messages/{message_id}")
     manual = page.locator("section", has_text="Manual mode")
@@ -155,6 +149,4 @@ def test_the_detail_moves_a_manual_message_and_redraws(page: Page, sender: Sende
         "TEXT_PENDING",
         "TEXT_DELIVERED",
     ]
-    httpx.delete(
-        f"{sender.endpoint}/_smsvoice/simulator/rules", params={"account": sender.account}, timeout=10
-    )
+    sender.forget_rules()

@@ -57,13 +57,7 @@ def _wait_for_rules(sender: Sender, count: int) -> list[dict[str, Any]]:
 def test_manual_mode_messages_are_moved_from_the_page_and_the_clock_advances(
     page: Page, sender: Sender
 ) -> None:
-    answer = httpx.post(
-        f"{sender.endpoint}/_smsvoice/simulator/rules",
-        params={"account": sender.account},
-        json={"manual": True, "outcome": "DELIVERED", "path": ["QUEUED", "PENDING"]},
-        timeout=10,
-    )
-    assert answer.status_code == 201, answer.text
+    sender.hold_in_manual_mode()
     stepped = sender.send("held one")
     ended = sender.send("held two")
     page.goto("/_smsvoice/ui/simulator")
@@ -88,9 +82,7 @@ def test_manual_mode_messages_are_moved_from_the_page_and_the_clock_advances(
     page.click("#clock-form button")
     wait_until(lambda: _api(sender, "/simulator/clock")["offset_seconds"] >= offset + 90)
     expect(page.locator("#clock")).to_contain_text("ahead by")
-    httpx.delete(
-        f"{sender.endpoint}/_smsvoice/simulator/rules", params={"account": sender.account}, timeout=10
-    )
+    sender.forget_rules()
 
 
 def test_fault_rules_are_added_and_deleted_on_the_page(page: Page, sender: Sender) -> None:

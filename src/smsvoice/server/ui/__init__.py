@@ -8,7 +8,7 @@ nothing is fetched from elsewhere.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import jinja2
 from starlette.requests import Request
@@ -36,7 +36,7 @@ _STATUSES = sorted({status for machine in MACHINES.values() for status in machin
 
 def ui_routes() -> list[BaseRoute]:
     return [
-        Route("/ui", lambda request: RedirectResponse(f"{PREFIX}/", 308), methods=["GET"]),
+        Route("/ui", _to_inbox, methods=["GET"]),
         Route("/ui/", _page("inbox"), methods=["GET"]),
         Route("/ui/messages/{message_id}", _page("message"), methods=["GET"]),
         Route("/ui/conversations", _page("conversations"), methods=["GET"]),
@@ -46,7 +46,9 @@ def ui_routes() -> list[BaseRoute]:
     ]
 
 
-def _page(name: str) -> Any:
+def _page(name: str) -> Callable[[Request], Awaitable[Response]]:
+    """The page's template, with what its script needs to find the API (and no data)."""
+
     async def render(request: Request) -> Response:
         return _templates.TemplateResponse(
             request,
@@ -63,6 +65,10 @@ def _page(name: str) -> Any:
         )
 
     return render
+
+
+async def _to_inbox(request: Request) -> Response:
+    return RedirectResponse(f"{PREFIX}/", 308)
 
 
 def wants_html(scope: Scope) -> bool:
