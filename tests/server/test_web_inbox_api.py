@@ -223,3 +223,26 @@ def test_the_pages_assets_ship_in_the_package(endpoint: str) -> None:
         answer = httpx.get(f"{endpoint}/_smsvoice/ui/{path}", timeout=10)
         assert answer.status_code == 200, path
         assert "<script" in answer.text
+
+
+def test_received_messages_are_searched_by_number_text_and_time(endpoint: str, account: str, v2: Any) -> None:
+    number = _number(v2)
+    for handset, body in ((HANDSET, "Yes please"), ("+12065550188", "no THANKS"), (HANDSET, "thanks!")):
+        answer = httpx.post(
+            f"{endpoint}/_smsvoice/inbound",
+            json={"originationNumber": handset, "destinationNumber": number, "messageBody": body},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+
+    def bodies(**params: Any) -> list[str]:
+        return [item["body"] for item in _messages(endpoint, account=account, direction="inbound", **params)]
+
+    assert bodies(order="newest") == ["thanks!", "no THANKS", "Yes please"]
+    assert bodies(q="thanks") == ["no THANKS", "thanks!"]
+    assert bodies(q="thanks", limit=1, offset=1) == ["thanks!"]
+    assert bodies(number="+12065550188") == ["no THANKS"]
+    assert bodies(number=number) == ["Yes please", "no THANKS", "thanks!"]
+    received = _messages(endpoint, account=account, direction="inbound")[0]["received_at"]
+    assert bodies(since=received + 3600) == []
+    assert bodies(until=received + 3600) == ["Yes please", "no THANKS", "thanks!"]

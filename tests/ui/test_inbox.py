@@ -186,6 +186,11 @@ def test_received_messages_are_listed_and_lead_to_their_conversation(page: Page,
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Yes, at 6")
     expect(rows.first).to_contain_text("+12065550150")
+    expect(page.locator("select[name=status]")).to_be_disabled()  # received messages have none
+    page.fill("#search", "at 7")
+    expect(rows).to_have_count(0)
+    page.fill("#search", "AT 6")
+    expect(rows).to_have_count(1)
     rows.first.locator("a").click()
     expect(page.locator("#thread-title")).to_have_text(f"+12065550150 ⇄ {sender.number}")
     expect(page.locator("#bubbles > li")).to_have_count(2)

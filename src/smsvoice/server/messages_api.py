@@ -273,6 +273,10 @@ async def list_or_clear_messages(request: Request) -> Response:
                 limit=limit,
                 offset=offset,
                 newest_first=where.newest_first,
+                either_number=where.number,
+                since=where.since,
+                until=where.until,
+                text=where.text,
             )
             return [render_inbound(message) for message in received]
         return render_outbound(tx, tx.messages.find(where, limit, offset), clock.now())

@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import delete, func, select
 
 from smsvoice.domain.message import Message
+from smsvoice.store.paging import matching_page
 from smsvoice.store.schema import message_events, messages, outbox, scheduled_transitions, spend_totals
 from smsvoice.store.sql import Statement, Target
 
@@ -170,20 +171,9 @@ class Messages:
             query = query.limit(limit).offset(offset)
             return [Message.from_doc(orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
         # A search of the documents: read them in order, keep the page of those that match.
-        found: list[Message] = []
-        skipped = 0
         with self._connection.execute(query) as rows:
-            for (doc,) in rows:
-                message = Message.from_doc(orjson.loads(doc))
-                if not where.admits(message):
-                    continue
-                if skipped < offset:
-                    skipped += 1
-                    continue
-                found.append(message)
-                if len(found) >= limit:
-                    break
-        return found
+            found = (Message.from_doc(orjson.loads(doc)) for (doc,) in rows)
+            return matching_page(found, where.admits, limit, offset)
 
     def change_marker(self) -> tuple[Any, ...]:
         """A value that differs whenever a message, its records or their deliveries changed (the

@@ -19,7 +19,14 @@
     if (field.name && url.searchParams.has(field.name)) field.value = url.searchParams.get(field.name);
   }
 
+  // What handsets sent has no status, channel or configuration set: those filters rest meanwhile.
+  function fitFiltersToDirection() {
+    const received = form.elements.direction.value === "inbound";
+    for (const name of ["status", "channel", "configuration_set"]) form.elements[name].disabled = received;
+  }
+
   function filters() {
+    fitFiltersToDirection();
     const values = Object.fromEntries(new FormData(form));
     const toEpoch = (day, extraDays) => {
       if (!day) return "";
