@@ -134,10 +134,12 @@ def test_the_resources_of_each_account_and_region(page: Page, sender: Sender) ->
         OriginationIdentity=sender.number_id, IsoCountryCode="US", MessageType="TRANSACTIONAL"
     )
 
-    page.goto(f"/_smsvoice/ui/resources?account={sender.account}")
+    page.goto("/_smsvoice/ui/resources")
     page.fill("input[name=account]", sender.account)
+    expect(page).to_have_url(f"/_smsvoice/ui/resources?account={sender.account}")
     group = page.locator(f"article[data-account='{sender.account}']")
     expect(group).to_have_count(1)
+    expect(page.locator("#groups > article")).to_have_count(1)
     expect(group.locator("h2")).to_have_text(f"{sender.account} · us-east-1")
     sets = group.locator("[data-section=ConfigurationSets]")
     expect(sets).to_contain_text("alerts")
@@ -149,3 +151,7 @@ def test_the_resources_of_each_account_and_region(page: Page, sender: Sender) ->
     expect(lists).to_contain_text("marketing")
     expect(lists).to_contain_text("+12065550123")
     expect(group).to_contain_text("Registrations")
+    # The address keeps the filter.
+    page.reload()
+    expect(page.locator("input[name=account]")).to_have_value(sender.account)
+    expect(page.locator("#groups > article")).to_have_count(1)

@@ -133,7 +133,15 @@
     if (!shown.resources.length) groups.replaceChildren(el("p", { class: "hint" }, "No resources here yet."));
   }
 
+  // The filters live in the page's address, as the inbox's do.
+  const url = new URL(window.location.href);
+  for (const name of ["account", "region"]) form.elements[name].value = url.searchParams.get(name) || "";
   form.addEventListener("submit", (event) => event.preventDefault());
-  form.addEventListener("input", () => refresh().catch(showProblem));
+  form.addEventListener("input", () => {
+    const next = new URL(window.location.href);
+    next.search = query(Object.fromEntries(new FormData(form)));
+    history.replaceState(null, "", next);
+    refresh().catch(showProblem);
+  });
   refresh().catch(showProblem);
 })();
