@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from smsvoice.testing.environment import fake_aws_environment
 from smsvoice.testing.process import ServerProcess
@@ -19,6 +19,8 @@ from tests.delivery.conftest import aws, moto_endpoint  # noqa: F401 (fixtures u
 from tests.support.clients import client, new_account
 
 CHROMIUM = Path("/usr/bin/chromium")
+# A loaded CI machine (two cores, several suites) can take seconds to redraw a page.
+expect.set_options(timeout=10_000)
 # Set SMSVOICE_SCREENSHOTS=docs/images to keep the screenshots the tests take (the README's).
 SCREENSHOTS = os.environ.get("SMSVOICE_SCREENSHOTS")
 

@@ -143,6 +143,8 @@
   }
   document.addEventListener("keydown", (event) => {
     if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Enter on another control (a button, a link of the header) is that control's.
+    if (event.key === "Enter" && event.target !== document.body && !list.contains(event.target)) return;
     const rows = [...list.children];
     const current = rows.findIndex((item) => item.dataset.id === selected);
     if (event.key === "j" || event.key === "ArrowDown") {
