@@ -8,8 +8,9 @@ data path. A `: heartbeat` comment goes out every HEARTBEAT_SECONDS; the stream 
 `max_seconds` (default 300, at most 3600; EventSource and the web inbox reconnect) and when the
 client goes away.
 
-One watcher per process polls the store's change marker (a few aggregate queries) every
-POLL_SECONDS, and only while a stream is open: an idle server does no work for it.
+One watcher per process polls the store's change marker (two counts, maxima of primary keys and the
+pending outbox rows by index: store/messages.py) every POLL_SECONDS, and only while a stream is
+open: an idle server does no work for it.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import delete, func, select
 
 from smsvoice.domain.message import Message
+from smsvoice.store.outbox import PENDING
 from smsvoice.store.paging import matching_page
 from smsvoice.store.schema import message_events, messages, outbox, scheduled_transitions, spend_totals
 from smsvoice.store.sql import Statement, Target
@@ -176,15 +177,19 @@ class Messages:
             return matching_page(found, where.admits, limit, offset)
 
     def change_marker(self) -> tuple[Any, ...]:
-        """A value that differs whenever a message, its records or their deliveries changed (the
-        inspection API's change stream compares it); a few aggregates over indexed columns."""
+        """A value that differs whenever a message was sent or forgotten, got an event record (every
+        status change writes one), or a delivery of its records was tried or finished. Cheap on a
+        large store: a count, two maxima of primary keys, and the pending outbox rows by index."""
         connection = self._connection
-        sent = connection.execute(select(func.count(), func.max(messages.c.updated_at))).one()
-        records = connection.execute(select(func.max(message_events.c.id))).one()
-        deliveries = connection.execute(
-            select(func.count(), func.sum(outbox.c.attempts), func.count(outbox.c.delivered_at))
+        sent = connection.execute(select(func.count()).select_from(messages)).scalar()
+        last_record = connection.execute(select(func.max(message_events.c.id))).scalar()
+        pending = connection.execute(
+            select(func.max(outbox.c.id), func.count(), func.sum(outbox.c.attempts)).where(
+                outbox.c.status == PENDING
+            )
         ).one()
-        return (*sent, *records, *deliveries)
+        last_row = connection.execute(select(func.max(outbox.c.id))).scalar()
+        return (sent, last_record, last_row, *pending)
 
     def events_of(self, message_ids: Sequence[str]) -> dict[str, list[StoredEvent]]:
         found: dict[str, list[StoredEvent]] = {message_id: [] for message_id in message_ids}
