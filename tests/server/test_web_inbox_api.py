@@ -246,3 +246,45 @@ def test_received_messages_are_searched_by_number_text_and_time(endpoint: str, a
     received = _messages(endpoint, account=account, direction="inbound")[0]["received_at"]
     assert bodies(since=received + 3600) == []
     assert bodies(until=received + 3600) == ["Yes please", "no THANKS", "thanks!"]
+
+
+def test_both_directions_in_one_list_newest_first(endpoint: str, account: str, v2: Any) -> None:
+    number = _number(v2)
+    first = v2.send_text_message(DestinationPhoneNumber=HANDSET, OriginationIdentity=number, MessageBody="a")[
+        "MessageId"
+    ]
+    answer = httpx.post(
+        f"{endpoint}/_smsvoice/inbound",
+        json={"originationNumber": HANDSET, "destinationNumber": number, "messageBody": "b"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    last = v2.send_text_message(DestinationPhoneNumber=HANDSET, OriginationIdentity=number, MessageBody="c")[
+        "MessageId"
+    ]
+
+    both = _messages(endpoint, account=account, direction="all", order="newest")
+    assert [(item["direction"], item["body"]) for item in both] == [
+        ("outbound", "c"),
+        ("inbound", "b"),
+        ("outbound", "a"),
+    ]
+    assert [item["body"] for item in _messages(endpoint, account=account, direction="all")] == ["a", "b", "c"]
+    paged = _messages(endpoint, account=account, direction="all", order="newest", limit=1, offset=1)
+    assert [item["body"] for item in paged] == ["b"]
+    # A filter only sent messages answer to leaves the received out.
+    assert [
+        item["message_id"]
+        for item in _messages(endpoint, account=account, direction="all", status="SUCCESSFUL")
+    ] == [
+        first,
+        last,
+    ]
+    refused = httpx.get(
+        f"{endpoint}/_smsvoice/messages", params={"direction": "all", "offset": 20_000}, timeout=10
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "with direction=all, offset + limit must be at most 20000"}
+    wrong = httpx.get(f"{endpoint}/_smsvoice/messages", params={"direction": "sideways"}, timeout=10)
+    assert wrong.status_code == 400
+    assert wrong.json() == {"error": "direction must be outbound, inbound or all"}

@@ -59,7 +59,7 @@ def test_search_and_filters_narrow_the_list(page: Page, sender: Sender) -> None:
 
     page.fill("#search", "ALPHA")
     expect(rows).to_have_count(2)
-    expect(page).to_have_url(f"/_smsvoice/ui/?q=ALPHA&direction=outbound&account={sender.account}")
+    expect(page).to_have_url(f"/_smsvoice/ui/?q=ALPHA&direction=all&account={sender.account}")
     page.fill("input[name=number]", "+12065550111")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Another alpha note")
@@ -181,8 +181,13 @@ def test_received_messages_are_listed_and_lead_to_their_conversation(page: Page,
         timeout=10,
     )
     assert answer.status_code == 200
-    _open_inbox(page, account=sender.account, direction="inbound")
+    # Both ways by default, the newest first; then what handsets sent alone.
+    _open_inbox(page, account=sender.account)
     rows = page.locator("#messages > li")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Yes, at 6")
+    expect(rows.nth(1)).to_contain_text("Are you coming?")
+    page.select_option("select[name=direction]", "inbound")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Yes, at 6")
     expect(rows.first).to_contain_text("+12065550150")

@@ -2,6 +2,7 @@
 
     GET    /_smsvoice/messages                 ?account=&region=&destination=&status=&channel=&api=&limit=&offset=
                                                &number=&configuration_set=&q=&since=&until=&order=newest
+                                               &direction=outbound|inbound|all
     DELETE /_smsvoice/messages                 ?account=  (all messages when no account)
     GET    /_smsvoice/messages/{id}
     POST   /_smsvoice/messages/{id}/advance    {"status": "TEXT_DELIVERED"} | {"to_end": true} | {}
@@ -38,6 +39,7 @@ from smsvoice.store.messages import MessageFilter, RecordDelivery, StoredEvent
 
 DEFAULT_LIMIT: Final = 1_000
 MAX_LIMIT: Final = 10_000
+MAX_BOTH_WAYS: Final = 2 * MAX_LIMIT  # direction=all merges two lists of offset + limit each
 _PREFIXES: Final = ("TEXT_", "MEDIA_", "VOICE_")
 
 
@@ -256,32 +258,54 @@ async def list_or_clear_messages(request: Request) -> Response:
 
             return _json({"deleted": await store.run(clear)})
         direction = request.query_params.get("direction") or "outbound"
-        if direction not in ("outbound", "inbound"):
-            raise _Problem(400, "direction must be outbound or inbound")
+        if direction not in ("outbound", "inbound", "all"):
+            raise _Problem(400, "direction must be outbound, inbound or all")
         where = _filter(request)
         limit = _int_param(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
         offset = _int_param(request, "offset", 0, 2**31)
+        if direction == "all" and offset + limit > MAX_BOTH_WAYS:
+            raise _Problem(400, f"with direction=all, offset + limit must be at most {MAX_BOTH_WAYS}")
     except _Problem as problem:
         return _error(problem.status, str(problem))
 
+    def received(tx: Transaction, count: int, skip: int) -> list[dict[str, Any]]:
+        found = tx.inbound.find(
+            account=where.account,
+            region=where.region,
+            number=where.destination,  # for what handsets sent, `destination` is one of your numbers
+            limit=count,
+            offset=skip,
+            newest_first=where.newest_first,
+            either_number=where.number,
+            since=where.since,
+            until=where.until,
+            text=where.text,
+        )
+        return [render_inbound(message) for message in found]
+
+    def sent(tx: Transaction, count: int, skip: int) -> list[dict[str, Any]]:
+        return render_outbound(tx, tx.messages.find(where, count, skip), clock.now())
+
     def read(tx: Transaction) -> list[dict[str, Any]]:
-        if direction == "inbound":  # `destination` is then one of your numbers
-            received = tx.inbound.find(
-                account=where.account,
-                region=where.region,
-                number=where.destination,
-                limit=limit,
-                offset=offset,
-                newest_first=where.newest_first,
-                either_number=where.number,
-                since=where.since,
-                until=where.until,
-                text=where.text,
-            )
-            return [render_inbound(message) for message in received]
-        return render_outbound(tx, tx.messages.find(where, limit, offset), clock.now())
+        if direction == "inbound":
+            return received(tx, limit, offset)
+        if direction == "outbound":
+            return sent(tx, limit, offset)
+        # Both ways in one order: the first offset + limit of each, merged by time. What only a sent
+        # message has (a status, a channel, a configuration set, an API) leaves the received out.
+        window = offset + limit
+        both = sent(tx, window, 0)
+        if not (where.status or where.channel or where.configuration_set or where.api):
+            both += received(tx, window, 0)
+        both.sort(key=_when, reverse=where.newest_first)
+        return both[offset:window]
 
     return _json({"messages": await store.run(read)})
+
+
+def _when(shown: dict[str, Any]) -> float:
+    """When a listed message was sent (outbound) or received (inbound)."""
+    return float(shown["requested_at"] if shown["direction"] == "outbound" else shown["received_at"])
 
 
 async def get_message(request: Request) -> Response:
