@@ -33,6 +33,15 @@ def test_no_token_is_401_and_a_wrong_one_403(secure: SecureServer, method: str, 
     assert ADMIN_TOKEN not in wrong.text
 
 
+def test_the_web_inbox_pages_load_without_the_token_so_that_they_can_ask_for_it(secure: SecureServer) -> None:
+    page = httpx.get(f"{secure.endpoint}/_smsvoice/ui/")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    # The data the page shows stays behind the token.
+    assert httpx.get(f"{secure.endpoint}/_smsvoice/resources").status_code == 401
+    assert httpx.get(f"{secure.endpoint}/_smsvoice/changes").status_code == 401
+
+
 def test_the_right_token_opens_every_route(secure: SecureServer) -> None:
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     answer = httpx.get(f"{secure.endpoint}/_smsvoice/messages", headers=headers)

@@ -1,6 +1,7 @@
 """Who may use /_smsvoice/ (the inspection API, the simulator's controls, the web inbox).
 
-With an admin token, every route but `GET /_smsvoice/health` needs `Authorization: Bearer TOKEN`; a
+With an admin token, every route but `GET /_smsvoice/health` and the web inbox's pages (which hold no
+data) needs `Authorization: Bearer TOKEN`; a
 GET may carry it as the query parameter `token` instead, for what cannot set headers (a browser's
 EventSource). Without a token the routes are open under `--auth off` (a laptop), and closed under
 `--auth sigv4` (a shared server must not leave its admin surface open by omission).
@@ -15,6 +16,9 @@ from urllib.parse import parse_qs
 from smsvoice.config import Settings
 
 HEALTH_PATH = "/_smsvoice/health"
+# The web inbox's pages and their scripts hold no data (they read it through the API, with the token
+# the page asks for), so a browser can load them to ask for the token.
+UI_PATH = "/_smsvoice/ui"
 TOKEN_PARAMETER = "token"
 
 
@@ -40,6 +44,8 @@ class AdminGuard:
                 403, "the /_smsvoice/ API is disabled: the server runs --auth sigv4 without --admin-token"
             )
         if not self._token:
+            return None
+        if method in ("GET", "HEAD") and (path == UI_PATH or path.startswith(UI_PATH + "/")):
             return None
         offered = _bearer(authorization)  # the header's raw bytes
         if offered is None and method == "GET":

@@ -33,6 +33,7 @@ from smsvoice.seeding import apply_seed_file
 from smsvoice.server.gateway import Gateway
 from smsvoice.server.internal import internal_routes
 from smsvoice.server.problems import problem
+from smsvoice.server.ui import redirect_to_inbox, wants_html
 from smsvoice.services.api import Api
 from smsvoice.services.v1.api import build_v1_api
 from smsvoice.services.v2.api import build_v2_api
@@ -167,7 +168,10 @@ class SmsvoiceApp:
             return
         try:
             if not admin:
-                await self._gateways["gateway"].asgi(scope, receive, send)
+                if wants_html(scope):  # a browser opening the server: the web inbox
+                    await redirect_to_inbox(scope, receive, send)
+                else:
+                    await self._gateways["gateway"].asgi(scope, receive, send)
                 return
             refusal = self._guard.check(
                 scope["method"],

@@ -4,7 +4,9 @@
 "destinationNumber": "<your number>", "messageBody": "..."}` (and optional `account` and `region`
 when the number exists in several), and answers `{"inboundMessageId", "messageKeyword", "action",
 ...}` (smsvoice/inbound.py says what happens to it). `GET /_smsvoice/conversations?number=&handset=`
-lists both directions between one of your numbers and a handset, in order.
+lists both directions between one of your numbers and a handset, in order; without either, it lists
+the conversations (one per pair of numbers and account, the latest first, from the latest
+MAX_CONVERSATION messages each way).
 """
 
 from __future__ import annotations
@@ -85,9 +87,12 @@ async def inbound(request: Request) -> Response:
 async def conversation(request: Request) -> Response:
     number = request.query_params.get("number")
     handset = request.query_params.get("handset")
+    account = request.query_params.get("account") or None
+    if not number and not handset:
+        threads = await request.app.state.store.run(lambda tx: list_threads(tx, account))
+        return Response(orjson.dumps({"conversations": threads}), media_type="application/json")
     if not number or not handset:
         return problem(400, "give both number (your phone number) and handset, in E.164 format")
-    account = request.query_params.get("account") or None
     clock = request.app.state.clock
 
     def read(tx: Transaction) -> list[dict[str, Any]]:
@@ -111,3 +116,27 @@ async def conversation(request: Request) -> Response:
         ),
         media_type="application/json",
     )
+
+
+def list_threads(tx: Transaction, account: str | None) -> list[dict[str, Any]]:
+    """One entry per (account, region, your number or sender, handset), the latest first."""
+    threads: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+
+    def note(key: tuple[str, str, str, str], at: float, direction: str, body: str | None) -> None:
+        thread = threads.setdefault(
+            key,
+            {"account": key[0], "region": key[1], "number": key[2], "handset": key[3], "count": 0},
+        )
+        thread["count"] += 1
+        if at >= thread.get("last_at", float("-inf")):
+            thread.update(last_at=at, last_direction=direction, last_body=body)
+
+    latest = MessageFilter(account=account, newest_first=True)
+    for sent in tx.messages.find(latest, MAX_CONVERSATION, 0):
+        if sent.origination:
+            key = (sent.account, sent.region, sent.origination, sent.destination)
+            note(key, sent.requested_at, "outbound", sent.body)
+    for received in tx.inbound.find(account=account, limit=MAX_CONVERSATION, newest_first=True):
+        key = (received.account, received.region, received.number, received.handset)
+        note(key, received.received_at, "inbound", received.body)
+    return sorted(threads.values(), key=lambda thread: thread["last_at"], reverse=True)

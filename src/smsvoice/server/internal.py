@@ -6,11 +6,12 @@ import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from smsvoice import __version__
 from smsvoice.protocol.model import botocore_version
 from smsvoice.server.accounts_api import account_routes
+from smsvoice.server.changes_api import change_routes
 from smsvoice.server.deliveries_api import delivery_health, delivery_routes
 from smsvoice.server.eventbridge_api import eventbridge_routes
 from smsvoice.server.faults_api import fault_routes
@@ -19,12 +20,15 @@ from smsvoice.server.inbound_api import inbound_routes
 from smsvoice.server.messages_api import message_routes
 from smsvoice.server.notify_api import notify_routes
 from smsvoice.server.registrations_api import registration_routes
+from smsvoice.server.resources_api import resource_routes
+from smsvoice.server.ui import ui_routes
 
 
-def internal_routes() -> list[Route]:
+def internal_routes() -> list[BaseRoute]:
     return [
         Route("/health", health, methods=["GET"]),
         *account_routes(),
+        *change_routes(),
         *delivery_routes(),
         *eventbridge_routes(),
         *fault_routes(),
@@ -33,6 +37,8 @@ def internal_routes() -> list[Route]:
         *message_routes(),
         *notify_routes(),
         *registration_routes(),
+        *resource_routes(),
+        *ui_routes(),  # the web inbox (pages over the routes above)
     ]
 
 

@@ -1,6 +1,8 @@
 """The inspection API for sent messages and the carrier simulator (ours, not AWS's; JSON in and out).
 
     GET    /_smsvoice/messages                 ?account=&region=&destination=&status=&channel=&api=&limit=&offset=
+                                               &number=&configuration_set=&q=&since=&until=&order=newest
+                                               &direction=outbound|inbound|all
     DELETE /_smsvoice/messages                 ?account=  (all messages when no account)
     GET    /_smsvoice/messages/{id}
     POST   /_smsvoice/messages/{id}/advance    {"status": "TEXT_DELIVERED"} | {"to_end": true} | {}
@@ -24,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from smsvoice.domain.encoding import split_parts
 from smsvoice.domain.message import Message
 from smsvoice.messaging.rulebook import rules_in_force, save_rules
 from smsvoice.messaging.rules import Rule, RuleError, RuleSet, parse_rule, parse_rules
@@ -37,6 +40,7 @@ from smsvoice.store.messages import MessageFilter, RecordDelivery, StoredEvent
 
 DEFAULT_LIMIT: Final = 1_000
 MAX_LIMIT: Final = 10_000
+MAX_BOTH_WAYS: Final = 2 * MAX_LIMIT  # direction=all merges two lists of offset + limit each
 _PREFIXES: Final = ("TEXT_", "MEDIA_", "VOICE_")
 
 
@@ -94,17 +98,41 @@ def _filter(request: Request) -> MessageFilter:
             if status.startswith(prefix) and len(status) > len(prefix):
                 channel, status = prefix[:-1], status[len(prefix) :]
                 break
-    destination = query.get("destination") or None
-    if destination is not None and not destination.startswith("+"):
-        destination = f"+{destination.strip()}"
+    order = query.get("order") or "oldest"
+    if order not in ("oldest", "newest"):
+        raise _Problem(400, "order must be oldest or newest")
     return MessageFilter(
         account=query.get("account") or None,
         region=query.get("region") or None,
-        destination=destination,
+        destination=_number_param(request, "destination"),
         status=status,
         channel=channel,
         api=query.get("api") or None,
+        since=_time_param(request, "since"),
+        until=_time_param(request, "until"),
+        number=_number_param(request, "number"),
+        configuration_set=query.get("configuration_set") or None,
+        text=query.get("q") or None,
+        newest_first=order == "newest",
     )
+
+
+def _number_param(request: Request, name: str) -> str | None:
+    """A phone number given with or without its '+' (a '+' in a URL query often arrives as a space)."""
+    value = (request.query_params.get(name) or "").strip()
+    if not value:
+        return None
+    return value if value.startswith("+") else f"+{value}"
+
+
+def _time_param(request: Request, name: str) -> float | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise _Problem(400, f"{name} must be a time in seconds since the epoch") from None
 
 
 def render(
@@ -133,6 +161,8 @@ def render(
         "body": message.body,
         "encoding": message.encoding,
         "parts": message.parts,
+        # The body's text as the parts divide it (text messages; the web inbox shows the splits).
+        "part_texts": split_parts(message.body) if message.channel == "TEXT" and message.body else None,
         "price": {
             "message_price": message.price.message_price,
             "carrier_fee": message.price.carrier_fee,
@@ -229,31 +259,60 @@ async def list_or_clear_messages(request: Request) -> Response:
 
             return _json({"deleted": await store.run(clear)})
         direction = request.query_params.get("direction") or "outbound"
-        if direction not in ("outbound", "inbound"):
-            raise _Problem(400, "direction must be outbound or inbound")
+        if direction not in ("outbound", "inbound", "all"):
+            raise _Problem(400, "direction must be outbound, inbound or all")
         where = _filter(request)
         limit = _int_param(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
         offset = _int_param(request, "offset", 0, 2**31)
+        if direction == "all" and offset + limit > MAX_BOTH_WAYS:
+            raise _Problem(400, f"with direction=all, offset + limit must be at most {MAX_BOTH_WAYS}")
     except _Problem as problem:
         return _error(problem.status, str(problem))
 
+    def received(tx: Transaction, count: int, skip: int) -> list[dict[str, Any]]:
+        found = tx.inbound.find(
+            account=where.account,
+            region=where.region,
+            number=where.destination,  # for what handsets sent, `destination` is one of your numbers
+            limit=count,
+            offset=skip,
+            newest_first=where.newest_first,
+            either_number=where.number,
+            since=where.since,
+            until=where.until,
+            text=where.text,
+        )
+        return [render_inbound(message) for message in found]
+
+    def sent(tx: Transaction, count: int, skip: int) -> list[dict[str, Any]]:
+        return render_outbound(tx, tx.messages.find(where, count, skip), clock.now())
+
+    def messages(tx: Transaction) -> list[dict[str, Any]]:
+        if direction == "inbound":
+            return received(tx, limit, offset)
+        if direction == "outbound":
+            return sent(tx, limit, offset)
+        # Both ways in one order: the first offset + limit of each, merged by time. What only a sent
+        # message has (a status, a channel, a configuration set, an API) leaves the received out.
+        window = offset + limit
+        both = sent(tx, window, 0)
+        if not (where.status or where.channel or where.configuration_set or where.api):
+            both += received(tx, window, 0)
+        both.sort(key=_when, reverse=where.newest_first)
+        return both[offset:window]
+
     def read(tx: Transaction) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        pruned = retention_state(tx)
-        if direction == "inbound":  # `destination` is then one of your numbers
-            received = tx.inbound.find(
-                account=where.account,
-                region=where.region,
-                number=where.destination,
-                limit=limit,
-                offset=offset,
-            )
-            return [render_inbound(message) for message in received], pruned
-        return render_outbound(tx, tx.messages.find(where, limit, offset), clock.now()), pruned
+        return messages(tx), retention_state(tx)
 
     shown, pruned = await store.run(read)
     # Retention may have pruned the oldest messages (docs/operations.md): say so beside the list.
     retention = {**request.app.state.pruner.policy.as_json(), "pruned": pruned}
     return _json({"messages": shown, "retention": retention})
+
+
+def _when(shown: dict[str, Any]) -> float:
+    """When a listed message was sent (outbound) or received (inbound)."""
+    return float(shown["requested_at"] if shown["direction"] == "outbound" else shown["received_at"])
 
 
 async def get_message(request: Request) -> Response:

@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
+from smsvoice.store.paging import matching_page
 from smsvoice.store.schema import inbound_messages, messages
 from smsvoice.store.sql import Statement, Target
 
@@ -64,8 +65,15 @@ class Inbound:
         handset: str | None = None,
         limit: int = 1_000,
         offset: int = 0,
+        newest_first: bool = False,
+        either_number: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        text: str | None = None,
     ) -> list[InboundMessage]:
-        """In the order they were received."""
+        """In the order they were received (the newest first if asked). `either_number` matches the
+        handset or your number; `since`/`until` bound the time received; `text` is looked for in the
+        body, in any case."""
         query = select(inbound_messages.c.doc)
         for column, value in (
             (inbound_messages.c.account, account),
@@ -75,10 +83,30 @@ class Inbound:
         ):
             if value is not None:
                 query = query.where(column == value)
-        query = (
-            query.order_by(inbound_messages.c.received_at, inbound_messages.c.id).limit(limit).offset(offset)
-        )
-        return [InboundMessage(**orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
+        if either_number is not None:
+            query = query.where(
+                or_(inbound_messages.c.number == either_number, inbound_messages.c.handset == either_number)
+            )
+        if since is not None:
+            query = query.where(inbound_messages.c.received_at >= since)
+        if until is not None:
+            query = query.where(inbound_messages.c.received_at < until)
+        if newest_first:
+            query = query.order_by(inbound_messages.c.received_at.desc(), inbound_messages.c.id.desc())
+        else:
+            query = query.order_by(inbound_messages.c.received_at, inbound_messages.c.id)
+        if text is None:
+            query = query.limit(limit).offset(offset)
+            return [InboundMessage(**orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
+        # The body is in the document: read in order, keep the page of those that hold the text.
+        wanted = text.casefold()
+        with self._connection.execute(query) as rows:
+            received = (InboundMessage(**orjson.loads(doc)) for (doc,) in rows)
+            return matching_page(received, lambda message: wanted in message.body.casefold(), limit, offset)
+
+    def change_marker(self) -> tuple[Any, ...]:
+        """A value that differs whenever a message was received (or forgotten)."""
+        return (self._connection.execute(select(func.count()).select_from(inbound_messages)).scalar(),)
 
     def last_sent_id(self, account: str, region: str, number: str, handset: str) -> str | None:
         """The id of the last message sent from `number` to `handset` (previousPublishedMessageId)."""

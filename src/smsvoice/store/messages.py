@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from smsvoice.domain.message import Message
+from smsvoice.store.outbox import PENDING
+from smsvoice.store.paging import matching_page
 from smsvoice.store.schema import (
     eventbridge_events,
     message_events,
@@ -54,6 +56,26 @@ class MessageFilter:
     status: str | None = None
     channel: str | None = None
     api: str | None = None
+    # Accepted in [since, until) (request time, seconds since the epoch).
+    since: float | None = None
+    until: float | None = None
+    # Read from each message's document (no column holds them): the origination or destination
+    # number, the configuration set, and text the body contains (any case).
+    number: str | None = None
+    configuration_set: str | None = None
+    text: str | None = None
+    newest_first: bool = False
+
+    def reads_documents(self) -> bool:
+        return any(value is not None for value in (self.number, self.configuration_set, self.text))
+
+    def admits(self, message: Message) -> bool:
+        """The conditions no column holds (the others are the query's)."""
+        if self.number is not None and self.number not in (message.destination, message.origination):
+            return False
+        if self.configuration_set is not None and message.configuration_set != self.configuration_set:
+            return False
+        return self.text is None or self.text.casefold() in (message.body or "").casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +155,7 @@ class Messages:
         return int(row[0])
 
     def find(self, where: MessageFilter, limit: int, offset: int) -> list[Message]:
-        """Messages in the order they were accepted."""
+        """Messages in the order they were accepted (the newest first if the filter says so)."""
         query = select(messages.c.doc)
         for column, value in (
             (messages.c.account, where.account),
@@ -145,8 +167,36 @@ class Messages:
         ):
             if value is not None:
                 query = query.where(column == value)
-        query = query.order_by(messages.c.created_at, messages.c.id).limit(limit).offset(offset)
-        return [Message.from_doc(orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
+        if where.since is not None:
+            query = query.where(messages.c.created_at >= where.since)
+        if where.until is not None:
+            query = query.where(messages.c.created_at < where.until)
+        if where.newest_first:
+            query = query.order_by(messages.c.created_at.desc(), messages.c.id.desc())
+        else:
+            query = query.order_by(messages.c.created_at, messages.c.id)
+        if not where.reads_documents():
+            query = query.limit(limit).offset(offset)
+            return [Message.from_doc(orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
+        # A search of the documents: read them in order, keep the page of those that match.
+        with self._connection.execute(query) as rows:
+            found = (Message.from_doc(orjson.loads(doc)) for (doc,) in rows)
+            return matching_page(found, where.admits, limit, offset)
+
+    def change_marker(self) -> tuple[Any, ...]:
+        """A value that differs whenever a message was sent or forgotten, got an event record (every
+        status change writes one), or a delivery of its records was tried or finished. Cheap on a
+        large store: a count, two maxima of primary keys, and the pending outbox rows by index."""
+        connection = self._connection
+        sent = connection.execute(select(func.count()).select_from(messages)).scalar()
+        last_record = connection.execute(select(func.max(message_events.c.id))).scalar()
+        pending = connection.execute(
+            select(func.max(outbox.c.id), func.count(), func.sum(outbox.c.attempts)).where(
+                outbox.c.status == PENDING
+            )
+        ).one()
+        last_row = connection.execute(select(func.max(outbox.c.id))).scalar()
+        return (sent, last_record, last_row, *pending)
 
     def events_of(self, message_ids: Sequence[str]) -> dict[str, list[StoredEvent]]:
         found: dict[str, list[StoredEvent]] = {message_id: [] for message_id in message_ids}
