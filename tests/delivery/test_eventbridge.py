@@ -5,19 +5,14 @@ still made and shown by /_smsvoice/eventbridge, unpublished."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
-from smsvoice.messaging.eventbridge import (
-    REGISTRATION_STATUS_CHANGE,
-    enqueue_eventbridge_event,
-    set_publishing,
-)
+from smsvoice.messaging.eventbridge import REGISTRATION_STATUS_CHANGE
 from smsvoice.testing.process import ServerProcess
-from tests.delivery.support import Aws, Outbox, deliveries, unique
+from tests.delivery.support import Aws, deliveries, unique
 from tests.support.clients import client, new_account
 from tests.support.waiting import wait_until
 
@@ -153,57 +148,41 @@ def test_a_bad_listing_query_is_refused(delivering_server: ServerProcess) -> Non
     assert "limit" in answer.json()["error"]
 
 
-def test_the_entry_point_publishes_a_registration_status_change(
+def test_registration_status_changes_arrive_on_a_rule_target(
     delivering: Callable[..., ServerProcess], aws: Aws
 ) -> None:
-    """`enqueue_eventbridge_event` is the one way in (registrations call it): written into a server's
-    store, the event reaches a rule's target with its resources."""
+    """Registrations write their status events through the same entry point (enqueue_eventbridge_event):
+    created and deleted through boto3, both changes reach a rule's target and the inspection API."""
     server = delivering("--eventbridge", "on")
     queue = _rule_with_queue(aws)
     account = new_account()
-    registration = f"arn:aws:sms-voice:us-east-1:{account}:registration/registration-{unique('r')}"
-    detail = {
-        "registrationDetails": {
-            "registrationId": registration.rsplit("/", 1)[1],
-            "registrationVersionNumber": 1,
-            "registrationType": "US_TEN_DLC_BRAND_REGISTRATION",
-            "registrationStatusChangeTimestamp": 1729099129845,
-            "currentStatus": "SUBMITTED",
-        },
-        "registrationArn": registration,
-    }
-    writer = Outbox(server.data_dir)
-    set_publishing(True)
-    try:
-        made = writer.store.run_sync(
-            lambda tx: enqueue_eventbridge_event(
-                tx,
-                account=account,
-                region="us-east-1",
-                detail_type=REGISTRATION_STATUS_CHANGE,
-                detail=detail,
-                resources=[registration],
-                subject=registration.rsplit("/", 1)[1],
-                at=time.time(),
-            )
-        )
-    finally:
-        set_publishing(False)
-        writer.close()
+    v2 = client("pinpoint-sms-voice-v2", server.endpoint, account)
+    created = v2.create_registration(RegistrationType="US_TEN_DLC_BRAND_REGISTRATION")
+    registration_id, arn = created["RegistrationId"], created["RegistrationArn"]
+    v2.delete_registration(RegistrationId=registration_id)
 
-    bodies = [json.loads(body) for body in aws.drain(queue, expected=1)]
-    (body,) = [body for body in bodies if body["resources"] == [registration]]
-    assert body["detail-type"] == "Registration Status Change"
-    assert body["source"] == "aws.sms-voice"
-    assert body["detail"] == detail
-    listed = _listed(server.endpoint, subject=registration.rsplit("/", 1)[1])
-    assert [item["event"]["id"] for item in listed["events"]] == [made["id"]]
+    bodies = [json.loads(body) for body in aws.drain(queue, expected=2)]
+    mine = [body for body in bodies if body["resources"] == [arn]]
+    assert [body["detail"]["registrationDetails"]["currentStatus"] for body in mine] == ["CREATED", "DELETED"]
+    for body in mine:
+        assert body["detail-type"] == REGISTRATION_STATUS_CHANGE
+        assert body["source"] == "aws.sms-voice"
+        assert body["detail"]["registrationArn"] == arn
+        assert body["detail"]["registrationDetails"]["registrationId"] == registration_id
+        assert body["detail"]["registrationDetails"]["registrationType"] == "US_TEN_DLC_BRAND_REGISTRATION"
+        assert isinstance(body["detail"]["registrationDetails"]["registrationStatusChangeTimestamp"], int)
+    listed = httpx.get(f"{server.endpoint}/_smsvoice/registrations/{registration_id}/events", timeout=10)
+    assert listed.status_code == 200, listed.text
+    assert [event["id"] for event in listed.json()["Events"]] == [
+        event["event"]["id"] for event in _listed(server.endpoint, subject=registration_id)["events"]
+    ]
     wait_until(
         lambda: (
-            _listed(server.endpoint, subject=registration.rsplit("/", 1)[1])["events"][0]["delivery"][
-                "status"
-            ]
-            == "DELIVERED"
+            {
+                event["delivery"]["status"]
+                for event in _listed(server.endpoint, subject=registration_id)["events"]
+            }
+            == {"DELIVERED"}
         ),
         timeout=20,
     )
