@@ -34,9 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
-from botocore.config import Config
 
 from harness import children
 from harness.baseline import Baseline, IdleWatch, checkout, describe_current, rows_with_baseline
@@ -44,9 +42,10 @@ from harness.ceiling import start_ceiling
 from harness.generators import pick_generator
 from harness.load import PythonGenerator
 from harness.measure import Bench
-from harness.operations import CEILING_LABEL, REGION, Operation, v2_headers
+from harness.operations import CEILING_LABEL, Operation, v2_headers
 from harness.options import default_server_cmd, parse_connections
 from harness.probes import preflight
+from harness.provision import provision_sender, sns_destination
 from harness.report import CellResult, Report, format_percent
 from harness.servers import start_server
 from harness.target import Target
@@ -97,25 +96,7 @@ def _ceiling_operation(size: int) -> Operation:
 
 def _provision(port: int) -> str:
     """A toll-free number and a configuration set with an SNS destination for every event type."""
-    v2 = boto3.client(
-        "pinpoint-sms-voice-v2",
-        endpoint_url=f"http://{LOOPBACK}:{port}",
-        region_name=REGION,
-        aws_access_key_id=ACCOUNT,
-        aws_secret_access_key="bench",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
-    number = v2.request_phone_number(
-        IsoCountryCode="US", MessageType="TRANSACTIONAL", NumberCapabilities=["SMS"], NumberType="TOLL_FREE"
-    )["PhoneNumber"]
-    v2.create_configuration_set(ConfigurationSetName="bench")
-    v2.create_event_destination(
-        ConfigurationSetName="bench",
-        EventDestinationName="all",
-        MatchingEventTypes=["ALL"],
-        SnsDestination={"TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:bench"},
-    )
-    return str(number)
+    return provision_sender(port, ACCOUNT, "bench", sns_destination(ACCOUNT, "bench"))
 
 
 def _count_stored(port: int) -> tuple[int, int, int]:

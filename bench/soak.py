@@ -33,9 +33,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
-
 from harness import children
 from harness.firehose_sink import SinkState, local_sink
 from harness.generators import pick_generator
@@ -43,10 +40,10 @@ from harness.load import Generator, LoadRun
 from harness.memory import resident_mb
 from harness.operations import REGION, Operation, v2_headers
 from harness.options import default_server_cmd
+from harness.provision import provision_sender, sns_destination
 from harness.servers import start_server
 from harness.target import Target
 from smsvoice.testing.environment import NO_AWS_CREDENTIALS, REFUSING_ENDPOINT
-from smsvoice.testing.process import LOOPBACK
 
 ACCOUNT = "222233334444"
 DESTINATION = "+12065550142"
@@ -107,25 +104,6 @@ def _send_operation(origination: str) -> Operation:
     )
 
 
-def _provision(port: int, destination: dict[str, object]) -> str:
-    v2 = boto3.client(
-        "pinpoint-sms-voice-v2",
-        endpoint_url=f"http://{LOOPBACK}:{port}",
-        region_name=REGION,
-        aws_access_key_id=ACCOUNT,
-        aws_secret_access_key="soak",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
-    number = v2.request_phone_number(
-        IsoCountryCode="US", MessageType="TRANSACTIONAL", NumberCapabilities=["SMS"], NumberType="TOLL_FREE"
-    )["PhoneNumber"]
-    v2.create_configuration_set(ConfigurationSetName="soak")
-    v2.create_event_destination(
-        ConfigurationSetName="soak", EventDestinationName="all", MatchingEventTypes=["ALL"], **destination
-    )
-    return str(number)
-
-
 def _size_mb(path: Path) -> float:
     try:
         return path.stat().st_size / 1e6
@@ -161,7 +139,7 @@ def _soak(
     )
     result = Soak(name)
     try:
-        send = _send_operation(_provision(target.port, destination))
+        send = _send_operation(provision_sender(target.port, ACCOUNT, "soak", destination))
         print(f"\n## {name} ({seconds:.0f} s)\n", flush=True)
         print(
             "|   t s | sends/s | p50 ms | p99 ms | errors | RSS MB | WAL MB | DB MB | backlog | delivered/s |"
@@ -321,7 +299,7 @@ def main() -> int:
         print(
             f"# smsvoice soak: {CONNECTIONS} connections, {WINDOW_SECONDS:.0f} s windows, load from {generator.name}"
         )
-        topic = {"SnsDestination": {"TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:soak"}}
+        topic = sns_destination(ACCOUNT, "soak")
         off = _soak(
             "delivery off",
             generator,
