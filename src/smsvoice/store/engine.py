@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from smsvoice.store import migrate
@@ -121,14 +121,6 @@ class Store:
                 self._connections.append(connection)
         return connection
 
-    def _reconnect(self) -> Connection:
-        stale: Connection | None = getattr(self._local, "connection", None)
-        self._local.connection = None
-        if stale is not None:
-            with contextlib.suppress(Exception):
-                stale.close()
-        return self._connection()
-
     def run_sync(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in a transaction on the calling thread (for tools, tests and store threads);
         a WriteConflict runs it again in a new transaction."""
@@ -136,23 +128,10 @@ class Store:
         gate = self._write_gate if self.is_sqlite else contextlib.nullcontext()
         if self._checkpointer is not None:
             self._checkpointer.relieve(connection.connection.dbapi_connection)
-        reconnected = False
         for attempt in range(self.CONFLICT_RETRIES + 1):
             try:
                 with gate, connection.begin():
-                    try:
-                        result = work(Transaction(connection))
-                    except Exception as error:
-                        if not reconnected and _connection_lost(connection, error):
-                            raise _ConnectionLost() from error
-                        raise
-                return result
-            except _ConnectionLost:
-                # The database dropped this thread's connection (a restart, a failover) before the
-                # unit of work committed anything: run it once more on a new connection, instead of
-                # failing one request per store thread after every restart.
-                reconnected = True
-                connection = self._reconnect()
+                    return work(Transaction(connection))
             except WriteConflict:
                 if attempt == self.CONFLICT_RETRIES:
                     raise
@@ -205,20 +184,6 @@ class Store:
         self.engine.dispose()
         if self._checkpointer is not None:
             self._checkpointer.stop()
-
-
-class _ConnectionLost(Exception):
-    """The unit of work failed because the database connection is gone (nothing was committed)."""
-
-
-def _connection_lost(connection: Connection, error: Exception) -> bool:
-    if connection.invalidated or (isinstance(error, DBAPIError) and error.connection_invalidated):
-        return True
-    try:  # the send path's statements run straight on psycopg (store/libpq.py), unseen by SQLAlchemy
-        raw = connection.connection.dbapi_connection
-    except Exception:
-        return True
-    return bool(getattr(raw, "broken", False) or getattr(raw, "closed", False))
 
 
 def _connect_args(backend: str, driver: str) -> dict[str, Any]:
