@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from smsvoice.store import migrate
@@ -121,6 +121,14 @@ class Store:
                 self._connections.append(connection)
         return connection
 
+    def _reconnect(self) -> Connection:
+        stale: Connection | None = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if stale is not None:
+            with contextlib.suppress(Exception):
+                stale.close()
+        return self._connection()
+
     def run_sync(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in a transaction on the calling thread (for tools, tests and store threads);
         a WriteConflict runs it again in a new transaction."""
@@ -128,15 +136,30 @@ class Store:
         gate = self._write_gate if self.is_sqlite else contextlib.nullcontext()
         if self._checkpointer is not None:
             self._checkpointer.relieve(connection.connection.dbapi_connection)
+        reconnected = False
         for attempt in range(self.CONFLICT_RETRIES + 1):
+            lost = False
             try:
                 with gate, connection.begin():
-                    return work(Transaction(connection))
+                    try:
+                        result = work(Transaction(connection))
+                    except Exception as error:
+                        lost = not reconnected and _connection_lost(connection, error)
+                        raise
+                return result
             except WriteConflict:
                 if attempt == self.CONFLICT_RETRIES:
                     raise
                 # On a store thread: the pause holds up no one else's request.
                 time.sleep(random.uniform(0, min(self.CONFLICT_PAUSE_SECONDS, 0.002 * 2**attempt)))
+            except Exception:
+                if not lost:
+                    raise
+                # The database dropped this thread's connection (a restart, a failover) while the
+                # unit of work ran, before anything was committed: run it once more on a new
+                # connection, instead of failing one request per store thread after every restart.
+                reconnected = True
+                connection = self._reconnect()
         raise AssertionError("unreachable")
 
     async def run(self, work: Callable[[Transaction], T]) -> T:
@@ -184,6 +207,20 @@ class Store:
         self.engine.dispose()
         if self._checkpointer is not None:
             self._checkpointer.stop()
+
+
+def _connection_lost(connection: Connection, error: Exception) -> bool:
+    """Whether `error` came from a database connection that is gone."""
+    if connection.invalidated or (isinstance(error, DBAPIError) and error.connection_invalidated):
+        return True
+    try:
+        raw = connection.connection.dbapi_connection
+    except Exception:
+        return True
+    # The send path's statements run on psycopg's libpq connection (store/libpq.py), unseen by
+    # SQLAlchemy: ask libpq itself (ConnStatus OK is 0).
+    pgconn = getattr(raw, "pgconn", None)
+    return pgconn is not None and int(pgconn.status) != 0
 
 
 def _connect_args(backend: str, driver: str) -> dict[str, Any]:
