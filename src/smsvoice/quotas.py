@@ -44,6 +44,11 @@ V2_ACCOUNT_LIMITS: dict[str, int] = {
     # "You can have up to 10 verified destination phone numbers" (user guide, sandbox.html).
     "VERIFIED_DESTINATION_NUMBERS": 10,
 }
+# Registration resources an account may create per UTC day and Region (the model's
+# REGISTRATION_VERSIONS_CREATED_PER_DAY and REGISTRATION_ATTACHMENTS_CREATED_PER_DAY reasons): AWS's
+# quotas page (quotas.html) lists request rates only and publishes no default; both chosen.
+V2_REGISTRATION_VERSIONS_CREATED_PER_DAY = 10  # chosen
+V2_REGISTRATION_ATTACHMENTS_CREATED_PER_DAY = 100  # chosen
 # RCS agents an account may hold per Region (RCS_AGENTS_PER_ACCOUNT): AWS publishes no default; chosen.
 V2_RCS_AGENTS_PER_ACCOUNT = 25
 # Monthly spend limits in whole US dollars by channel (the SpendLimitName prefix).

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
+from botocore.exceptions import ClientError
 
+from tests.support.errors import error_of
 from tests.v2.identity_support import request_number
 
 # The first bytes that make a file a PNG, a PDF or a JPEG, with some content after them.
@@ -112,3 +116,38 @@ def submitted_toll_free(sms: Any) -> tuple[str, dict[str, Any]]:
     sms.create_registration_association(RegistrationId=registration_id, ResourceId=number["PhoneNumberId"])
     sms.submit_registration_version(RegistrationId=registration_id)
     return registration_id, number
+
+
+def assert_nothing_changes(sms: Any, registration_id: str) -> None:
+    """A registration waiting for its review (or its authentication) refuses every change, each with
+    its ConflictException reason."""
+    attempts: dict[str, Callable[[], Any]] = {
+        "REGISTRATION_ALREADY_SUBMITTED": lambda: sms.submit_registration_version(
+            RegistrationId=registration_id
+        ),
+        "EDIT_REGISTRATION_FIELD_VALUES_NOT_ALLOWED": lambda: sms.put_registration_field_value(
+            RegistrationId=registration_id, FieldPath="companyInfo.city", TextValue="Tacoma"
+        ),
+        "CREATE_REGISTRATION_VERSION_NOT_ALLOWED": lambda: sms.create_registration_version(
+            RegistrationId=registration_id
+        ),
+        "DISCARD_REGISTRATION_VERSION_NOT_ALLOWED": lambda: sms.discard_registration_version(
+            RegistrationId=registration_id
+        ),
+    }
+    for reason, attempt in attempts.items():
+        with pytest.raises(ClientError) as refused:
+            attempt()
+        assert error_of(refused) == {
+            "Code": "ConflictException",
+            "Status": 400,
+            "Reason": reason,
+            "ResourceType": "registration",
+            "ResourceId": registration_id,
+        }
+    with pytest.raises(ClientError) as refused:
+        sms.delete_registration(RegistrationId=registration_id)
+    assert error_of(refused)["Reason"] == "REGISTRATION_ALREADY_SUBMITTED"
+    with pytest.raises(ClientError) as refused:
+        sms.delete_registration_field_value(RegistrationId=registration_id, FieldPath="companyInfo.city")
+    assert error_of(refused)["Reason"] == "EDIT_REGISTRATION_FIELD_VALUES_NOT_ALLOWED"

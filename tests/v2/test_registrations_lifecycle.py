@@ -3,7 +3,6 @@ each ConflictException, the automatic and the manual review, and the status even
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -18,6 +17,7 @@ from tests.v2.conftest import REVIEW_SECONDS
 from tests.v2.identity_support import arn_prefix
 from tests.v2.registration_support import (
     advance_clock,
+    assert_nothing_changes,
     events,
     fill_required,
     registration,
@@ -214,37 +214,7 @@ def test_a_toll_free_registration_needs_its_number_before_submitting(sms: Any) -
 
 
 def test_a_submitted_version_cannot_change(sms: Any) -> None:
-    registration_id = submitted(sms)
-    attempts: dict[str, Callable[[], Any]] = {
-        "REGISTRATION_ALREADY_SUBMITTED": lambda: sms.submit_registration_version(
-            RegistrationId=registration_id
-        ),
-        "EDIT_REGISTRATION_FIELD_VALUES_NOT_ALLOWED": lambda: sms.put_registration_field_value(
-            RegistrationId=registration_id, FieldPath="companyInfo.city", TextValue="Tacoma"
-        ),
-        "CREATE_REGISTRATION_VERSION_NOT_ALLOWED": lambda: sms.create_registration_version(
-            RegistrationId=registration_id
-        ),
-        "DISCARD_REGISTRATION_VERSION_NOT_ALLOWED": lambda: sms.discard_registration_version(
-            RegistrationId=registration_id
-        ),
-    }
-    for reason, attempt in attempts.items():
-        with pytest.raises(ClientError) as refused:
-            attempt()
-        assert error_of(refused) == {
-            "Code": "ConflictException",
-            "Status": 400,
-            "Reason": reason,
-            "ResourceType": "registration",
-            "ResourceId": registration_id,
-        }
-    with pytest.raises(ClientError) as refused:
-        sms.delete_registration(RegistrationId=registration_id)
-    assert error_of(refused)["Reason"] == "REGISTRATION_ALREADY_SUBMITTED"
-    with pytest.raises(ClientError) as refused:
-        sms.delete_registration_field_value(RegistrationId=registration_id, FieldPath="companyInfo.city")
-    assert error_of(refused)["Reason"] == "EDIT_REGISTRATION_FIELD_VALUES_NOT_ALLOWED"
+    assert_nothing_changes(sms, submitted(sms))
 
 
 def test_a_draft_cannot_get_a_second_draft(sms: Any) -> None:

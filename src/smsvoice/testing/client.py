@@ -214,13 +214,21 @@ class SmsvoiceClient:
     def review_registration(
         self, registration_id: str, decision: str, denied_reasons: Sequence[Mapping[str, str]] | None = None
     ) -> dict[str, Any]:
-        """`POST /_smsvoice/registrations/{id}/review`: decide the submitted version now (APPROVE, DENY
-        or REQUIRES_UPDATES); answers `{"Registration", "Version"}`."""
+        """`POST /_smsvoice/registrations/{id}/review`: decide the submitted version now (APPROVE, DENY,
+        REQUIRES_UPDATES or REQUIRES_AUTHENTICATION); answers `{"Registration", "Version"}`."""
         body: dict[str, Any] = {"decision": decision}
         if denied_reasons is not None:
             body["deniedReasons"] = list(denied_reasons)
         answer: dict[str, Any] = self.request(
             "POST", f"registrations/{urllib.parse.quote(registration_id)}/review", body=body
+        )
+        return answer
+
+    def authenticate_registration(self, registration_id: str) -> dict[str, Any]:
+        """`POST /_smsvoice/registrations/{id}/authenticate`: the brand's contact authenticates a
+        registration in REQUIRES_AUTHENTICATION, whose review goes on; answers `{"Registration", "Version"}`."""
+        answer: dict[str, Any] = self.request(
+            "POST", f"registrations/{urllib.parse.quote(registration_id)}/authenticate", body={}
         )
         return answer
 

@@ -125,7 +125,7 @@ def check_association(
     if registration.version_status in UNDER_REVIEW:
         raise _conflict(
             registration,
-            f"Registration {registration.id} is being reviewed",
+            f"Registration {registration.id} is {registration.version_status}: submitted and not yet decided",
             "REGISTRATION_ALREADY_SUBMITTED",
         )
     if behavior == "ASSOCIATE_BEFORE_SUBMIT" and registration.version_status != "DRAFT":
@@ -252,7 +252,7 @@ def check_release(
             else "RESOURCE_DELETION_NOT_ALLOWED"
         )
         raise ConflictException(
-            f"{resource_id} belongs to registration {registration_id}, which is being reviewed",
+            f"{resource_id} belongs to registration {registration_id}, which is {registration.version_status}",
             reason,
             resource_type,
             resource_id,

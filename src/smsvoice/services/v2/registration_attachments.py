@@ -18,12 +18,13 @@ from typing import Any, Final
 from smsvoice.arns import new_resource_id
 from smsvoice.domain.attachment_types import attachment_problem, attachment_type
 from smsvoice.protocol.errors import FieldProblem
-from smsvoice.quotas import V2_ACCOUNT_LIMITS
+from smsvoice.quotas import V2_ACCOUNT_LIMITS, V2_REGISTRATION_ATTACHMENTS_CREATED_PER_DAY
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.common import add_under_quota, arn_for, paginate, resolve_id
 from smsvoice.services.v2.errors import ResourceNotFoundException, ValidationException
 from smsvoice.services.v2.identities import FilterSpec, matches_filters
 from smsvoice.services.v2.operations import operations
+from smsvoice.services.v2.registration_daily import count_created_today
 from smsvoice.services.v2.tags import drop_tags, get_tags, register_taggable, set_tags
 from smsvoice.store import Document
 
@@ -100,6 +101,12 @@ def create_registration_attachment(context: OperationContext, params: dict[str, 
         limit=V2_ACCOUNT_LIMITS["REGISTRATION_ATTACHMENTS"],
         reason="REGISTRATION_ATTACHMENTS_PER_ACCOUNT",
         what="registration attachments",
+    )
+    count_created_today(
+        context,
+        "REGISTRATION_ATTACHMENTS_CREATED_PER_DAY",
+        V2_REGISTRATION_ATTACHMENTS_CREATED_PER_DAY,
+        "registration attachments",
     )
     if url is not None:  # fetched by the registration runner as soon as it can
         context.tx.registration_jobs.schedule(

@@ -39,8 +39,9 @@ _HISTORY = {
     "REVOKED": "RevokedTimestamp",
     "ARCHIVED": "ArchivedTimestamp",
 }
-# A version in one of these is with the reviewers: nothing about the registration may change.
-UNDER_REVIEW = frozenset({"SUBMITTED", "AWS_REVIEWING", "REVIEWING"})
+# A version in one of these is submitted and not yet decided: with the reviewers, or waiting for the
+# brand's contact to authenticate by email. Nothing about the registration may change meanwhile.
+UNDER_REVIEW = frozenset({"SUBMITTED", "AWS_REVIEWING", "REVIEWING", "REQUIRES_AUTHENTICATION"})
 
 
 @dataclass(slots=True)

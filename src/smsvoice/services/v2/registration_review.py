@@ -6,6 +6,9 @@ registration PROVISIONING while a sender ID is created, then COMPLETE). `manual`
 `POST /_smsvoice/registrations/{id}/review` decides a submitted version at once in either mode
 (`decide`). Denied versions keep their DeniedReasons; the registration then REQUIRES_UPDATES, or
 stays COMPLETE when an earlier version is approved (the update was refused, not the registration).
+A REQUIRES_AUTHENTICATION decision makes the version and the registration wait for the brand's contact
+to authenticate by email; `POST /_smsvoice/registrations/{id}/authenticate` does that (`authenticate`)
+and the review goes on (REVIEWING, then as the mode says).
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from smsvoice.services.v2.registration_records import (
 from smsvoice.services.v2.sender_ids import new_sender_id_doc
 
 REVIEW_JOB: Final = "review/"
-DECISIONS: Final = ("APPROVE", "DENY", "REQUIRES_UPDATES")
+DECISIONS: Final = ("APPROVE", "DENY", "REQUIRES_UPDATES", "REQUIRES_AUTHENTICATION")
+AWAITING_AUTHENTICATION: Final = "REQUIRES_AUTHENTICATION"
 # What a denial without reasons says (a reviewer always gives one).
 DEFAULT_DENIED_REASON: Final = {
     "Reason": "INCOMPLETE_INFORMATION",
@@ -44,7 +48,7 @@ DEFAULT_DENIED_REASON: Final = {
 
 
 class NothingToDecide(Exception):
-    """The registration has no version waiting for a decision."""
+    """The registration has no version waiting for a decision (or for authentication)."""
 
 
 def schedule_review(context: OperationContext, registration_id: str, after: float | None = None) -> None:
@@ -66,7 +70,7 @@ def advance_review(context: OperationContext, registration_id: str, due_at: floa
         return
     registration = get_registration(context, registration_id)
     if registration.version_status == "SUBMITTED":
-        _start_reviewing(context, registration)
+        _move(context, registration, "REVIEWING")
         schedule_review(context, registration_id, due_at)
     elif registration.version_status == "REVIEWING":
         _approve(context, registration, provision_now=False, due_at=due_at)
@@ -79,25 +83,43 @@ def decide(
 ) -> Registration:
     """Decide the registration's submitted version now (the inspection API's review)."""
     registration = get_registration(context, registration_id)
-    if registration.version_status not in UNDER_REVIEW:
+    status = registration.version_status
+    if status not in UNDER_REVIEW or status == AWAITING_AUTHENTICATION:
+        waiting = " until it is authenticated" if status == AWAITING_AUTHENTICATION else ""
         raise NothingToDecide(
-            f"registration {registration_id} has no submitted version to decide "
-            f"(version {registration.version['VersionNumber']} is {registration.version_status})"
+            f"registration {registration_id} has no submitted version to decide{waiting} "
+            f"(version {registration.version['VersionNumber']} is {status})"
         )
     forget_review(context, registration_id)
-    if registration.version_status != "REVIEWING":
-        _start_reviewing(context, registration)
+    if status != "REVIEWING":
+        _move(context, registration, "REVIEWING")
     if decision == "APPROVE":
         _approve(context, registration, provision_now=True)
+    elif decision == AWAITING_AUTHENTICATION:
+        _move(context, registration, AWAITING_AUTHENTICATION)
     else:
         _deny(context, registration, denied_reasons or [DEFAULT_DENIED_REASON])
     return registration
 
 
-def _start_reviewing(context: OperationContext, registration: Registration) -> None:
-    stamp(registration.version, "REVIEWING", context.now())
+def authenticate(context: OperationContext, registration_id: str) -> Registration:
+    """The brand's contact authenticated (the simulated click in AWS's email): the review goes on."""
+    registration = get_registration(context, registration_id)
+    if registration.version_status != AWAITING_AUTHENTICATION:
+        raise NothingToDecide(
+            f"registration {registration_id} is not waiting for authentication "
+            f"(version {registration.version['VersionNumber']} is {registration.version_status})"
+        )
+    _move(context, registration, "REVIEWING")
+    schedule_review(context, registration_id)
+    return registration
+
+
+def _move(context: OperationContext, registration: Registration, status: str) -> None:
+    """Put the current version and the registration in `status` (a status both have)."""
+    stamp(registration.version, status, context.now())
     save_version(context, registration.id, registration.version)
-    set_status(context, registration, "REVIEWING")
+    set_status(context, registration, status)
 
 
 def _approve(

@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from smsvoice.domain.registration_definitions import missing_fields
+from smsvoice.quotas import V2_REGISTRATION_VERSIONS_CREATED_PER_DAY
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.common import paginate
 from smsvoice.services.v2.errors import ConflictException
 from smsvoice.services.v2.identities import FilterSpec, matches_filters
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.registration_associations import has_association
+from smsvoice.services.v2.registration_daily import count_created_today
 from smsvoice.services.v2.registration_records import (
     REGISTRATION,
     REGISTRATION_TYPE,
@@ -60,6 +62,12 @@ def create_registration_version(context: OperationContext, params: dict[str, Any
             "A registration has at most 100000 versions",
             "CREATE_REGISTRATION_VERSION_NOT_ALLOWED",
         )
+    count_created_today(
+        context,
+        "REGISTRATION_VERSIONS_CREATED_PER_DAY",
+        V2_REGISTRATION_VERSIONS_CREATED_PER_DAY,
+        "registration versions",
+    )
     kept = [
         doc
         for doc in versions_of(context, registration.id)

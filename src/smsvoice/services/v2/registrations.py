@@ -94,7 +94,7 @@ def delete_registration(context: OperationContext, params: dict[str, Any]) -> di
         # "After you submit a registration you can't change it or disassociate resources until the
         # third party has reviewed it and returned it" (user guide, registrations-sms-cli.html).
         raise ConflictException(
-            f"Registration {registration.id} is being reviewed and cannot be deleted",
+            f"Registration {registration.id} is {registration.version_status} and cannot be deleted",
             "REGISTRATION_ALREADY_SUBMITTED",
             REGISTRATION_TYPE,
             registration.id,
