@@ -26,6 +26,11 @@ class SystemClock:
         return time.time()
 
 
+def utc_day(seconds: float) -> str:
+    """The UTC calendar day (YYYY-MM-DD) of an epoch time: what AWS's per-day limits count by."""
+    return time.strftime("%Y-%m-%d", time.gmtime(seconds))
+
+
 def epoch_millis(seconds: float) -> int:
     return round(seconds * 1000)
 

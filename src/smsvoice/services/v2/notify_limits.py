@@ -15,9 +15,9 @@ refused later (opt-out, spend) or a DryRun counts nothing (a DryRun is refused l
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from smsvoice.clock import utc_day
 from smsvoice.quotas import (
     V2_NOTIFY_DAILY_MESSAGES,
     V2_NOTIFY_DAILY_MESSAGES_PER_DESTINATION,
@@ -44,7 +44,7 @@ def take_send_rate(context: OperationContext, configuration: Document) -> None:
 
 
 def _today(context: OperationContext) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(context.now()))
+    return utc_day(context.now())
 
 
 def _counts(context: OperationContext, key: str, day: str) -> Document:

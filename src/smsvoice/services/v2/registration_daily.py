@@ -10,9 +10,9 @@ replaced only if unchanged, store/documents.py). Deleting a resource gives no pl
 
 from __future__ import annotations
 
-import time
 from typing import Final
 
+from smsvoice.clock import utc_day
 from smsvoice.services.api import OperationContext
 from smsvoice.services.v2.errors import ServiceQuotaExceededException
 
@@ -21,7 +21,7 @@ REGISTRATION_DAILY: Final = "v2/registration-daily"  # key: the quota's reason
 
 def count_created_today(context: OperationContext, reason: str, limit: int, what: str) -> None:
     """Count one `what` created today under the quota `reason`, or refuse it once `limit` were."""
-    day = time.strftime("%Y-%m-%d", time.gmtime(context.now()))
+    day = utc_day(context.now())
     found = context.documents.get(REGISTRATION_DAILY, reason)
     created = int(found["Created"]) if found is not None and found.get("Day") == day else 0
     if created >= limit:
