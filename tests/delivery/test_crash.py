@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from sqlalchemy import text
+
+from smsvoice.store import Transaction
 from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, Outbox, deliveries, entry, unique, wait_for_status
 from tests.support.waiting import wait_until
@@ -48,18 +51,18 @@ def test_a_stale_claim_of_a_dead_worker_is_reclaimed(
     writer = Outbox(server.data_dir)
     try:
         # Both rows are claimed by a worker that no longer exists; one lease has run out, one has not.
+        # Written claimed in one transaction: the server's worker never sees them unclaimed.
         now = time.time()
-        writer.add([stale, held])
-        writer.execute(
-            "UPDATE outbox SET claimed_by = 'crashed-worker', claimed_until = :until WHERE message_id = :id",
-            until=now - 1,
-            id=stale.message_id,
+        claim = text(
+            "UPDATE outbox SET claimed_by = 'crashed-worker', claimed_until = :until WHERE message_id = :id"
         )
-        writer.execute(
-            "UPDATE outbox SET claimed_by = 'crashed-worker', claimed_until = :until WHERE message_id = :id",
-            until=now + 3600,
-            id=held.message_id,
-        )
+
+        def crashed_claims(tx: Transaction) -> None:
+            tx.outbox.enqueue([stale, held], now)
+            tx.connection.execute(claim, {"until": now - 1, "id": stale.message_id})
+            tx.connection.execute(claim, {"until": now + 3600, "id": held.message_id})
+
+        writer.store.run_sync(crashed_claims)
 
         wait_for_status(server.endpoint, [stale.message_id], "DELIVERED")
         assert aws.drain(queue, expected=1) == [stale.record]
