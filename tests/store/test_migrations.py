@@ -148,3 +148,24 @@ def test_a_store_newer_than_the_code_is_refused_with_a_clear_message(tmp_path: P
     refused = _db("upgrade", "--data-dir", str(database.parent))
     assert refused.returncode == 2
     assert "newer than this smsvoice" in refused.stderr
+
+
+@pytest.mark.embedded_store
+def test_0009_drops_the_stored_message_bus_events_and_keeps_the_others(tmp_path: Path) -> None:
+    # A store at 0008 held a message's EventBridge events beside its records; from 0009 they are
+    # derived from the records, so keeping the stored copies would list them twice.
+    engine = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrate.__file__).with_name("migrations")))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0008")
+        connection.exec_driver_sql(
+            "INSERT INTO eventbridge_events (account, region, subject, detail_type, created_at, envelope) "
+            "VALUES ('111122223333', 'us-east-1', 'message-1', 'Text Message Delivery Status Updated', 1, '{}'),"
+            " ('111122223333', 'us-east-1', 'message-2', 'Voice Message Delivery Status Updated', 2, '{}'),"
+            " ('111122223333', 'us-east-1', 'registration-1', 'Registration Status Change', 3, '{}')"
+        )
+        command.upgrade(config, "0009")
+        kept = connection.exec_driver_sql("SELECT subject FROM eventbridge_events").fetchall()
+    assert kept == [("registration-1",)]

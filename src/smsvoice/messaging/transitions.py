@@ -1,7 +1,7 @@
 """Moving a message along its plan: each transition writes the new status, its event record (stamped
-with the simulated network delay, messaging/latency.py), the outbox rows of every event destination
-that receives it and its EventBridge event (messaging/eventbridge.py), all in the caller's
-transaction.
+with the simulated network delay, messaging/latency.py) and the outbox rows of every event destination
+that receives it (and of the EventBridge bus when publishing: messaging/eventbridge.py), all in the
+caller's transaction.
 
 Three callers: the send (applies what is due at once: with no delay the whole life of a message is
 written with the message itself), the scheduler (what has come due since) and the inspection API
@@ -19,7 +19,7 @@ import orjson
 
 from smsvoice.domain.machines import UnreachableStatus
 from smsvoice.domain.message import Message, Step
-from smsvoice.messaging.eventbridge import enqueue_message_event
+from smsvoice.messaging.eventbridge import message_bus_entry
 from smsvoice.messaging.latency import stamp
 from smsvoice.messaging.matching import load_destinations, outbox_entries
 from smsvoice.messaging.plan import replan_from
@@ -74,11 +74,11 @@ class _Publisher:
         text = orjson.dumps(record).decode()
         event_type = record["eventType"]
         event_id = self.tx.messages.add_event(message.message_id, event_type, at, text)
-        enqueue_message_event(self.tx, message, record, event_id, self.now)
+        entries: list[OutboxEntry] = []
         destinations = self.destinations()
         if destinations:
             assert message.configuration_set is not None
-            entries: list[OutboxEntry] = outbox_entries(
+            entries = outbox_entries(
                 destinations,
                 account=message.account,
                 region=message.region,
@@ -90,7 +90,11 @@ class _Publisher:
                 event_type=event_type,
                 record_text=text,
             )
-            self.tx.outbox.enqueue(entries, self.now)
+        # The EventBridge event is made from the record; only publishing it takes a row.
+        bus_entry = message_bus_entry(message, record, event_id)
+        if bus_entry is not None:
+            entries.append(bus_entry)
+        self.tx.outbox.enqueue(entries, self.now)
         message.status = status
         message.updated_at = at
 

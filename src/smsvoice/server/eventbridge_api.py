@@ -2,7 +2,7 @@
 
 Query parameters narrow the list: `account`, `region`, `subject` (a message id, a registration id),
 `detail_type`; `limit` (default 1000) pages it and `after` continues from the previous page's
-`next_after`. Each event shows the envelope EventBridge delivers and, when `--eventbridge on`
+`next_after` (an opaque string; null on the last page). Each event shows the envelope EventBridge delivers and, when `--eventbridge on`
 published it, its delivery (`status` PENDING, DELIVERED or DEAD, `attempts`, `last_error`);
 `published` is false when publishing was off.
 """
@@ -16,10 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from smsvoice.messaging.eventbridge import switch
+from smsvoice.messaging.eventbridge import BusEvent, Cursor, list_events, switch
 from smsvoice.server.problems import problem
 from smsvoice.store import Transaction
-from smsvoice.store.eventbridge import EventFilter, StoredBusEvent
 
 DEFAULT_LIMIT: Final = 1000
 MAX_LIMIT: Final = 10_000
@@ -43,34 +42,34 @@ async def eventbridge_events(request: Request) -> JSONResponse:
     query = request.query_params
     try:
         limit = max(1, _whole(query.get("limit"), "limit", DEFAULT_LIMIT, MAX_LIMIT))
-        after = _whole(query.get("after"), "after", 0, 2**62)
+        after = Cursor.parse(query["after"]) if query.get("after") else Cursor()
     except ValueError as error:
         return _problem(str(error))
-    where = EventFilter(
-        account=query.get("account") or None,
-        region=query.get("region") or None,
-        subject=query.get("subject") or None,
-        detail_type=query.get("detail_type") or None,
-        after=after,
-        limit=limit,
-    )
 
-    def read(tx: Transaction) -> list[StoredBusEvent]:
-        return tx.eventbridge.list(where)
+    def read(tx: Transaction) -> tuple[list[BusEvent], Cursor | None]:
+        return list_events(
+            tx,
+            account=query.get("account") or None,
+            region=query.get("region") or None,
+            subject=query.get("subject") or None,
+            detail_type=query.get("detail_type") or None,
+            after=after,
+            limit=limit,
+        )
 
-    found = await request.app.state.store.run(read)
+    found, following = await request.app.state.store.run(read)
     return JSONResponse(
         {
             "publishing": switch.publishing,
             "events": [_view(event) for event in found],
-            "next_after": found[-1].id if len(found) == limit else None,
+            "next_after": None if following is None else str(following),
         }
     )
 
 
-def _view(event: StoredBusEvent) -> dict[str, Any]:
+def _view(event: BusEvent) -> dict[str, Any]:
     return {
-        "id": event.id,
+        "id": event.key,
         "subject": event.subject,
         "created_at": event.created_at,
         "event": event.envelope,

@@ -1,4 +1,6 @@
-"""EventBridge events smsvoice made, each with the outbox row that publishes it (if publishing is on)."""
+"""EventBridge events: those stored (not a message's: registration status changes), each with the outbox
+row that publishes it if publishing is on; and the event records a message's events are made from
+(messaging/eventbridge.py derives those, so they are written once, as records)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
-from smsvoice.store.schema import eventbridge_events, outbox
+from smsvoice.store.schema import eventbridge_events, message_events, messages, outbox
 from smsvoice.store.sql import Statement, Target
 
 _INSERT = Statement(
@@ -42,6 +44,22 @@ class StoredBusEvent:
     last_error: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class RecordEvent:
+    """A message's event record, with what its EventBridge event needs and the event's publication."""
+
+    id: int
+    message_id: str
+    account: str
+    region: str
+    channel: str
+    created_at: float
+    record: dict[str, Any]
+    delivery_status: str | None  # the outbox row publishing it to the bus; None when not published
+    attempts: int
+    last_error: str | None
+
+
 class EventBridgeEvents:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
@@ -71,7 +89,7 @@ class EventBridgeEvents:
             },
         )
 
-    def list(self, where: EventFilter) -> list[StoredBusEvent]:
+    def stored(self, where: EventFilter) -> list[StoredBusEvent]:
         """Events in the order they were made, with their delivery."""
         table = eventbridge_events
         query = (
@@ -109,6 +127,70 @@ class EventBridgeEvents:
                 row.detail_type,
                 row.created_at,
                 orjson.loads(row.envelope),
+                row.status,
+                int(row.attempts or 0),
+                row.last_error,
+            )
+            for row in self._connection.execute(query)
+        ]
+
+    def message_records(
+        self,
+        *,
+        account: str | None,
+        region: str | None,
+        message_id: str | None,
+        channels: list[str],
+        after: int,
+        limit: int,
+        bus_kind: str,
+        api: str = "v2",
+    ) -> list[RecordEvent]:
+        """Event records of `api` messages on `channels` after record id `after`, in id order, each with
+        the outbox row of destination kind `bus_kind` that publishes its event (if any)."""
+        query = (
+            select(
+                message_events.c.id,
+                message_events.c.message_id,
+                messages.c.account,
+                messages.c.region,
+                messages.c.channel,
+                message_events.c.created_at,
+                message_events.c.record,
+                outbox.c.status,
+                outbox.c.attempts,
+                outbox.c.last_error,
+            )
+            .select_from(
+                message_events.join(messages, messages.c.id == message_events.c.message_id).outerjoin(
+                    outbox,
+                    and_(
+                        outbox.c.message_id == message_events.c.message_id,
+                        outbox.c.event_id == message_events.c.id,
+                        outbox.c.destination_kind == bus_kind,
+                    ),
+                )
+            )
+            .where(message_events.c.id > after, messages.c.api == api, messages.c.channel.in_(channels))
+            .order_by(message_events.c.id)
+            .limit(limit)
+        )
+        for column, value in (
+            (messages.c.account, account),
+            (messages.c.region, region),
+            (message_events.c.message_id, message_id),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return [
+            RecordEvent(
+                row.id,
+                row.message_id,
+                row.account,
+                row.region,
+                row.channel,
+                row.created_at,
+                orjson.loads(row.record),
                 row.status,
                 int(row.attempts or 0),
                 row.last_error,

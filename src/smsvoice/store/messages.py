@@ -17,7 +17,6 @@ from smsvoice.domain.message import Message
 from smsvoice.store.outbox import PENDING
 from smsvoice.store.paging import matching_page
 from smsvoice.store.schema import (
-    eventbridge_events,
     message_events,
     messages,
     outbox,
@@ -229,8 +228,8 @@ class Messages:
         return found
 
     def delete(self, account: str | None = None) -> int:
-        """Forget messages (all, or one account's) with their records, EventBridge events, pending
-        transitions and spend.
+        """Forget messages (all, or one account's) with their records (their EventBridge events are made
+        from them), pending transitions and spend.
 
         Outbox rows stay: records already handed to delivery are still delivered.
         """
@@ -240,7 +239,6 @@ class Messages:
         connection = self._connection
         connection.execute(delete(scheduled_transitions).where(scheduled_transitions.c.message_id.in_(ids)))
         connection.execute(delete(message_events).where(message_events.c.message_id.in_(ids)))
-        connection.execute(delete(eventbridge_events).where(eventbridge_events.c.subject.in_(ids)))
         spend = delete(spend_totals)
         if account is not None:
             spend = spend.where(spend_totals.c.account == account)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, or_, select
 
 from smsvoice.store.outbox import DEAD, DELIVERED
-from smsvoice.store.schema import eventbridge_events, message_events, messages, outbox, scheduled_transitions
+from smsvoice.store.schema import message_events, messages, outbox, scheduled_transitions
 from smsvoice.store.sql import Target
 
 
@@ -27,7 +27,7 @@ class Pruning:
 
     def prune_messages(self, *, created_at_or_before: float, limit: int) -> tuple[int, int]:
         """Delete up to `limit` of the oldest messages created at or before the time, with their event
-        records, EventBridge events, scheduled transitions and delivered outbox rows; (messages, outbox
+        records (their EventBridge events are made from them), scheduled transitions and delivered outbox rows; (messages, outbox
         rows) deleted."""
         ids = list(
             self._connection.execute(
@@ -42,7 +42,6 @@ class Pruning:
         connection = self._connection
         connection.execute(delete(message_events).where(message_events.c.message_id.in_(ids)))
         connection.execute(delete(scheduled_transitions).where(scheduled_transitions.c.message_id.in_(ids)))
-        connection.execute(delete(eventbridge_events).where(eventbridge_events.c.subject.in_(ids)))
         delivered = connection.execute(
             delete(outbox).where(outbox.c.message_id.in_(ids), outbox.c.status == DELIVERED)
         ).rowcount

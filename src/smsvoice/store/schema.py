@@ -210,9 +210,10 @@ Index(
     inbound_messages.c.received_at,
 )
 
-# Every EventBridge event smsvoice made (store/eventbridge.py), published or not (`--eventbridge`):
-# `subject` is the message or registration it is about, `envelope` the whole event as EventBridge
-# delivers it, `outbox_id` the outbox row that publishes it (None when publishing is off).
+# The EventBridge events smsvoice made that are not a message's (a message's are derived from its event
+# records: messaging/eventbridge.py), published or not (`--eventbridge`): `subject` is the registration
+# it is about, `envelope` the whole event as EventBridge delivers it, `outbox_id` the outbox row that
+# publishes it (None when publishing is off).
 eventbridge_events = Table(
     "eventbridge_events",
     metadata,

@@ -55,4 +55,4 @@ def record_registration_event(context: OperationContext, registration: Document,
 def registration_events(tx: Transaction, registration_id: str) -> list[dict[str, Any]]:
     """The registration's status events, oldest first (they outlive DeleteRegistration)."""
     where = EventFilter(subject=registration_id, detail_type=REGISTRATION_STATUS_CHANGE, limit=10_000)
-    return [event.envelope for event in tx.eventbridge.list(where)]
+    return [event.envelope for event in tx.eventbridge.stored(where)]
