@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -50,7 +51,13 @@ def new_uuid4() -> str:
 
 
 def new_message_id() -> str:
-    return new_uuid4()
+    """A version-4-shaped UUID, as AWS's MessageIds are, whose first 48 bits are the time in milliseconds
+    (the rest random): ids made later sort later, so the indexes keyed by message id (messages, their
+    records and outbox rows) grow at their right edge and stay in the page cache, instead of taking
+    a random page per send once the store outgrows the cache."""
+    hexed = f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
+    variant = "89ab"[int(hexed[16], 16) & 3]
+    return f"{hexed[:8]}-{hexed[8:12]}-4{hexed[13:16]}-{variant}{hexed[17:20]}-{hexed[20:32]}"
 
 
 def is_destination_arn(text: str, service: str, resource_prefix: str) -> bool:
