@@ -12,8 +12,8 @@ Two kinds, stored two ways:
   (`message_envelope`) and not stored twice: `GET /_smsvoice/eventbridge` derives it from the records
   (`list_events`). With `smsvoice serve --eventbridge on`, `message_bus_entry` gives the outbox row that
   publishes it with PutEvents (delivery/sinks/eventbridge.py): at least once, retried, dead-lettered,
-  like every event record. Its `id` is derived from the message and record ids, so the event listed is
-  the event published.
+  like every event record. Its `id` is derived from the record (message id, event type and time), so
+  the event listed is the event published.
 - any other event (a registration status change) goes through `enqueue_eventbridge_event`: stored, and
   published through the outbox when publishing is on.
 """
@@ -41,7 +41,8 @@ DETAIL_TYPES: Final = {
     "VOICE": "Voice Message Delivery Status Updated",
 }
 _CHANNELS: Final = {detail_type: channel for channel, detail_type in DETAIL_TYPES.items()}
-# Names the `id` of a message's event (uuid5 of the message and record ids): listed and published alike.
+# Names the `id` of a message's event (uuid5 of its record's message id, event type and time): listed
+# and published alike.
 _MESSAGE_EVENT_IDS: Final = uuid.UUID("5d0f3c1e-8a9b-4c55-9d6e-2f1a7b3c4d5e")
 REGISTRATION_STATUS_CHANGE: Final = "Registration Status Change"
 # Fields of a record that AWS's EventBridge examples leave out of `detail`.
@@ -113,7 +114,7 @@ def enqueue_eventbridge_event(
     text = orjson.dumps(event).decode()
     outbox_id: int | None = None
     if switch.publishing:
-        entry = _bus_entry(account, region, subject, 0, detail_type, text)
+        entry = _bus_entry(account, region, subject, detail_type, text)
         outbox_id = tx.outbox.enqueue_one(entry, at)
     tx.eventbridge.add(
         account=account,
@@ -127,14 +128,12 @@ def enqueue_eventbridge_event(
     return event
 
 
-def _bus_entry(
-    account: str, region: str, subject: str, record_id: int, detail_type: str, text: str
-) -> OutboxEntry:
+def _bus_entry(account: str, region: str, subject: str, detail_type: str, text: str) -> OutboxEntry:
     return OutboxEntry(
         account=account,
         region=region,
         message_id=subject,
-        event_id=record_id,
+        event_id=0,  # a message's: the store fills in its record's id
         event_type=detail_type,
         configuration_set="",
         destination_name=DEFAULT_BUS,
@@ -150,10 +149,9 @@ def message_detail(record: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in record.items() if name not in _NOT_IN_DETAIL}
 
 
-def message_envelope(
-    *, account: str, region: str, channel: str, message_id: str, record_id: int, record: dict[str, Any]
-) -> dict[str, Any]:
-    """The EventBridge event of one of a message's event records (`record_id`: its stored id)."""
+def message_envelope(*, account: str, region: str, channel: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The EventBridge event of one of a message's event records."""
+    name = f"{record.get('messageId')}/{record.get('eventType')}/{record.get('eventTimestamp')}"
     return envelope(
         account=account,
         region=region,
@@ -161,7 +159,7 @@ def message_envelope(
         detail=message_detail(record),
         resources=[],
         at=record["eventTimestamp"] / 1000,
-        event_id=str(uuid.uuid5(_MESSAGE_EVENT_IDS, f"{message_id}/{record_id}")),
+        event_id=str(uuid.uuid5(_MESSAGE_EVENT_IDS, name)),
     )
 
 
@@ -171,25 +169,19 @@ def makes_bus_events(message: Message) -> bool:
     return message.api == "v2" and message.channel in DETAIL_TYPES
 
 
-def message_bus_entry(message: Message, record: dict[str, Any], record_id: int) -> OutboxEntry | None:
+def message_bus_entry(message: Message, record: dict[str, Any]) -> OutboxEntry | None:
     """The outbox row that publishes the EventBridge event of a message's new record, when this process
     publishes (`--eventbridge on`) and the message makes one; otherwise None (the event is still
     listed, derived from the record)."""
     if not switch.publishing or not makes_bus_events(message):
         return None
     event = message_envelope(
-        account=message.account,
-        region=message.region,
-        channel=message.channel,
-        message_id=message.message_id,
-        record_id=record_id,
-        record=record,
+        account=message.account, region=message.region, channel=message.channel, record=record
     )
     return _bus_entry(
         message.account,
         message.region,
         message.message_id,
-        record_id,
         event["detail-type"],
         orjson.dumps(event).decode(),
     )
@@ -269,14 +261,7 @@ def list_events(
 
 
 def _from_record(row: RecordEvent) -> tuple[BusEvent, tuple[int, int]]:
-    event = message_envelope(
-        account=row.account,
-        region=row.region,
-        channel=row.channel,
-        message_id=row.message_id,
-        record_id=row.id,
-        record=row.record,
-    )
+    event = message_envelope(account=row.account, region=row.region, channel=row.channel, record=row.record)
     listed = BusEvent(
         f"record-{row.id}",
         row.message_id,

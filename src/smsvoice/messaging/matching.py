@@ -57,11 +57,11 @@ def outbox_entries(
     channel: str,
     configuration_set: str,
     message_id: str,
-    event_id: int,
     event_type: str,
     record_text: str,
 ) -> list[OutboxEntry]:
-    """One outbox entry per destination that receives this record."""
+    """One outbox entry per destination that receives this record (the record's id is the store's to
+    fill in: Outbox.enqueue_for_newest_event)."""
     entries: list[OutboxEntry] = []
     for destination in destinations:
         if not destination_matches(destination, event_type, channel, api):
@@ -75,7 +75,7 @@ def outbox_entries(
                 account=account,
                 region=region,
                 message_id=message_id,
-                event_id=event_id,
+                event_id=0,
                 event_type=event_type,
                 configuration_set=configuration_set,
                 destination_name=str(destination.get("EventDestinationName") or destination.get("Name")),

@@ -73,7 +73,7 @@ class _Publisher:
         record = build_record(message, status, at)
         text = orjson.dumps(record).decode()
         event_type = record["eventType"]
-        event_id = self.tx.messages.add_event(message.message_id, event_type, at, text)
+        self.tx.messages.add_event(message.message_id, event_type, at, text)
         entries: list[OutboxEntry] = []
         destinations = self.destinations()
         if destinations:
@@ -86,15 +86,14 @@ class _Publisher:
                 channel=message.channel,
                 configuration_set=message.configuration_set,
                 message_id=message.message_id,
-                event_id=event_id,
                 event_type=event_type,
                 record_text=text,
             )
         # The EventBridge event is made from the record; only publishing it takes a row.
-        bus_entry = message_bus_entry(message, record, event_id)
+        bus_entry = message_bus_entry(message, record)
         if bus_entry is not None:
             entries.append(bus_entry)
-        self.tx.outbox.enqueue(entries, self.now)
+        self.tx.outbox.enqueue_for_newest_event(entries, self.now)
         message.status = status
         message.updated_at = at
 

@@ -101,6 +101,14 @@ class Store:
             )
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        # psycopg 3: the send path's statements go straight through libpq, some of them deferred
+        # (store/libpq.py); what SQLAlchemy sends must come after them.
+        self._deferred: Any = None
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+            from smsvoice.store import libpq  # imports psycopg: only with the postgres extra
+
+            self._deferred = libpq
+            _flush_before_sqlalchemy(self.engine, libpq.flush)
         threads = 1 if self.is_sqlite else pool_size
         self._local = threading.local()
         self._connections: list[Connection] = []
@@ -150,7 +158,11 @@ class Store:
                 with gate, connection.begin():
                     try:
                         result = work(Transaction(connection))
+                        if self._deferred is not None:
+                            self._deferred.commit(connection.connection.dbapi_connection)
                     except Exception as error:
+                        if self._deferred is not None:
+                            self._deferred.discard(connection.connection.dbapi_connection)
                         lost = not reconnected and _connection_lost(connection, error)
                         raise
                 return result
@@ -228,6 +240,12 @@ def _connection_lost(connection: Connection, error: Exception) -> bool:
     # SQLAlchemy: ask libpq itself (ConnStatus OK is 0).
     pgconn = getattr(raw, "pgconn", None)
     return pgconn is not None and int(pgconn.status) != 0
+
+
+def _flush_before_sqlalchemy(engine: Engine, flush: Callable[[Any], None]) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _deferred_writes_first(connection: Connection, *_: Any) -> None:
+        flush(connection.connection.dbapi_connection)
 
 
 def _connect_args(backend: str, driver: str) -> dict[str, Any]:

@@ -6,10 +6,21 @@ the server, as the cursor does. So the few statements of the send path (store/sq
 prepared once per connection and executed with text parameters; PostgreSQL infers each parameter's
 type from where it stands (a column compared or inserted), which holds for those statements.
 Everything else keeps psycopg's cursor.
+
+Round trips, not statements, are what a send pays for on a database server (each one a wait and two
+context switches on both sides). So:
+- writes whose answer the unit of work does not need (`defer`) wait on the connection and go out
+  together, in libpq's pipeline mode, with whatever is sent next: the next read, the COMMIT (`commit`,
+  store/engine.py), or any statement psycopg or SQLAlchemy sends (`flush`);
+- the transaction's BEGIN rides with its first statement. psycopg sends BEGIN itself only before
+  its own statements, so without this a unit of work made only of these statements would run each
+  one in a transaction of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
+import select
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +30,10 @@ _OK = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 _INTEGERS = frozenset({20, 21, 23})  # int8, int2, int4
 _FLOATS = frozenset({700, 701, 1700})  # float4, float8, numeric
 _BOOL = 16
+_BEGIN = b"BEGIN"
+_COMMIT = b"COMMIT"
+# (prepared statement name, its SQL, its parameters); a name of None is BEGIN.
+Command = tuple[bytes | None, bytes, Sequence[Any]]
 
 
 class Result:
@@ -46,16 +61,141 @@ class Result:
 
 
 def execute(connection: Any, name: bytes, sql: bytes, args: Sequence[Any]) -> Result:
-    """Run the statement `name` (prepared on this connection the first time) with `args`."""
+    """Run the statement `name` (prepared on this connection the first time) with `args`, after the
+    deferred writes and the transaction's BEGIN when they are due; one round trip in the usual case."""
+    prepared = _prepared(connection)
+    commands = _owed(connection)
+    if commands or name not in prepared:
+        commands.append((name, sql, args))
+        return Result(_pipeline(connection, commands)[-1])
     pgconn = connection.pgconn
+    return Result(_check(pgconn.exec_prepared(name, [_encode(value) for value in args]), connection))
+
+
+def defer(connection: Any, name: bytes, sql: bytes, args: Sequence[Any]) -> None:
+    """Queue a write whose answer nobody reads; it goes out with the next statement or `flush`."""
+    if connection.autocommit:
+        execute(connection, name, sql, args)
+        return
+    _deferred(connection).append((name, sql, args))
+
+
+def flush(connection: Any) -> None:
+    """Send the deferred writes now (before COMMIT, or before a statement that does not come through
+    here); raises the first one's error."""
+    deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
+    if deferred:
+        _pipeline(connection, _owed(connection))
+
+
+def commit(connection: Any) -> None:
+    """The deferred writes and COMMIT in one round trip; nothing when none are deferred (psycopg's own
+    commit, which the caller makes next, then commits, and otherwise finds the transaction over)."""
+    deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
+    if deferred:
+        _pipeline(connection, [*_owed(connection), (None, _COMMIT, ())])
+
+
+def discard(connection: Any) -> None:
+    """Forget the deferred writes (the transaction is rolled back)."""
+    deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
+    if deferred:
+        deferred.clear()
+
+
+def _prepared(connection: Any) -> set[bytes]:
     prepared: set[bytes] | None = getattr(connection, "_smsvoice_prepared", None)
     if prepared is None:
         prepared = set()
         connection._smsvoice_prepared = prepared
-    if name not in prepared:
-        _check(pgconn.prepare(name, sql), connection)
-        prepared.add(name)
-    return Result(_check(pgconn.exec_prepared(name, [_encode(value) for value in args]), connection))
+    return prepared
+
+
+def _deferred(connection: Any) -> list[Command]:
+    deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
+    if deferred is None:
+        deferred = []
+        connection._smsvoice_deferred = deferred
+    return deferred
+
+
+def _owed(connection: Any) -> list[Command]:
+    """What must go out before the next statement: BEGIN if no transaction is open, then the deferred
+    writes (taken off the queue)."""
+    deferred = _deferred(connection)
+    commands: list[Command] = []
+    if not connection.autocommit and connection.pgconn.transaction_status == pq.TransactionStatus.IDLE:
+        commands.append((None, _BEGIN, ()))
+    commands.extend(deferred)
+    deferred.clear()
+    return commands
+
+
+def _pipeline(connection: Any, commands: list[Command]) -> list[Any]:
+    """Send `commands` (each prepared first if this connection has not yet) in one round trip; their
+    results in order. The first error is raised once every result has been read, so the connection
+    stays usable for the rollback."""
+    pgconn = connection.pgconn
+    prepared = _prepared(connection)
+    preparing: set[bytes] = set()
+    # Per result expected, in order: the statement a PREPARE is for, or None for a command's own result.
+    expected: list[bytes | None] = []
+    pgconn.enter_pipeline_mode()
+    try:
+        for name, sql, args in commands:
+            if name is None:
+                pgconn.send_query_params(sql, None)
+            else:
+                if name not in prepared and name not in preparing:
+                    pgconn.send_prepare(name, sql)
+                    preparing.add(name)
+                    expected.append(name)
+                pgconn.send_query_prepared(name, [_encode(value) for value in args])
+            expected.append(None)
+        pgconn.pipeline_sync()
+        results = _collect(pgconn)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the connection is broken; the first error says why
+            pgconn.exit_pipeline_mode()
+        raise
+    pgconn.exit_pipeline_mode()
+    failure = None
+    answers = []
+    for result, preparation in zip(results, expected, strict=True):
+        if result.status in _OK:
+            if preparation is not None:
+                # A prepared statement outlives a failed transaction: remember it whatever follows.
+                prepared.add(preparation)
+            else:
+                answers.append(result)
+        elif failure is None and result.status != _ABORTED:
+            failure = result
+    if failure is not None:
+        raise errors.error_from_result(failure, encoding=connection.info.encoding)
+    return answers
+
+
+_ABORTED = pq.ExecStatus.PIPELINE_ABORTED
+
+
+def _collect(pgconn: Any) -> list[Any]:
+    """Every result up to the pipeline's sync point."""
+    results: list[Any] = []
+    while True:
+        result = _next_result(pgconn)
+        if result is None:  # the end of one command's results
+            continue
+        if result.status == pq.ExecStatus.PIPELINE_SYNC:
+            return results
+        results.append(result)
+
+
+def _next_result(pgconn: Any) -> Any:
+    # Wait in select(), which lets other threads run, rather than in a libpq call that may hold the GIL.
+    while pgconn.is_busy():
+        select.select([pgconn.socket], [], [])
+        pgconn.consume_input()
+    return pgconn.get_result()
 
 
 def _check(result: Any, connection: Any) -> Any:

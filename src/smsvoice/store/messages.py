@@ -40,9 +40,11 @@ _LOAD_MESSAGE = Statement("SELECT doc FROM messages WHERE id = :message_id", lib
 # PostgreSQL: lock the row, so the scheduler and a manual advance never move the same message at once
 # (SQLite's single writer already serializes them).
 _LOAD_MESSAGE_FOR_UPDATE = Statement("SELECT doc FROM messages WHERE id = :message_id FOR UPDATE", libpq=True)
+# Answers nothing, so it can be deferred (store/libpq.py): the outbox rows of the record find its id
+# themselves (store/outbox.py, enqueue_for_newest_event).
 _INSERT_EVENT = Statement(
     "INSERT INTO message_events (message_id, event_type, created_at, record) "
-    "VALUES (:message_id, :event_type, :created_at, :record) RETURNING id",
+    "VALUES (:message_id, :event_type, :created_at, :record)",
     libpq=True,
 )
 
@@ -107,7 +109,7 @@ class Messages:
         self._connection = tx.connection
 
     def insert(self, message: Message) -> None:
-        _INSERT_MESSAGE.execute(
+        _INSERT_MESSAGE.defer(
             self._tx,
             {
                 "id": message.message_id,
@@ -124,7 +126,7 @@ class Messages:
         )
 
     def update(self, message: Message) -> None:
-        _UPDATE_MESSAGE.execute(
+        _UPDATE_MESSAGE.defer(
             self._tx,
             {
                 "message_id": message.message_id,
@@ -144,14 +146,12 @@ class Messages:
             return None
         return Message.from_doc(orjson.loads(row[0]))
 
-    def add_event(self, message_id: str, event_type: str, at: float, record_text: str) -> int:
-        """Store an event record of a message; answers the record's id."""
-        row = _INSERT_EVENT.one(
+    def add_event(self, message_id: str, event_type: str, at: float, record_text: str) -> None:
+        """Store an event record of a message (its outbox rows follow: Outbox.enqueue_for_newest_event)."""
+        _INSERT_EVENT.defer(
             self._tx,
             {"message_id": message_id, "event_type": event_type, "created_at": at, "record": record_text},
         )
-        assert row is not None
-        return int(row[0])
 
     def find(self, where: MessageFilter, limit: int, offset: int) -> list[Message]:
         """Messages in the order they were accepted (the newest first if the filter says so)."""

@@ -154,6 +154,13 @@ _INSERT = Statement(
 
 
 _INSERT_ONE = Statement(_INSERT.sql + " RETURNING id", libpq=True)
+# The rows of a record written just before in this transaction: its id is the message's newest (a
+# message's records are written one transaction at a time: a new message, or its row locked), so the
+# record's INSERT need not answer its id and can be deferred with these (store/libpq.py).
+_INSERT_FOR_NEWEST_EVENT = Statement(
+    _INSERT.sql.replace(":event_id", "(SELECT MAX(id) FROM message_events WHERE message_id = :message_id)"),
+    libpq=True,
+)
 
 
 def _row(entry: OutboxEntry, now: float) -> dict[str, Any]:
@@ -183,11 +190,15 @@ class Outbox:
         """Add entries in the caller's transaction, due at once."""
         if not entries:
             return
-        rows = [_row(entry, now) for entry in entries]
-        if self._tx.libpq and len(rows) == 1:
-            _INSERT.execute(self._tx, rows[0])  # one prepared statement beats psycopg's executemany
-        else:
-            _INSERT.execute_many(self._tx, rows)
+        _INSERT.defer_many(self._tx, [_row(entry, now) for entry in entries])
+        self._connection.info[OUTBOX_WRITTEN] = True
+
+    def enqueue_for_newest_event(self, entries: list[OutboxEntry], now: float) -> None:
+        """`enqueue` for the record of each entry's message written last in this transaction (the
+        entries' own `event_id` is not read)."""
+        if not entries:
+            return
+        _INSERT_FOR_NEWEST_EVENT.defer_many(self._tx, [_row(entry, now) for entry in entries])
         self._connection.info[OUTBOX_WRITTEN] = True
 
     def enqueue_one(self, entry: OutboxEntry, now: float) -> int:

@@ -25,10 +25,10 @@ class Schedule:
         self._connection = tx.connection
 
     def set(self, message_id: str, due_at: float) -> None:
-        _SCHEDULE.execute(self._tx, {"message_id": message_id, "due_at": due_at})
+        _SCHEDULE.defer(self._tx, {"message_id": message_id, "due_at": due_at})
 
     def clear(self, message_id: str) -> None:
-        _UNSCHEDULE.execute(self._tx, {"message_id": message_id})
+        _UNSCHEDULE.defer(self._tx, {"message_id": message_id})
 
     def due(self, now: float, limit: int) -> list[str]:
         """Messages whose next transition is due, earliest first; on PostgreSQL, rows another

@@ -50,7 +50,7 @@ class Spend:
     def add(self, account: str, region: str, channel: str, at: float, amount: float) -> None:
         if amount <= 0:
             return
-        _ADD_SPEND.execute(
+        _ADD_SPEND.defer(
             self._tx,
             {
                 "account": account,

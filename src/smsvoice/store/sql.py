@@ -73,10 +73,12 @@ class Statement:
         style = target.paramstyle
         if style == "qmark":  # sqlite3: Connection.execute makes the cursor in C
             return target.raw.execute(self._qmark, args)
-        if self.libpq and target.libpq:
+        if target.libpq:
             from smsvoice.store import libpq
 
-            return libpq.execute(target.raw, self._prepared_name, self._dollar, args)
+            if self.libpq:
+                return libpq.execute(target.raw, self._prepared_name, self._dollar, args)
+            libpq.flush(target.raw)  # the deferred writes go first
         cursor = target.cursor
         if style in ("format", "pyformat"):  # both take %s with a sequence (psycopg, psycopg2)
             cursor.execute(self._for("format"), args)
@@ -84,8 +86,30 @@ class Statement:
             cursor.execute(self._for(style), dict(zip(self.names, args, strict=True)))
         return cursor
 
+    def defer(self, target: Target, params: Mapping[str, Any]) -> None:
+        """A write whose answer nobody reads: on PostgreSQL it goes out with the transaction's next
+        statement or its COMMIT, in one round trip (store/libpq.py); elsewhere it runs now."""
+        if self.libpq and target.libpq:
+            from smsvoice.store import libpq
+
+            libpq.defer(target.raw, self._prepared_name, self._dollar, [params[name] for name in self.names])
+        else:
+            self.execute(target, params)
+
+    def defer_many(self, target: Target, rows: Sequence[Mapping[str, Any]]) -> None:
+        """`defer` for several rows (one statement for all of them where nothing is deferred)."""
+        if self.libpq and target.libpq:
+            for row in rows:
+                self.defer(target, row)
+        else:
+            self.execute_many(target, rows)
+
     def execute_many(self, target: Target, rows: Sequence[Mapping[str, Any]]) -> None:
         style = target.paramstyle
+        if target.libpq:
+            from smsvoice.store import libpq
+
+            libpq.flush(target.raw)
         cursor = target.raw.cursor()
         if style in ("qmark", "format"):
             cursor.executemany(self._for(style), [tuple(row[name] for name in self.names) for row in rows])
