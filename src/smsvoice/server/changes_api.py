@@ -32,6 +32,9 @@ from smsvoice.server.problems import problem
 from smsvoice.store import Store, Transaction
 
 POLL_SECONDS: Final = 0.25
+# Commits in a burst are followed by one marker read per READ_GAP_SECONDS at most: the marker counts
+# rows, and a busy server commits hundreds of units a second.
+READ_GAP_SECONDS: Final = 0.01
 HEARTBEAT_SECONDS: Final = 15.0
 DEFAULT_MAX_SECONDS: Final = 300.0
 MAX_SECONDS: Final = 3_600.0
@@ -87,10 +90,12 @@ class ChangeWatcher:
     async def _poll(self) -> None:
         marker: tuple[Any, ...] | None = None
         stop_hearing = self._store.on_commit(self._committed.set)
+        loop = asyncio.get_running_loop()
         try:
             while self._listeners > 0:
                 # Cleared before the read: a commit during it makes the next read come at once.
                 self._committed.clear()
+                read_at = loop.time()
                 try:
                     current = await self._store.run(change_marker, announce=False)
                 except Exception:  # the database away for a moment: try again on the next tick
@@ -105,6 +110,8 @@ class ChangeWatcher:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(POLL_SECONDS):
                         await self._committed.wait()
+                if (gap := read_at + READ_GAP_SECONDS - loop.time()) > 0:
+                    await asyncio.sleep(gap)
         finally:
             stop_hearing()
             self._task = None

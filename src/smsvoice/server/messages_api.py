@@ -352,6 +352,8 @@ async def _long_poll(request: Request, read: Callable[[Transaction], Listing], s
             if listing[0] or left <= 0:
                 return listing
             await watcher.wait(seen, left)
+            if await request.is_disconnected():  # nobody to answer: stop reading for them
+                return listing
 
 
 def _when(shown: dict[str, Any]) -> float:
