@@ -53,8 +53,9 @@ from smsvoice.testing.process import HEALTH_PATH
 GOAL_CONNECTIONS = 16
 GOAL_RATIO = 0.25
 GOAL_P99_MS = 10.0
-GOAL_STARTUP_S = 1.0
-# The testing toolkit's goal for a session fixture's server (issue "Testing toolkit").
+# The testing toolkit's goals for a session fixture's server (issue "Testing toolkit"); the first
+# benchmark's goal for the time to healthy was 1 s.
+GOAL_STARTUP_S = 0.4
 GOAL_IDLE_RSS_MB = 80.0
 # A 1-minute load average above this when the run starts gets a warning in the report.
 BUSY_LOAD_AVERAGE = 0.5
@@ -113,6 +114,9 @@ def _start_baseline(
 
 
 def _run(args: argparse.Namespace, report: Report, workdir: Path, old_run: BaselineRun | None = None) -> None:
+    if args.startup_only:
+        _run_startups(args, report, workdir, old_run)
+        return
     generator = pick_generator(
         args.generator, allow_install=not args.no_install, workdir=workdir, wrk_threads=args.wrk_threads
     )
@@ -214,7 +218,19 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path, old_run: Basel
         )
         children.stop(restarted.process)
         old_run.restart_populated_s = elapsed
-    for i in range(max(0, args.startup_runs - 1)):
+    _cold_starts(args.startup_runs - 1, server_cmd, extra_args, report, workdir, old_run)
+
+
+def _cold_starts(
+    runs: int,
+    server_cmd: list[str],
+    extra_args: list[str],
+    report: Report,
+    workdir: Path,
+    old_run: BaselineRun | None,
+) -> None:
+    """`runs` more cold starts on fresh data dirs, each followed by the baseline's when there is one."""
+    for i in range(max(0, runs)):
         fresh = Path(tempfile.mkdtemp(prefix=f"fresh{i}-", dir=workdir))
         extra, elapsed = start_server(server_cmd, extra_args, fresh, workdir / f"server-start{i}.log")
         children.stop(extra.process)
@@ -225,6 +241,29 @@ def _run(args: argparse.Namespace, report: Report, workdir: Path, old_run: Basel
             extra, elapsed = _start_baseline(old_run, extra_args, fresh, log)
             children.stop(extra.process)
             old_run.startup_s.append(elapsed)
+
+
+def _run_startups(
+    args: argparse.Namespace, report: Report, workdir: Path, old_run: BaselineRun | None
+) -> None:
+    """`--startup-only`: the cold starts and the idle memory, no load."""
+    server_cmd = shlex.split(args.server_cmd)
+    extra_args = shlex.split(args.server_args)
+    report.generator = "none (--startup-only)"
+    report.server_cmd = shlex.join([*server_cmd, "serve", "...", *extra_args])
+    first = Path(tempfile.mkdtemp(prefix="data-", dir=workdir))
+    server, elapsed = start_server(server_cmd, extra_args, first, workdir / "server.log")
+    report.startup_s.append(elapsed)
+    time.sleep(1.0)  # idle: nothing has been asked of it yet
+    report.idle_rss_mb = resident_mb(server.pid)
+    children.stop(server.process)
+    if old_run is not None:
+        old_first = Path(tempfile.mkdtemp(prefix="data-baseline-", dir=workdir))
+        old, elapsed = _start_baseline(old_run, extra_args, old_first, workdir / "server-baseline.log")
+        children.stop(old.process)
+        old_run.startup_s.append(elapsed)
+    _cold_starts(args.startup_runs - 1, server_cmd, extra_args, report, workdir, old_run)
+    print(f"time to healthy: {', '.join(f'{s * 1000:.0f}' for s in report.startup_s)} ms", flush=True)
 
 
 def _cell_row(c: CellResult, label: str) -> str:
@@ -253,12 +292,15 @@ def render(report: Report, old_run: BaselineRun | None = None) -> str:
         f"Load generator: {report.generator}; {report.duration_s:g} s per cell after a "
         f"{report.warmup_s:g} s warm-up; 127.0.0.1; {os.cpu_count()} CPUs.{load}",
         "",
-        "| operation | conns | requests/s | p50 ms | p99 ms | ratio to ceiling | errors "
-        "| server CPU | generator CPU |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    lines.extend(_cell_rows(report, old_run))
-    lines.append("")
+    if report.cells:
+        lines += [
+            "| operation | conns | requests/s | p50 ms | p99 ms | ratio to ceiling | errors "
+            "| server CPU | generator CPU |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *_cell_rows(report, old_run),
+            "",
+        ]
     if report.startup_s:
         figures = ", ".join(f"{s * 1000:.0f}" for s in report.startup_s)
         median = statistics.median(report.startup_s)
@@ -377,6 +419,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--startup-runs", type=int, default=3, help="cold starts timed on fresh dirs (default 3)"
+    )
+    parser.add_argument(
+        "--startup-only",
+        action="store_true",
+        help="only the server's cold starts (--startup-runs of them) and its idle memory, no load",
     )
     parser.add_argument("--skip-ceiling", action="store_true", help="do not measure the ceiling app")
     parser.add_argument("--skip-server", action="store_true", help="measure only the ceiling app")

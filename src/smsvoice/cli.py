@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -271,6 +272,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from smsvoice.store.schema_command import run_db_command
 
         return run_db_command(args.db_command, settings.store_url)
+    if args.command == "serve":
+        # Imports and models make objects by the hundred thousand, all kept: collections during the
+        # start only cost time. The app's lifespan freezes them and turns the collector back on.
+        gc.disable()
     from smsvoice.store import SchemaMismatch, StoreUnavailable, open_store
 
     try:  # before serving: a store this version cannot use stops the start with one clear line

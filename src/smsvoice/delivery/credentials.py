@@ -15,21 +15,31 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from botocore.config import Config
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from smsvoice.clock import Clock
 from smsvoice.delivery.failures import Failure
 
-# The outbox retries (retry.py), so one SDK attempt per call keeps each attempt visible and bounded.
-SDK_CONFIG = Config(
-    connect_timeout=5,
-    read_timeout=20,
-    retries={"total_max_attempts": 1, "mode": "standard"},
-    max_pool_connections=32,
-    user_agent_extra="smsvoice-delivery",
-)
+if TYPE_CHECKING:
+    from botocore.config import Config
+
+
+@cache
+def sdk_config() -> Config:
+    """The outbox retries (retry.py), so one SDK attempt per call keeps each attempt visible and
+    bounded. Built on first use: botocore's client machinery is not imported at start."""
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=5,
+        read_timeout=20,
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        max_pool_connections=32,
+        user_agent_extra="smsvoice-delivery",
+    )
+
+
 ROLE_SESSION_NAME = "smsvoice-delivery"
 ASSUMED_ROLE_SECONDS = 3600
 # Renew temporary credentials this long before they expire, so no call is signed with stale ones.
@@ -47,10 +57,10 @@ class _Assumed:
 class AwsClients:
     """Thread-safe cache of SDK clients keyed by (service, region, role to assume or None)."""
 
-    def __init__(self, clock: Clock, *, assume_role: bool, config: Config = SDK_CONFIG) -> None:
+    def __init__(self, clock: Clock, *, assume_role: bool, config: Config | None = None) -> None:
         self.assume_role = assume_role
         self._clock = clock
-        self._config = config
+        self._config = config  # sdk_config() when None
         # Made on first use, so that a broken SDK configuration shows as failed deliveries (retried,
         # visible in /_smsvoice/deliveries) instead of stopping the server from starting.
         self._session: Any = None  # a boto3 Session
@@ -91,13 +101,14 @@ class AwsClients:
                 import boto3
 
                 self._session = boto3.session.Session()
+            config = self._config or sdk_config()
             if assumed is None:
-                made = self._session.client(service, region_name=region, config=self._config)
+                made = self._session.client(service, region_name=region, config=config)
             else:
                 made = self._session.client(
                     service,
                     region_name=region,
-                    config=self._config,
+                    config=config,
                     aws_access_key_id=assumed.access_key_id,
                     aws_secret_access_key=assumed.secret_access_key,
                     aws_session_token=assumed.session_token,

@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import phonenumbers
-
 _NATIONAL_DIGITS: Final = 10  # NANP: NPA-NXX-XXXX
 _TRIES_PER_NUMBER: Final = 60
 
@@ -39,6 +37,8 @@ def _national_pattern(value: str) -> str | None:
 
 
 def _is_valid_us(national: str) -> bool:
+    import phonenumbers  # on first use: not at start (phone_numbers.py)
+
     parsed = phonenumbers.parse("+1" + national, None)
     return bool(phonenumbers.is_valid_number_for_region(parsed, "US"))
 

@@ -25,34 +25,42 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import phonenumbers
-from phonenumbers import PhoneNumber, PhoneNumberType
+# phonenumbers is imported where it is used: its import is a noticeable share of a server's start,
+# and the first number parsed pays it instead.
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 # AWS's PhoneNumber pattern, anchored.
 _AWS_PHONE_PATTERN: Final = re.compile(r"\+?[1-9][0-9]{1,18}")
 # ITU-T E.164: at most 15 digits including the country code.
 _E164_PATTERN: Final = re.compile(r"\+[1-9][0-9]{1,14}")
 
-_NUMBER_TYPE_NAMES: Final[Mapping[int, str]] = MappingProxyType(
-    {
-        PhoneNumberType.FIXED_LINE: "FIXED_LINE",
-        PhoneNumberType.MOBILE: "MOBILE",
-        PhoneNumberType.FIXED_LINE_OR_MOBILE: "FIXED_LINE_OR_MOBILE",
-        PhoneNumberType.TOLL_FREE: "TOLL_FREE",
-        PhoneNumberType.PREMIUM_RATE: "PREMIUM_RATE",
-        PhoneNumberType.SHARED_COST: "SHARED_COST",
-        PhoneNumberType.VOIP: "VOIP",
-        PhoneNumberType.PERSONAL_NUMBER: "PERSONAL_NUMBER",
-        PhoneNumberType.PAGER: "PAGER",
-        PhoneNumberType.UAN: "UAN",
-        PhoneNumberType.VOICEMAIL: "VOICEMAIL",
-        PhoneNumberType.UNKNOWN: "UNKNOWN",
-    }
-)
+
+@cache
+def _number_type_names() -> Mapping[int, str]:
+    from phonenumbers import PhoneNumberType
+
+    return MappingProxyType(
+        {
+            PhoneNumberType.FIXED_LINE: "FIXED_LINE",
+            PhoneNumberType.MOBILE: "MOBILE",
+            PhoneNumberType.FIXED_LINE_OR_MOBILE: "FIXED_LINE_OR_MOBILE",
+            PhoneNumberType.TOLL_FREE: "TOLL_FREE",
+            PhoneNumberType.PREMIUM_RATE: "PREMIUM_RATE",
+            PhoneNumberType.SHARED_COST: "SHARED_COST",
+            PhoneNumberType.VOIP: "VOIP",
+            PhoneNumberType.PERSONAL_NUMBER: "PERSONAL_NUMBER",
+            PhoneNumberType.PAGER: "PAGER",
+            PhoneNumberType.UAN: "UAN",
+            PhoneNumberType.VOICEMAIL: "VOICEMAIL",
+            PhoneNumberType.UNKNOWN: "UNKNOWN",
+        }
+    )
+
 
 # ITU-T E.212 mobile country codes. Where a country has several (US 310-316, GB 234/235,
 # IN 404/405, JP 440/441) the first allocated one is used. Crown dependencies share the UK's 234.
@@ -243,6 +251,8 @@ def _normalise(number: str) -> str | None:
 
 
 def _country_of(found_region: str | None, country_code: int) -> str | None:
+    import phonenumbers
+
     region = found_region
     if region is None:
         # Invalid numbers in a shared calling code (e.g. +47 for NO/SJ) get no region from the
@@ -254,9 +264,11 @@ def _country_of(found_region: str | None, country_code: int) -> str | None:
     return region
 
 
-_MOBILE_TYPES = frozenset(
-    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.PAGER}
-)
+@cache
+def _mobile_types() -> frozenset[int]:
+    from phonenumbers import PhoneNumberType
+
+    return frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.PAGER})
 
 
 @lru_cache(maxsize=4096)
@@ -268,6 +280,8 @@ def parse_destination(number: str, origination_country: str | None = None) -> Nu
     Results are cached (NumberInfo is immutable): apps send to the same numbers again and again,
     and phonenumbers needs a few hundred microseconds for a +1 number.
     """
+    import phonenumbers
+
     e164 = _normalise(number)
     if e164 is None:
         return None
@@ -289,7 +303,7 @@ def parse_destination(number: str, origination_country: str | None = None) -> Nu
 
     # name_for_number() names carriers of mobile numbers only; it would look the type up again.
     carrier_name = (
-        (carrier.name_for_valid_number(parsed, "en") or None) if number_type in _MOBILE_TYPES else None
+        (carrier.name_for_valid_number(parsed, "en") or None) if number_type in _mobile_types() else None
     )
     mcc = MCC_BY_COUNTRY.get(region) if region else None
     mnc: str | None = None
@@ -303,7 +317,7 @@ def parse_destination(number: str, origination_country: str | None = None) -> Nu
         iso_country_code=region,
         country_calling_code=country_code,
         is_valid=is_valid,
-        number_type=_NUMBER_TYPE_NAMES.get(number_type, "UNKNOWN"),
+        number_type=_number_type_names().get(number_type, "UNKNOWN"),
         carrier_name=carrier_name,
         mcc=mcc,
         mnc=mnc,
@@ -313,6 +327,8 @@ def parse_destination(number: str, origination_country: str | None = None) -> Nu
 
 def is_valid_e164(number: str) -> bool:
     """True for '+' followed by at most 15 digits that phonenumbers considers a valid number."""
+    import phonenumbers
+
     if not _E164_PATTERN.fullmatch(number):
         return False
     try:
@@ -323,6 +339,8 @@ def is_valid_e164(number: str) -> bool:
 
 
 def _e164(parsed: PhoneNumber) -> str:
+    import phonenumbers
+
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -342,18 +360,26 @@ def _mint_simulator(rng: random.Random) -> str:
 
 def _templates(region: str, number_type: str) -> list[tuple[PhoneNumber, frozenset[int]]]:
     """Example numbers to randomise, each with the phonenumbers types a result may have."""
+    import phonenumbers
+
     if number_type == "TOLL_FREE":
-        wanted = [(PhoneNumberType.TOLL_FREE, frozenset({PhoneNumberType.TOLL_FREE}))]
+        wanted = [
+            (phonenumbers.PhoneNumberType.TOLL_FREE, frozenset({phonenumbers.PhoneNumberType.TOLL_FREE}))
+        ]
     else:
         # SMS long codes are mobile-range numbers in most countries (e.g. UK +447...), so prefer
         # a mobile template; countries where the two ranges coincide (NANP) report
         # FIXED_LINE_OR_MOBILE, and some only have a fixed-line example.
         sms_capable = frozenset(
-            {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.FIXED_LINE}
+            {
+                phonenumbers.PhoneNumberType.MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE,
+            }
         )
         wanted = [
-            (PhoneNumberType.MOBILE, sms_capable),
-            (PhoneNumberType.FIXED_LINE_OR_MOBILE, sms_capable),
+            (phonenumbers.PhoneNumberType.MOBILE, sms_capable),
+            (phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE, sms_capable),
         ]
     templates: list[tuple[PhoneNumber, frozenset[int]]] = []
     for kind, accepted in wanted:
@@ -365,6 +391,8 @@ def _templates(region: str, number_type: str) -> list[tuple[PhoneNumber, frozens
 
 def _kept_prefix(template: PhoneNumber, region: str, number_type: str) -> int:
     """How many leading national digits of the example number to keep when randomising."""
+    import phonenumbers
+
     if region == "US" and number_type != "TOLL_FREE":
         # Keeping the example's area code would put every US long code in 201 (New Jersey);
         # enough random 10-digit strings are valid US numbers to draw the area code too.
@@ -374,6 +402,8 @@ def _kept_prefix(template: PhoneNumber, region: str, number_type: str) -> int:
 
 
 def _randomise(template: PhoneNumber, keep: int, rng: random.Random) -> PhoneNumber | None:
+    import phonenumbers
+
     national = phonenumbers.national_significant_number(template)
     digits = national[:keep] + "".join(str(rng.randint(0, 9)) for _ in range(len(national) - keep))
     try:
@@ -394,6 +424,8 @@ def mint_phone_number(iso_country: str, number_type: str, rng: random.Random) ->
     Raises ``ValueError`` for an unknown number type or country, SIMULATOR outside the US, and
     countries with no example number of the requested kind (e.g. no toll-free range).
     """
+    import phonenumbers
+
     if number_type not in NUMBER_TYPES:
         raise ValueError(f"unknown number type: {number_type}")
     region = iso_country.upper()

@@ -114,9 +114,11 @@ def create_app(
         app.state.pruner.start()
         # The service models and libraries loaded at start are hundreds of thousands of long-lived
         # objects; a full garbage collection walking them stalled requests for ~30 ms. Move them out
-        # of the collector's sight once they are loaded.
-        gc.collect()
+        # of the collector's sight once they are loaded. `smsvoice serve` starts with the collector
+        # off (cli.py); no collection first: the start leaves a few thousand garbage objects (a few
+        # hundred kB, frozen with the rest), and collecting them cost ~30 ms of every start.
         gc.freeze()
+        gc.enable()
         try:
             yield
         finally:

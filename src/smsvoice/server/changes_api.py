@@ -8,9 +8,11 @@ data path. A `: heartbeat` comment goes out every HEARTBEAT_SECONDS; the stream 
 `max_seconds` (default 300, at most 3600; EventSource and the web inbox reconnect) and when the
 client goes away.
 
-One watcher per process polls the store's change marker (two counts, maxima of primary keys and the
-pending outbox rows by index: store/messages.py) every POLL_SECONDS, and only while a stream is
-open: an idle server does no work for it.
+One watcher per process reads the store's change marker (two counts, maxima of primary keys and the
+pending outbox rows by index: store/messages.py) right after each unit of work this process commits
+(Store.on_commit), and every POLL_SECONDS for what other processes sharing the store commit; only
+while a stream or a long-poll (`GET /_smsvoice/messages?wait_seconds=N`) listens: an idle server
+does no work for it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from smsvoice.server.problems import problem
 from smsvoice.store import Store, Transaction
 
 POLL_SECONDS: Final = 0.25
+# Commits in a burst are followed by one marker read per READ_GAP_SECONDS at most: the marker counts
+# rows, and a busy server commits hundreds of units a second.
+READ_GAP_SECONDS: Final = 0.01
 HEARTBEAT_SECONDS: Final = 15.0
 DEFAULT_MAX_SECONDS: Final = 300.0
 MAX_SECONDS: Final = 3_600.0
@@ -46,7 +51,7 @@ def change_marker(tx: Transaction) -> tuple[Any, ...]:
 
 
 class ChangeWatcher:
-    """Counts changes of the store's marker while at least one stream listens."""
+    """Counts changes of the store's marker while at least one stream or long-poll listens."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -54,6 +59,8 @@ class ChangeWatcher:
         # Set (and replaced) at each change: no lock, so a stream cancelled while it waits leaves
         # nothing behind.
         self._changed = asyncio.Event()
+        # Set when this process committed a unit of work: the marker is read again at once.
+        self._committed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._baseline = asyncio.Event()
         self.version = 0
@@ -82,10 +89,15 @@ class ChangeWatcher:
 
     async def _poll(self) -> None:
         marker: tuple[Any, ...] | None = None
+        stop_hearing = self._store.on_commit(self._committed.set)
+        loop = asyncio.get_running_loop()
         try:
             while self._listeners > 0:
+                # Cleared before the read: a commit during it makes the next read come at once.
+                self._committed.clear()
+                read_at = loop.time()
                 try:
-                    current = await self._store.run(change_marker)
+                    current = await self._store.run(change_marker, announce=False)
                 except Exception:  # the database away for a moment: try again on the next tick
                     log.warning("could not read the change marker", exc_info=True)
                 else:
@@ -95,12 +107,18 @@ class ChangeWatcher:
                         self._changed = asyncio.Event()
                     marker = current
                     self._baseline.set()
-                await asyncio.sleep(POLL_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(POLL_SECONDS):
+                        await self._committed.wait()
+                if (gap := read_at + READ_GAP_SECONDS - loop.time()) > 0:
+                    await asyncio.sleep(gap)
         finally:
+            stop_hearing()
             self._task = None
 
 
-def _watcher(request: Request) -> ChangeWatcher:
+def change_watcher(request: Request) -> ChangeWatcher:
+    """The process's watcher (made on first use)."""
     state = request.app.state
     watcher: ChangeWatcher | None = getattr(state, "change_watcher", None)
     if watcher is None:
@@ -120,7 +138,7 @@ async def changes(request: Request) -> Response:
         max_seconds = -1.0
     if not 0 < max_seconds <= MAX_SECONDS:
         return problem(400, f"max_seconds must be a number of seconds above 0 and at most {MAX_SECONDS:g}")
-    watcher = _watcher(request)
+    watcher = change_watcher(request)
 
     async def stream() -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()

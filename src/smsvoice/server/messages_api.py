@@ -3,6 +3,7 @@
     GET    /_smsvoice/messages                 ?account=&region=&destination=&status=&channel=&api=&limit=&offset=
                                                &number=&configuration_set=&q=&since=&until=&order=newest
                                                &direction=outbound|inbound|all
+                                               &wait_seconds=N  (long-poll: answers once one matches)
     DELETE /_smsvoice/messages                 ?account=  (all messages when no account)
     GET    /_smsvoice/messages/{id}
     POST   /_smsvoice/messages/{id}/advance    {"status": "TEXT_DELIVERED"} | {"to_end": true} | {}
@@ -19,6 +20,8 @@ with the outbox rows (destination and delivery status) of each record. Errors ar
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any, Final
 
 import orjson
@@ -33,6 +36,7 @@ from smsvoice.messaging.rules import Rule, RuleError, RuleSet, parse_rule, parse
 from smsvoice.messaging.simulator import Simulator
 from smsvoice.messaging.transitions import AdvanceError, AdvanceProblem, advance_manually
 from smsvoice.retention import retention_state
+from smsvoice.server.changes_api import change_watcher
 from smsvoice.server.problems import problem as _error
 from smsvoice.store import Transaction
 from smsvoice.store.inbound import InboundMessage
@@ -41,6 +45,7 @@ from smsvoice.store.messages import MessageFilter, RecordDelivery, StoredEvent
 DEFAULT_LIMIT: Final = 1_000
 MAX_LIMIT: Final = 10_000
 MAX_BOTH_WAYS: Final = 2 * MAX_LIMIT  # direction=all merges two lists of offset + limit each
+MAX_WAIT_SECONDS: Final = 60.0  # a long-poll's longest wait (`wait_seconds`)
 _PREFIXES: Final = ("TEXT_", "MEDIA_", "VOICE_")
 
 
@@ -266,6 +271,7 @@ async def list_or_clear_messages(request: Request) -> Response:
         offset = _int_param(request, "offset", 0, 2**31)
         if direction == "all" and offset + limit > MAX_BOTH_WAYS:
             raise _Problem(400, f"with direction=all, offset + limit must be at most {MAX_BOTH_WAYS}")
+        wait_seconds = _wait_param(request)
     except _Problem as problem:
         return _error(problem.status, str(problem))
 
@@ -304,10 +310,50 @@ async def list_or_clear_messages(request: Request) -> Response:
     def read(tx: Transaction) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         return messages(tx), retention_state(tx)
 
-    shown, pruned = await store.run(read)
+    if wait_seconds > 0:
+        shown, pruned = await _long_poll(request, read, wait_seconds)
+    else:
+        shown, pruned = await store.run(read)
     # Retention may have pruned the oldest messages (docs/operations.md): say so beside the list.
     retention = {**request.app.state.pruner.policy.as_json(), "pruned": pruned}
     return _json({"messages": shown, "retention": retention})
+
+
+def _wait_param(request: Request) -> float:
+    raw = request.query_params.get("wait_seconds")
+    if raw is None or raw == "":
+        return 0.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_WAIT_SECONDS:  # also refuses nan
+        raise _Problem(400, f"wait_seconds must be a number of seconds from 0 to {MAX_WAIT_SECONDS:g}")
+    return seconds
+
+
+Listing = tuple[list[dict[str, Any]], dict[str, Any]]
+
+
+async def _long_poll(request: Request, read: Callable[[Transaction], Listing], seconds: float) -> Listing:
+    """`read` again after each change of the store's messages until it lists one, or `seconds`
+    passed (then its last, empty, answer). The change watcher hears this process's commits at once
+    and other processes' within its poll interval (changes_api.py)."""
+    store = request.app.state.store
+    watcher = change_watcher(request)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    async with watcher.listening():
+        while True:
+            # Taken before the read: a change committed after it wakes the wait below at once.
+            seen = watcher.version
+            listing: Listing = await store.run(read, announce=False)
+            left = deadline - loop.time()
+            if listing[0] or left <= 0:
+                return listing
+            await watcher.wait(seen, left)
+            if await request.is_disconnected():  # nobody to answer: stop reading for them
+                return listing
 
 
 def _when(shown: dict[str, Any]) -> float:

@@ -61,6 +61,7 @@ def serve(settings: Settings, store: Store | None = None, keyring: Keyring | Non
         log_level=settings.log_level.lower(),
         access_log=False,
         lifespan="on",
+        ws="none",  # no WebSocket routes; "auto" would import a WebSocket library at every start
         timeout_graceful_shutdown=5,
         server_header=False,
         # No proxy in front by default; reading X-Forwarded-* on every request is wasted work.

@@ -121,6 +121,8 @@ class Store:
         if self.is_sqlite and parsed.database:
             self._checkpointer = Checkpointer(parsed.database, self._write_gate)
             self._checkpointer.start()
+        # Called after each unit of work `run` committed (ChangeWatcher: long-polls wake at once).
+        self._commit_listeners: list[Callable[[], None]] = []
         self._group_commit = GroupCommit(
             self._connection,
             self._write_gate if self.is_sqlite else None,
@@ -181,14 +183,31 @@ class Store:
                 connection = self._reconnect()
         raise AssertionError("unreachable")
 
-    async def run(self, work: Callable[[Transaction], T]) -> T:
+    async def run(self, work: Callable[[Transaction], T], *, announce: bool = True) -> T:
         """Run `work` in one transaction (see the module docstring for where); commit if it returns,
-        roll back if it raises."""
+        roll back if it raises. Once it committed, the `on_commit` listeners hear of it, unless
+        `announce` is false (a read that changes nothing)."""
         if self.is_sqlite:
             # One writer: nothing can change what a unit of work read before it writes.
-            return await self._group_commit.run(lambda connection: work(Transaction(connection)))
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.run_sync, work)
+            result = await self._group_commit.run(lambda connection: work(Transaction(connection)))
+        else:
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self._executor, self.run_sync, work)
+        if announce and self._commit_listeners:
+            for listener in tuple(self._commit_listeners):
+                listener()
+        return result
+
+    def on_commit(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` (on the event loop) after each unit of work that `run` committed in this
+        process; answers the function that stops it. Units of other processes are not seen."""
+        self._commit_listeners.append(callback)
+
+        def stop() -> None:
+            with contextlib.suppress(ValueError):
+                self._commit_listeners.remove(callback)
+
+        return stop
 
     def on_outbox_commit(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call `callback` (on the committing thread) after each commit of a transaction that wrote

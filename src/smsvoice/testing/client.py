@@ -44,6 +44,9 @@ _SERVER_FILTERS: Final = frozenset(
     {"account", "region", "destination", "status", "channel", "api", "direction"}
 )
 _PAGE: Final = 1000
+# The longest wait one long-poll may ask for, and one change stream may last (the server's limits).
+MAX_WAIT_SECONDS: Final = 60.0
+MAX_STREAM_SECONDS: Final = 3_600.0
 
 # Straight to the server: a proxy from the environment must not see requests to 127.0.0.1.
 _OPENER: Final = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -104,22 +107,38 @@ class SmsvoiceClient:
         *,
         params: Mapping[str, object] | None = None,
         body: object = None,
+        timeout: float | None = None,
     ) -> Any:
-        """One request to `/_smsvoice/{path}`: its decoded JSON answer, or SmsvoiceApiError."""
+        """One request to `/_smsvoice/{path}`: its decoded JSON answer, or SmsvoiceApiError.
+        `timeout` (seconds; the client's own by default) bounds each wait on the socket."""
+        with self._open(method, path, params=params, body=body, timeout=timeout) as response:
+            raw = response.read()
+        return json.loads(raw) if raw else None
+
+    def _open(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | None = None,
+        body: object = None,
+        timeout: float | None = None,
+        accept: str = "application/json",
+    ) -> Any:
+        """The open response to one request (read it, then close it), or SmsvoiceApiError."""
         url = f"{self.endpoint}/_smsvoice/{path.lstrip('/')}"
         query = {key: str(value) for key, value in (params or {}).items() if value is not None}
         if query:
             url = f"{url}?{urllib.parse.urlencode(query)}"
         data = None if body is None else json.dumps(body).encode()
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": accept}
         if self.admin_token:
             headers["Authorization"] = f"Bearer {self.admin_token}"
         if data is not None:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
-                raw = response.read()
+            return _OPENER.open(request, timeout=self.timeout if timeout is None else timeout)
         except urllib.error.HTTPError as refused:
             text = refused.read().decode(errors="replace")
             try:
@@ -127,7 +146,6 @@ class SmsvoiceClient:
             except (ValueError, AttributeError):
                 error = text
             raise SmsvoiceApiError(method, url, refused.code, str(error)) from None
-        return json.loads(raw) if raw else None
 
     # -- the server --
 
@@ -166,12 +184,7 @@ class SmsvoiceClient:
         `offset` page by hand (without them every page is read). Any other keyword is compared with
         the message's field of that name: `origination="+18005550100"`, `body="Hello"`.
         """
-        server = {key: value for key, value in filters.items() if key in _SERVER_FILTERS}
-        local = {
-            key: value
-            for key, value in filters.items()
-            if key not in _SERVER_FILTERS and key not in ("limit", "offset")
-        }
+        server, local = _split_filters(filters)
         if "limit" in filters or "offset" in filters:
             params = {**server, "limit": filters.get("limit"), "offset": filters.get("offset")}
             found: list[dict[str, Any]] = self.request("GET", "messages", params=params)["messages"]
@@ -185,6 +198,61 @@ class SmsvoiceClient:
                 if len(page["messages"]) < _PAGE:
                     break
         return [message for message in found if _matches(message, local)]
+
+    def wait_for_message(self, timeout: float = 5.0, **filters: object) -> dict[str, Any] | None:
+        """The first message (in the order they were accepted) that matches `filters` (as
+        `messages()`), as soon as there is one; None when `timeout` seconds passed first.
+
+        The server does the waiting: with its own filters only, one long-poll
+        (`GET /_smsvoice/messages?wait_seconds=N`) answers when a message matches; with other
+        filters, the list is read again after each change the change stream
+        (`GET /_smsvoice/changes`) announces. No fixed sleeps either way.
+        """
+        deadline = time.monotonic() + timeout
+        server, local = _split_filters(filters)
+        if local:
+            return self._wait_for_change_matching(filters, deadline)
+        while True:
+            # The socket may be quiet for the whole wait: its timeout is the wait and the usual one.
+            wait = min(max(deadline - time.monotonic(), 0.0), MAX_WAIT_SECONDS)
+            found: list[dict[str, Any]] = self.request(
+                "GET",
+                "messages",
+                params={**server, "limit": 1, "wait_seconds": f"{wait:.3f}"},
+                timeout=wait + self.timeout,
+            )["messages"]
+            if found:
+                return found[0]
+            if time.monotonic() >= deadline:
+                return None
+
+    def _wait_for_change_matching(
+        self, filters: Mapping[str, object], deadline: float
+    ) -> dict[str, Any] | None:
+        """`wait_for_message` for filters the server does not apply: read the list when the change
+        stream is ready and again after each change it announces, until one matches or the stream
+        (that ends at the deadline) ends."""
+        while (left := deadline - time.monotonic()) > 0:
+            stream_seconds = min(left, MAX_STREAM_SECONDS)
+            with self._open(
+                "GET",
+                "changes",
+                params={"max_seconds": f"{stream_seconds:.3f}"},
+                timeout=stream_seconds + self.timeout,
+                accept="text/event-stream",
+            ) as stream:
+                # Lines until `event: ready` (the stream watches from then on), then until each
+                # `event: changed`; an empty read is the stream's end.
+                awaited = b"event: ready"
+                while line := stream.readline():
+                    if line.rstrip(b"\r\n") != awaited:
+                        continue
+                    awaited = b"event: changed"
+                    found = self.messages(**filters)
+                    if found:
+                        return found[0]
+        found = self.messages(**filters)
+        return found[0] if found else None
 
     def message(self, message_id: str) -> dict[str, Any]:
         """`GET /_smsvoice/messages/{id}` (SmsvoiceApiError with status 404 when unknown)."""
@@ -463,23 +531,18 @@ class SmsvoiceAccount:
         return self.server.message(message_id)
 
     def wait_for_message(self, timeout: float = 5.0, **filters: object) -> dict[str, Any]:
-        """The first of this account's messages that matches `filters`, polling until `timeout`
-        seconds have passed; AssertionError naming the filters and what was seen when none does.
+        """The first of this account's messages that matches `filters`, as soon as there is one
+        (the server long-polls: `SmsvoiceClient.wait_for_message`); AssertionError naming the
+        filters and what was seen when none does within `timeout` seconds.
 
         `wait_for_message(destination="+12065550100")` waits for a message to that number;
         `wait_for_message(destination=..., status="DELIVERED")` waits until it is delivered.
         """
-        deadline = time.monotonic() + timeout
-        interval = 0.01
-        while True:
-            found = self.messages(**filters)
-            if found:
-                return found[0]
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            time.sleep(min(interval, remaining))
-            interval = min(interval * 2, 0.25)
+        found = self.server.wait_for_message(
+            timeout, **{"account": self.account, "region": self.region, **filters}
+        )
+        if found is not None:
+            return found
         seen = self.messages()
         raise AssertionError(
             f"no message of account {self.account} ({self.region}) matching {_show(filters)} "
@@ -537,6 +600,17 @@ class SmsvoiceAccount:
     ) -> dict[str, Any]:
         """Move a (manual or timed) message on: its next step, straight to `status`, or to its end."""
         return self.server.advance_message(message_id, status=status, to_end=to_end)
+
+
+def _split_filters(filters: Mapping[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+    """The filters the inspection API applies, and the ones compared with messages' fields here."""
+    server = {key: value for key, value in filters.items() if key in _SERVER_FILTERS}
+    local = {
+        key: value
+        for key, value in filters.items()
+        if key not in _SERVER_FILTERS and key not in ("limit", "offset")
+    }
+    return server, local
 
 
 def _matches(message: Mapping[str, Any], local: Mapping[str, object]) -> bool:

@@ -9,27 +9,39 @@ nothing is fetched from elsewhere.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-import jinja2
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
 
 from smsvoice import __version__
 from smsvoice.domain.machines import MACHINES
 
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
 PREFIX = "/_smsvoice/ui"
 
-_templates = Jinja2Templates(
-    env=jinja2.Environment(
-        loader=jinja2.PackageLoader("smsvoice.server.ui", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
+
+@cache
+def _templates() -> Jinja2Templates:
+    """Made when the first page is asked for: Jinja2 is no part of a server's start."""
+    import jinja2
+    from starlette.templating import Jinja2Templates
+
+    return Jinja2Templates(
+        env=jinja2.Environment(
+            loader=jinja2.PackageLoader("smsvoice.server.ui", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
     )
-)
+
+
 # Every status a message can have, for the filters and the manual advance (vocabulary, not data).
 _STATUSES = sorted({status for machine in MACHINES.values() for status in machine.statuses})
 
@@ -50,7 +62,7 @@ def _page(name: str) -> Callable[[Request], Awaitable[Response]]:
     """The page's template, with what its script needs to find the API (and no data)."""
 
     async def render(request: Request) -> Response:
-        return _templates.TemplateResponse(
+        return _templates().TemplateResponse(
             request,
             f"{name}.html",
             {

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
-
 from smsvoice.domain import pricing
 from smsvoice.domain.phone_numbers import parse_destination
 from smsvoice.domain.voice import estimated_call_seconds
@@ -30,6 +28,8 @@ _CONTENT_KINDS = ("CallInstructionsMessage", "PlainTextMessage", "SSMLMessage")
 
 
 def e164_or_error(value: str, member: str) -> str:
+    import phonenumbers  # on first use: not at start (domain/phone_numbers.py)
+
     try:
         parsed = phonenumbers.parse(value if value.startswith("+") else f"+{value}", None)
     except phonenumbers.NumberParseException:

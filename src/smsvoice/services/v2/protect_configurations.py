@@ -14,8 +14,6 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, Final
 
-import phonenumbers
-
 from smsvoice.arns import new_resource_id
 from smsvoice.protocol.errors import FieldProblem
 from smsvoice.protocol.model import load_service_model
@@ -61,6 +59,8 @@ def supported_countries() -> tuple[str, ...]:
 
     AWS answers its own list of supported countries, which it does not publish in machine-readable
     form; libphonenumber's 245 regions cover it and stay under the map's 300 entries."""
+    import phonenumbers  # on first use: not at start (domain/phone_numbers.py)
+
     return tuple(sorted(code for code in phonenumbers.SUPPORTED_REGIONS if len(code) == 2 and code.isalpha()))
 
 
