@@ -233,7 +233,8 @@ class Documents:
 def _prefetch_statement(count: int) -> Statement:
     pairs = " OR ".join(f"(kind = :kind{index} AND key = :key{index})" for index in range(count))
     return Statement(
-        f"SELECT kind, key, doc, version FROM resources WHERE account = :account AND region = :region AND ({pairs})"
+        f"SELECT kind, key, doc, version FROM resources WHERE account = :account AND region = :region AND ({pairs})",
+        libpq=True,  # on every send (store/libpq.py): prepared once per connection and count of keys
     )
 
 

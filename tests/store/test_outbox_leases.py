@@ -1,0 +1,68 @@
+"""Lease renewal touches only the rows a worker is delivering, never a destination's parked backlog
+(which grows by thousands of rows a second while the destination is down)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from smsvoice.store import Store, open_store
+from smsvoice.store.outbox import PARKED_AT, DeliveryFilter, OutboxEntry
+from smsvoice.testing.stores import store_url
+
+NOW = 1_800_000_000.0
+DEAD = "arn:aws:sns:us-east-1:111122223333:gone"
+ALIVE = "arn:aws:sns:us-east-1:111122223333:alive"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(store_url(tmp_path / "store"), upgrade=True, pool_size=2)
+    yield opened
+    opened.close()
+
+
+def _entry(target: str, message_id: str) -> OutboxEntry:
+    return OutboxEntry(
+        account="111122223333",
+        region="us-east-1",
+        message_id=message_id,
+        event_id=1,
+        event_type="TEXT_SUCCESSFUL",
+        configuration_set="orders",
+        destination_name="sns",
+        destination_kind="SNS",
+        target_arn=target,
+        iam_role_arn=None,
+        record="{}",
+    )
+
+
+def test_renewal_extends_claims_in_flight_and_leaves_parked_rows_alone(store: Store) -> None:
+    store.run_sync(
+        lambda tx: tx.outbox.enqueue(
+            [_entry(DEAD, f"dead-{index}") for index in range(3)] + [_entry(ALIVE, "alive")], NOW
+        )
+    )
+    claimed = store.run_sync(
+        lambda tx: tx.outbox.claim_due(worker_id="w", now=NOW, lease_seconds=30, limit=10)
+    )
+    assert len(claimed) == 4
+    parked = store.run_sync(lambda tx: tx.outbox.park(target_arn=DEAD, worker_id="w", now=NOW, reason="gone"))
+    probe = store.run_sync(
+        lambda tx: tx.outbox.claim_parked(target_arn=DEAD, worker_id="w", now=NOW, lease_seconds=30)
+    )
+    assert parked == 3
+    assert probe is not None
+
+    store.run_sync(lambda tx: tx.outbox.renew_leases(worker_id="w", until=NOW + 300))
+
+    rows = {row.message_id: row for row in store.run_sync(lambda tx: tx.outbox.list(DeliveryFilter()))[0]}
+    assert rows["alive"].claimed_until == NOW + 300
+    assert rows["alive"].next_attempt_at == NOW + 300
+    for index in range(3):
+        row = rows[f"dead-{index}"]
+        assert row.next_attempt_at >= PARKED_AT  # still parked, in its place
+        assert row.claimed_until in (None, NOW + 30)  # the probe's lease is its own
