@@ -143,24 +143,47 @@ _CLAIMED_COLUMNS = (
     outbox.c.attempts,
 )
 
-_INSERT = Statement(
-    "INSERT INTO outbox (account, region, message_id, event_id, event_type, configuration_set, "
-    "destination_name, destination_kind, target_arn, iam_role_arn, record, status, attempts, "
-    "next_attempt_at, created_at) VALUES (:account, :region, :message_id, :event_id, :event_type, "
-    ":configuration_set, :destination_name, :destination_kind, :target_arn, :iam_role_arn, :record, "
-    ":status, 0, :now, :now)",
-    libpq=True,
-)
+
+def _insert_sql(*, lock: str) -> str:
+    # A row bound for a paused destination (store/pauses.py) is written parked, behind the others
+    # (as `park` would leave it): the worker then neither claims it nor parks it, each a write of the
+    # row and its indexes, for as long as the destination is down. `lock` (PostgreSQL: FOR SHARE)
+    # holds off a concurrent resume until this row is committed, so its unpark sees the row. (The cast:
+    # PostgreSQL infers no type for a CASE of text parameters, store/libpq.py.)
+    return (
+        "INSERT INTO outbox (account, region, message_id, event_id, event_type, configuration_set, "
+        "destination_name, destination_kind, target_arn, iam_role_arn, record, status, attempts, "
+        "next_attempt_at, created_at) VALUES (:account, :region, :message_id, :event_id, :event_type, "
+        ":configuration_set, :destination_name, :destination_kind, :target_arn, :iam_role_arn, :record, "
+        ":status, 0, CAST(CASE WHEN EXISTS (SELECT 1 FROM destination_pauses WHERE target_arn = :target_arn"
+        f"{lock}) THEN :parked_at ELSE :now END AS DOUBLE PRECISION), :now)"
+    )
 
 
-_INSERT_ONE = Statement(_INSERT.sql + " RETURNING id", libpq=True)
 # The rows of a record written just before in this transaction: its id is the message's newest (a
 # message's records are written one transaction at a time: a new message, or its row locked), so the
 # record's INSERT need not answer its id and can be deferred with these (store/libpq.py).
-_INSERT_FOR_NEWEST_EVENT = Statement(
-    _INSERT.sql.replace(":event_id", "(SELECT MAX(id) FROM message_events WHERE message_id = :message_id)"),
-    libpq=True,
-)
+_NEWEST_EVENT = "(SELECT MAX(id) FROM message_events WHERE message_id = :message_id)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Inserts:
+    row: Statement
+    returning_id: Statement
+    for_newest_event: Statement
+
+
+def _inserts(lock: str) -> _Inserts:
+    sql = _insert_sql(lock=lock)
+    return _Inserts(
+        Statement(sql, libpq=True),
+        Statement(sql + " RETURNING id", libpq=True),
+        Statement(sql.replace(":event_id", _NEWEST_EVENT), libpq=True),
+    )
+
+
+_SQLITE_INSERTS = _inserts("")
+_SERVER_INSERTS = _inserts(" FOR SHARE")
 
 
 def _row(entry: OutboxEntry, now: float) -> dict[str, Any]:
@@ -178,6 +201,7 @@ def _row(entry: OutboxEntry, now: float) -> dict[str, Any]:
         "record": entry.record,
         "status": PENDING,
         "now": now,
+        "parked_at": PARKED_AT + now,
     }
 
 
@@ -185,12 +209,13 @@ class Outbox:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
+        self._inserts = _SQLITE_INSERTS if tx.paramstyle == "qmark" else _SERVER_INSERTS
 
     def enqueue(self, entries: list[OutboxEntry], now: float) -> None:
         """Add entries in the caller's transaction, due at once."""
         if not entries:
             return
-        _INSERT.defer_many(self._tx, [_row(entry, now) for entry in entries])
+        self._inserts.row.defer_many(self._tx, [_row(entry, now) for entry in entries])
         self._connection.info[OUTBOX_WRITTEN] = True
 
     def enqueue_for_newest_event(self, entries: list[OutboxEntry], now: float) -> None:
@@ -198,12 +223,12 @@ class Outbox:
         entries' own `event_id` is not read)."""
         if not entries:
             return
-        _INSERT_FOR_NEWEST_EVENT.defer_many(self._tx, [_row(entry, now) for entry in entries])
+        self._inserts.for_newest_event.defer_many(self._tx, [_row(entry, now) for entry in entries])
         self._connection.info[OUTBOX_WRITTEN] = True
 
     def enqueue_one(self, entry: OutboxEntry, now: float) -> int:
         """Add one entry in the caller's transaction, due at once; answers its row id."""
-        row = _INSERT_ONE.one(self._tx, _row(entry, now))
+        row = self._inserts.returning_id.one(self._tx, _row(entry, now))
         assert row is not None
         self._connection.info[OUTBOX_WRITTEN] = True
         return int(row[0])

@@ -1,5 +1,5 @@
-"""Lease renewal touches only the rows a worker is delivering, never a destination's parked backlog
-(which grows by thousands of rows a second while the destination is down)."""
+"""A paused destination's rows stay out of the way: written parked while it is paused, and never
+touched by lease renewal (its backlog grows by thousands of rows a second while it is down)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smsvoice.store import Store, open_store
+from smsvoice.store import Store, Transaction, open_store
 from smsvoice.store.outbox import PARKED_AT, DeliveryFilter, OutboxEntry
 from smsvoice.testing.stores import store_url
 
@@ -66,3 +66,30 @@ def test_renewal_extends_claims_in_flight_and_leaves_parked_rows_alone(store: St
         row = rows[f"dead-{index}"]
         assert row.next_attempt_at >= PARKED_AT  # still parked, in its place
         assert row.claimed_until in (None, NOW + 30)  # the probe's lease is its own
+
+
+def test_rows_for_a_paused_destination_are_written_parked_and_due_again_after_it_resumes(
+    store: Store,
+) -> None:
+    store.run_sync(
+        lambda tx: tx.pauses.pause(target_arn=DEAD, kind="SNS", reason="gone", now=NOW, delay=lambda _: 5.0)
+    )
+    store.run_sync(lambda tx: tx.outbox.enqueue([_entry(DEAD, "while-paused"), _entry(ALIVE, "other")], NOW))
+
+    due = store.run_sync(
+        lambda tx: tx.outbox.claim_due(worker_id="w", now=NOW + 1, lease_seconds=30, limit=10)
+    )
+    rows = {row.message_id: row for row in store.run_sync(lambda tx: tx.outbox.list(DeliveryFilter()))[0]}
+    assert [row.message_id for row in due] == ["other"]
+    assert rows["while-paused"].next_attempt_at == PARKED_AT + NOW  # parked in its place
+
+    def resume(tx: Transaction) -> int:
+        assert tx.pauses.resume(DEAD)
+        return tx.outbox.unpark(DEAD)
+
+    assert store.run_sync(resume) == 1
+    store.run_sync(lambda tx: tx.outbox.enqueue([_entry(DEAD, "after")], NOW + 2))
+    due = store.run_sync(
+        lambda tx: tx.outbox.claim_due(worker_id="w", now=NOW + 3, lease_seconds=30, limit=10)
+    )
+    assert [row.message_id for row in due] == ["while-paused", "after"]
