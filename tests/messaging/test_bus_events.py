@@ -13,15 +13,14 @@ import orjson
 import pytest
 
 from smsvoice.delivery.sinks import EVENTBRIDGE
-from smsvoice.domain.message import Message
 from smsvoice.messaging.eventbridge import list_events, set_publishing, switch
 from smsvoice.messaging.transitions import accept, advance_manually
 from smsvoice.store import Store, Transaction, open_store
 from smsvoice.testing.process import ServerProcess
 from smsvoice.testing.stores import store_url
 from tests.support.clients import client, new_account
-
-NOW = 1_800_000_000.0
+from tests.support.store_rows import SENT_AT as NOW
+from tests.support.store_rows import text_message
 
 
 @pytest.fixture
@@ -35,18 +34,8 @@ def publishing_store(tmp_path: Path) -> Iterator[Store]:
 
 
 def test_the_event_listed_is_the_event_published(publishing_store: Store) -> None:
-    message = Message(
-        message_id="bus-event-message",
-        account="111122223333",
-        region="us-east-1",
-        api="v2",
-        operation="SendTextMessage",
-        channel="TEXT",
-        destination="+12065550142",
-        requested_at=NOW,
-        origination="+18005550100",
-        message_type="TRANSACTIONAL",
-        body="hello",
+    message = text_message(
+        "bus-event-message", origination="+18005550100", message_type="TRANSACTIONAL", body="hello"
     )
 
     def send_and_deliver(tx: Transaction) -> None:

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from smsvoice.store import Store, Transaction, open_store
-from smsvoice.store.outbox import PARKED_AT, DeliveryFilter, OutboxEntry
+from smsvoice.store.outbox import PARKED_AT, DeliveryFilter
 from smsvoice.testing.stores import store_url
+from tests.support.store_rows import SENT_AT as NOW
+from tests.support.store_rows import outbox_entry
 
-NOW = 1_800_000_000.0
 DEAD = "arn:aws:sns:us-east-1:111122223333:gone"
 ALIVE = "arn:aws:sns:us-east-1:111122223333:alive"
 
@@ -24,26 +25,10 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def _entry(target: str, message_id: str) -> OutboxEntry:
-    return OutboxEntry(
-        account="111122223333",
-        region="us-east-1",
-        message_id=message_id,
-        event_id=1,
-        event_type="TEXT_SUCCESSFUL",
-        configuration_set="orders",
-        destination_name="sns",
-        destination_kind="SNS",
-        target_arn=target,
-        iam_role_arn=None,
-        record="{}",
-    )
-
-
 def test_renewal_extends_claims_in_flight_and_leaves_parked_rows_alone(store: Store) -> None:
     store.run_sync(
         lambda tx: tx.outbox.enqueue(
-            [_entry(DEAD, f"dead-{index}") for index in range(3)] + [_entry(ALIVE, "alive")], NOW
+            [outbox_entry(f"dead-{index}", DEAD) for index in range(3)] + [outbox_entry("alive", ALIVE)], NOW
         )
     )
     claimed = store.run_sync(
@@ -74,7 +59,9 @@ def test_rows_for_a_paused_destination_are_written_parked_and_due_again_after_it
     store.run_sync(
         lambda tx: tx.pauses.pause(target_arn=DEAD, kind="SNS", reason="gone", now=NOW, delay=lambda _: 5.0)
     )
-    store.run_sync(lambda tx: tx.outbox.enqueue([_entry(DEAD, "while-paused"), _entry(ALIVE, "other")], NOW))
+    store.run_sync(
+        lambda tx: tx.outbox.enqueue([outbox_entry("while-paused", DEAD), outbox_entry("other", ALIVE)], NOW)
+    )
 
     due = store.run_sync(
         lambda tx: tx.outbox.claim_due(worker_id="w", now=NOW + 1, lease_seconds=30, limit=10)
@@ -88,7 +75,7 @@ def test_rows_for_a_paused_destination_are_written_parked_and_due_again_after_it
         return tx.outbox.unpark(DEAD)
 
     assert store.run_sync(resume) == 1
-    store.run_sync(lambda tx: tx.outbox.enqueue([_entry(DEAD, "after")], NOW + 2))
+    store.run_sync(lambda tx: tx.outbox.enqueue([outbox_entry("after", DEAD)], NOW + 2))
     due = store.run_sync(
         lambda tx: tx.outbox.claim_due(worker_id="w", now=NOW + 3, lease_seconds=30, limit=10)
     )

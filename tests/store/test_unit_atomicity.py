@@ -13,13 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from smsvoice.domain.message import Message
 from smsvoice.store import Store, Transaction, open_store
 from smsvoice.store.messages import MessageFilter
-from smsvoice.store.outbox import OutboxEntry
 from smsvoice.testing.stores import store_url
-
-NOW = 1_800_000_000.0
+from tests.support.store_rows import SENT_AT as NOW
+from tests.support.store_rows import outbox_entry, text_message
 
 
 class Refused(Exception):
@@ -33,43 +31,14 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def _message(message_id: str) -> Message:
-    return Message(
-        message_id=message_id,
-        account="111122223333",
-        region="us-east-1",
-        api="v2",
-        operation="SendTextMessage",
-        channel="TEXT",
-        destination="+12065550142",
-        requested_at=NOW,
-    )
-
-
-def _entry(message_id: str) -> OutboxEntry:
-    return OutboxEntry(
-        account="111122223333",
-        region="us-east-1",
-        message_id=message_id,
-        event_id=0,
-        event_type="TEXT_SUCCESSFUL",
-        configuration_set="orders",
-        destination_name="sns",
-        destination_kind="SNS",
-        target_arn="arn:aws:sns:us-east-1:111122223333:orders",
-        iam_role_arn=None,
-        record="{}",
-    )
-
-
 def _count_messages(store: Store) -> int:
     return len(store.run_sync(lambda tx: tx.messages.find(MessageFilter(), limit=100, offset=0)))
 
 
 def test_nothing_of_a_failed_unit_is_kept(store: Store) -> None:
     def fails(tx: Transaction) -> None:
-        tx.messages.insert(_message("failed-unit"))  # deferred on PostgreSQL
-        tx.outbox.enqueue_one(_entry("failed-unit"), NOW)  # answered at once, so sent at once
+        tx.messages.insert(text_message("failed-unit"))  # deferred on PostgreSQL
+        tx.outbox.enqueue_one(outbox_entry("failed-unit"), NOW)  # answered at once, so sent at once
         tx.schedule.set("failed-unit", NOW + 5)
         raise Refused
 
@@ -88,7 +57,7 @@ def test_a_unit_reads_its_own_deferred_writes(store: Store) -> None:
     def writes_then_reads(tx: Transaction) -> tuple[list[str], str, int]:
         tx.schedule.set("read-own", NOW + 5)
         tx.spend.add("111122223333", "us-east-1", "TEXT", NOW, 0.25)
-        tx.messages.insert(_message("read-own"))
+        tx.messages.insert(text_message("read-own"))
         loaded = tx.messages.load("read-own")
         assert loaded is not None
         due = tx.schedule.due(NOW + 10, 10)  # through SQLAlchemy
@@ -104,13 +73,13 @@ def test_a_unit_reads_its_own_deferred_writes(store: Store) -> None:
 
 def test_a_deferred_write_that_fails_fails_its_unit_and_the_store_carries_on(store: Store) -> None:
     def twice(tx: Transaction) -> None:
-        tx.messages.insert(_message("twice"))
-        tx.messages.insert(_message("twice"))  # the same primary key: refused when it is sent
+        tx.messages.insert(text_message("twice"))
+        tx.messages.insert(text_message("twice"))  # the same primary key: refused when it is sent
 
     with pytest.raises(Exception) as failure:
         store.run_sync(twice)
 
     assert any(word in type(failure.value).__name__ for word in ("Unique", "Integrity"))
     assert _count_messages(store) == 0
-    store.run_sync(lambda tx: tx.messages.insert(_message("after")))
+    store.run_sync(lambda tx: tx.messages.insert(text_message("after")))
     assert _count_messages(store) == 1
