@@ -29,7 +29,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +128,7 @@ def _soak(
     seconds: float,
     extra: list[str],
     env: dict[str, str],
-    destination: dict[str, object],
+    destination: Mapping[str, object],
     sink: SinkState | None,
 ) -> Soak:
     data_dir = Path(tempfile.mkdtemp(prefix=f"data-{name.replace(' ', '-')}-", dir=workdir))

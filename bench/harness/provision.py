@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -15,7 +16,7 @@ def sns_destination(account: str, topic: str) -> dict[str, Any]:
     return {"SnsDestination": {"TopicArn": f"arn:aws:sns:{REGION}:{account}:{topic}"}}
 
 
-def provision_sender(port: int, account: str, configuration_set: str, destination: dict[str, Any]) -> str:
+def provision_sender(port: int, account: str, configuration_set: str, destination: Mapping[str, Any]) -> str:
     """Request a US toll-free number and create `configuration_set` whose destination `all` (an
     event destination's kind and target, e.g. `sns_destination(...)`) matches every event; the number."""
     v2 = boto3.client(
