@@ -3,23 +3,12 @@ changed after this transaction read it (the unit of work is then run again)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import text
 
-from smsvoice.store import DuplicateKey, QuotaExceeded, Store, Transaction, WriteConflict, open_store
-from smsvoice.testing.stores import store_url
+from smsvoice.store import DuplicateKey, QuotaExceeded, Store, Transaction, WriteConflict
 
 ACCOUNT, REGION, KIND = "111122223333", "us-east-1", "test/thing"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(store_url(tmp_path / "store"), upgrade=True)
-    yield opened
-    opened.close()
 
 
 def _add(store: Store, key: str, limit: int) -> str:

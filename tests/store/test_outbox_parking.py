@@ -3,26 +3,13 @@ touched by lease renewal (its backlog grows by thousands of rows a second while 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from smsvoice.store import Store, Transaction, open_store
+from smsvoice.store import Store, Transaction
 from smsvoice.store.outbox import PARKED_AT, DeliveryFilter
-from smsvoice.testing.stores import store_url
 from tests.support.store_rows import SENT_AT as NOW
 from tests.support.store_rows import outbox_entry
 
 DEAD = "arn:aws:sns:us-east-1:111122223333:gone"
 ALIVE = "arn:aws:sns:us-east-1:111122223333:alive"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(store_url(tmp_path / "store"), upgrade=True, pool_size=2)
-    yield opened
-    opened.close()
 
 
 def test_renewal_extends_claims_in_flight_and_leaves_parked_rows_alone(store: Store) -> None:

@@ -8,27 +8,16 @@ fails when it is finally sent fails its unit and leaves the store usable.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from smsvoice.store import Store, Transaction, open_store
+from smsvoice.store import Store, Transaction
 from smsvoice.store.messages import MessageFilter
-from smsvoice.testing.stores import store_url
 from tests.support.store_rows import SENT_AT as NOW
 from tests.support.store_rows import outbox_entry, text_message
 
 
 class Refused(Exception):
     pass
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(store_url(tmp_path / "store"), upgrade=True, pool_size=2)
-    yield opened
-    opened.close()
 
 
 def _count_messages(store: Store) -> int:

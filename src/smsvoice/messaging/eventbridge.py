@@ -30,7 +30,7 @@ import orjson
 from smsvoice.delivery.sinks import EVENTBRIDGE
 from smsvoice.domain.message import Message
 from smsvoice.store import Transaction
-from smsvoice.store.eventbridge import EventFilter, RecordEvent, StoredBusEvent
+from smsvoice.store.eventbridge import BusDelivery, EventFilter, RecordEvent, StoredBusEvent
 from smsvoice.store.outbox import OutboxEntry
 
 SOURCE: Final = "aws.sms-voice"
@@ -195,9 +195,11 @@ class BusEvent:
     subject: str
     created_at: float
     envelope: dict[str, Any]
-    delivery_status: str | None  # the outbox row's status; None when it was not published
-    attempts: int
-    last_error: str | None
+    delivery: BusDelivery | None  # None when it was not published
+
+    @property
+    def delivery_status(self) -> str | None:
+        return None if self.delivery is None else self.delivery.status
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,26 +264,10 @@ def list_events(
 
 def _from_record(row: RecordEvent) -> tuple[BusEvent, tuple[int, int]]:
     event = message_envelope(account=row.account, region=row.region, channel=row.channel, record=row.record)
-    listed = BusEvent(
-        f"record-{row.id}",
-        row.message_id,
-        row.created_at,
-        event,
-        row.delivery_status,
-        row.attempts,
-        row.last_error,
-    )
+    listed = BusEvent(f"record-{row.id}", row.message_id, row.created_at, event, row.delivery)
     return listed, (row.id, 0)
 
 
 def _from_stored(row: StoredBusEvent) -> tuple[BusEvent, tuple[int, int]]:
-    listed = BusEvent(
-        f"event-{row.id}",
-        row.subject,
-        row.created_at,
-        row.envelope,
-        row.delivery_status,
-        row.attempts,
-        row.last_error,
-    )
+    listed = BusEvent(f"event-{row.id}", row.subject, row.created_at, row.envelope, row.delivery)
     return listed, (0, row.id)

@@ -73,8 +73,12 @@ def _view(event: BusEvent) -> dict[str, Any]:
         "subject": event.subject,
         "created_at": event.created_at,
         "event": event.envelope,
-        "published": event.delivery_status is not None,
+        "published": event.delivery is not None,
         "delivery": None
-        if event.delivery_status is None
-        else {"status": event.delivery_status, "attempts": event.attempts, "last_error": event.last_error},
+        if event.delivery is None
+        else {
+            "status": event.delivery.status,
+            "attempts": event.delivery.attempts,
+            "last_error": event.delivery.last_error,
+        },
     }

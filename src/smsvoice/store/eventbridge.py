@@ -31,6 +31,15 @@ class EventFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class BusDelivery:
+    """How the outbox row publishing an event to the bus is doing."""
+
+    status: str  # PENDING, DELIVERED or DEAD
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredBusEvent:
     id: int
     account: str
@@ -39,9 +48,7 @@ class StoredBusEvent:
     detail_type: str
     created_at: float
     envelope: dict[str, Any]
-    delivery_status: str | None  # the outbox row's status; None when it was not published
-    attempts: int
-    last_error: str | None
+    delivery: BusDelivery | None  # None when it was not published
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +62,7 @@ class RecordEvent:
     channel: str
     created_at: float
     record: dict[str, Any]
-    delivery_status: str | None  # the outbox row publishing it to the bus; None when not published
-    attempts: int
-    last_error: str | None
+    delivery: BusDelivery | None  # None when it was not published
 
 
 class EventBridgeEvents:
@@ -127,9 +132,7 @@ class EventBridgeEvents:
                 row.detail_type,
                 row.created_at,
                 orjson.loads(row.envelope),
-                row.status,
-                int(row.attempts or 0),
-                row.last_error,
+                _delivery(row),
             )
             for row in self._connection.execute(query)
         ]
@@ -191,9 +194,12 @@ class EventBridgeEvents:
                 row.channel,
                 row.created_at,
                 orjson.loads(row.record),
-                row.status,
-                int(row.attempts or 0),
-                row.last_error,
+                _delivery(row),
             )
             for row in self._connection.execute(query)
         ]
+
+
+def _delivery(row: Any) -> BusDelivery | None:
+    """The outbox columns of a row joined to its (outer-joined) outbox row."""
+    return None if row.status is None else BusDelivery(row.status, int(row.attempts or 0), row.last_error)

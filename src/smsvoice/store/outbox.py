@@ -209,7 +209,7 @@ class Outbox:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
-        self._inserts = _SQLITE_INSERTS if tx.paramstyle == "qmark" else _SERVER_INSERTS
+        self._inserts = _SQLITE_INSERTS if tx.connection.dialect.name == "sqlite" else _SERVER_INSERTS
 
     def enqueue(self, entries: list[OutboxEntry], now: float) -> None:
         """Add entries in the caller's transaction, due at once."""
