@@ -50,6 +50,6 @@ def test_the_log_stays_under_its_bound_while_writes_never_stop(tmp_path: Path) -
         state = store.wal_state()
     finally:
         store.close()
-    assert state is not None and state["walTruncations"] >= 1
+    assert state is not None and state["walRestarts"] + state["walTruncationsByWriters"] >= 1
     assert largest < BOUND_BYTES, f"the log reached {largest / 1e6:.0f} MB ({state})"
     assert (database.stat().st_size) > WRITTEN_BYTES // 2  # the writes did reach the database
