@@ -11,6 +11,7 @@ import httpx
 from smsvoice.testing.environment import NO_AWS_CREDENTIALS
 from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, Outbox, deliveries, entry, unique, wait_for_status
+from tests.delivery.test_sends import send, sms_account
 from tests.support.waiting import wait_until
 
 
@@ -93,3 +94,36 @@ def test_no_credentials_are_said_once_in_the_log_not_once_per_record(
         row for row in deliveries(server.endpoint) if row["message_id"] in {r.message_id for r in rows}
     ]
     assert len(remaining) == 60 and {row["status"] for row in remaining} == {"PENDING"}
+
+
+def health_delivery(endpoint: str) -> dict[str, Any]:
+    answer = httpx.get(f"{endpoint}/_smsvoice/health", timeout=10)
+    assert answer.status_code == 200, answer.text
+    delivery: dict[str, Any] = answer.json()["delivery"]
+    return delivery
+
+
+def test_sends_to_a_paused_destination_do_not_wake_the_worker_for_each_commit(
+    delivering: Callable[..., ServerProcess],
+) -> None:
+    server = delivering(env=NO_AWS_CREDENTIALS)
+    v2, number = sms_account(server.endpoint)
+    topic = f"arn:aws:sns:us-east-1:123456789012:{unique('paused-wakes')}"
+    v2.create_configuration_set(ConfigurationSetName="paused")
+    v2.create_event_destination(
+        ConfigurationSetName="paused",
+        EventDestinationName="to-sns",
+        MatchingEventTypes=["ALL"],
+        SnsDestination={"TopicArn": topic},
+    )
+    first = send(v2, number, "paused")
+    wait_until(lambda: any(p["arn"] == topic for p in paused_destinations(server.endpoint)), timeout=20)
+    claims_before = health_delivery(server.endpoint)["claims"]
+    sent = {send(v2, number, "paused") for _ in range(120)}  # one commit each, one after the other
+    claims = health_delivery(server.endpoint)["claims"] - claims_before
+    # A wake per commit would be 120 claims or more; polling alone is a few a second.
+    assert claims < 60, f"{claims} claim rounds for 120 sends to a paused destination"
+    rows = [row for row in deliveries(server.endpoint) if row["message_id"] in sent | {first}]
+    assert {row["message_id"] for row in rows} == sent | {first}
+    assert {row["status"] for row in rows} == {"PENDING"}
+    assert all(row["parked"] for row in rows if row["message_id"] in sent)

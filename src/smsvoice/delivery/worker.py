@@ -138,6 +138,8 @@ class DeliveryWorker:
         self.worker_id = worker_id or new_worker_id()
         self.pause_policy = pause_policy or PausePolicy()
         self._paused: dict[str, Pause] = {}  # target ARN -> its pause, as of the last claim
+        # The same targets, read by store threads when a commit wrote outbox rows (replaced whole).
+        self._paused_targets: frozenset[str] = frozenset()
         self._pause_log = PauseLog()
         self._lanes: dict[Destination, _Lane] = {}
         self._in_flight = 0
@@ -154,14 +156,18 @@ class DeliveryWorker:
         self.delivered = 0
         self.failed_attempts = 0
         self.dead = 0
+        self.claims = 0  # claim rounds run (a wake or a poll each)
 
     # -- life cycle -------------------------------------------------------------------------------
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
 
-        def wake_from_store_thread() -> None:
-            loop.call_soon_threadsafe(self._wake.set)
+        def wake_from_store_thread(targets: frozenset[str]) -> None:
+            # Rows for a destination known to be paused were written parked: nothing to claim. With
+            # a dead destination, waking for them meant a claim after every commit, ~15% of a send.
+            if targets - self._paused_targets:
+                loop.call_soon_threadsafe(self._wake.set)
 
         self._stop_watching = self.store.on_outbox_commit(wake_from_store_thread)
         self._main = asyncio.create_task(self._claim_loop(), name="smsvoice-delivery")
@@ -184,6 +190,7 @@ class DeliveryWorker:
             "delivered": self.delivered,
             "failed_attempts": self.failed_attempts,
             "dead": self.dead,
+            "claims": self.claims,
             "paused_destinations": [pause_view(pause, self.clock.now()) for pause in self._paused.values()],
         }
 
@@ -257,12 +264,18 @@ class DeliveryWorker:
                 tx.outbox.park(target_arn=target, worker_id=self.worker_id, now=now, reason=reason)
             return [claimed(row) for row in rows if row.target_arn not in pauses], pauses
 
-        rows, self._paused = await self.store.run(claim)
+        rows, paused = await self.store.run(claim)
+        self.claims += 1
+        self._set_paused(paused)
         for lane in self._lanes.values():
             if lane.queue and lane.destination.target_arn in self._paused:
                 self._in_flight -= len(lane.queue)
                 lane.queue.clear()
         return rows
+
+    def _set_paused(self, paused: dict[str, Pause]) -> None:
+        self._paused = paused
+        self._paused_targets = frozenset(paused)
 
     async def _probe(self) -> None:
         """Take the probe of one paused destination whose pause has ended, if any: its oldest record."""
@@ -291,7 +304,7 @@ class DeliveryWorker:
             return
         if probe is None:
             if target is not None:
-                self._paused.pop(target, None)
+                self._set_paused({key: pause for key, pause in self._paused.items() if key != target})
             return
         lane = self._lane_for(probe.destination)
         lane.running += 1
@@ -447,11 +460,11 @@ class DeliveryWorker:
         target = destination.target_arn
         self.dead += change.expired
         if change.pause is None:
-            self._paused.pop(target, None)
+            self._set_paused({key: pause for key, pause in self._paused.items() if key != target})
             paused_at = before.paused_at if before is not None else now
             self._pause_log.resumed(destination.kind, target, now - paused_at, change.rows)
             return
-        self._paused[target] = change.pause
+        self._set_paused({**self._paused, target: change.pause})
         if change.began and failure is not None:
             self._pause_log.paused(
                 destination.kind, target, failure, change.rows, change.pause.retry_at - now

@@ -209,13 +209,14 @@ class Store:
 
         return stop
 
-    def on_outbox_commit(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Call `callback` (on the committing thread) after each commit of a transaction that wrote
-        outbox rows; answers the function that stops it."""
+    def on_outbox_commit(self, callback: Callable[[frozenset[str]], None]) -> Callable[[], None]:
+        """Call `callback` (on the committing thread) with the target ARNs of the outbox rows a
+        transaction wrote, after it committed; answers the function that stops it."""
 
         def committed(connection: Connection) -> None:
-            if connection.info.pop(OUTBOX_WRITTEN, False):
-                callback()
+            targets = connection.info.pop(OUTBOX_WRITTEN, None)
+            if targets:
+                callback(frozenset(targets))
 
         def rolled_back(connection: Connection) -> None:
             connection.info.pop(OUTBOX_WRITTEN, None)

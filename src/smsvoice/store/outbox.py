@@ -32,8 +32,8 @@ STATUSES = (PENDING, DELIVERED, DEAD)
 # probe and expiring old ones read only the rows concerned. Resuming puts each back at created_at.
 PARKED_AT = 1e12
 
-# Set on a connection whose transaction wrote outbox rows: the commit hook (Store.on_outbox_commit)
-# wakes the delivery worker when that transaction commits.
+# On a connection whose transaction wrote outbox rows, the set of their target ARNs: the commit hook
+# (Store.on_outbox_commit) hands it to the delivery worker when that transaction commits.
 OUTBOX_WRITTEN = "smsvoice_outbox_written"
 
 
@@ -216,7 +216,7 @@ class Outbox:
         if not entries:
             return
         self._inserts.row.defer_many(self._tx, [_row(entry, now) for entry in entries])
-        self._connection.info[OUTBOX_WRITTEN] = True
+        self._written(entries)
 
     def enqueue_for_newest_event(self, entries: list[OutboxEntry], now: float) -> None:
         """`enqueue` for the record of each entry's message written last in this transaction (the
@@ -224,14 +224,17 @@ class Outbox:
         if not entries:
             return
         self._inserts.for_newest_event.defer_many(self._tx, [_row(entry, now) for entry in entries])
-        self._connection.info[OUTBOX_WRITTEN] = True
+        self._written(entries)
 
     def enqueue_one(self, entry: OutboxEntry, now: float) -> int:
         """Add one entry in the caller's transaction, due at once; answers its row id."""
         row = self._inserts.returning_id.one(self._tx, _row(entry, now))
         assert row is not None
-        self._connection.info[OUTBOX_WRITTEN] = True
+        self._written([entry])
         return int(row[0])
+
+    def _written(self, entries: list[OutboxEntry]) -> None:
+        self._connection.info.setdefault(OUTBOX_WRITTEN, set()).update(entry.target_arn for entry in entries)
 
     def claim_due(
         self,
