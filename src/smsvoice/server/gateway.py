@@ -236,6 +236,8 @@ class Gateway:
         check_faults = True
 
         def unit_of_work(tx: Transaction) -> dict[str, Any]:
+            if api.read_ahead is not None:  # rides with the first statement below
+                api.read_ahead(tx, caller.account, caller.region, operation.name, params, self.clock.now())
             if check_faults:
                 if sending:  # a send reads the simulator rules too: one statement for both
                     tx.settings.prefetch(faults.FAULTS_SETTING, RULES_SETTING)

@@ -40,6 +40,10 @@ class OperationContext:
 
 
 Handler = Callable[[OperationContext, dict[str, Any]], dict[str, Any]]
+# Queues, before the gateway's own first read, what a request of an operation will read (account,
+# region, operation, parameters, the clock's time); those reads then cost no round trip of their own
+# (store/libpq.py).
+ReadAhead = Callable[[Transaction, str, str, str, dict[str, Any], float], None]
 
 
 class RegistrationError(Exception):
@@ -128,3 +132,4 @@ class Api:
     errors: ApiErrors
     # Request bodies some operations may send beyond --max-body-bytes, by operation name.
     body_limits: Mapping[str, int] = field(default_factory=dict)
+    read_ahead: ReadAhead | None = None

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import orjson
 
 from smsvoice.store.errors import DuplicateKey, QuotaExceeded, WriteConflict
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import Rows, Statement, Target
 
 Document = dict[str, Any]
 
@@ -91,10 +91,15 @@ _PAGE = {
 Remembered = tuple[str, int] | None
 
 
-class DocumentTarget(Target, Protocol):
-    """A transaction as documents use it: where statements run, and what it has read so far."""
+Slot = tuple[str, str, str, str]  # account, region, kind, key
 
-    remembered_documents: dict[tuple[str, str, str, str], Remembered]
+
+class DocumentTarget(Target, Protocol):
+    """A transaction as documents use it: where statements run, what it has read so far, and the
+    reads it has queued (`Documents.read_ahead`) with the slots each one answers for."""
+
+    remembered_documents: dict[Slot, Remembered]
+    documents_ahead: list[tuple[Rows, list[Slot]]]
 
 
 class Documents:
@@ -111,10 +116,23 @@ class Documents:
     def _params(self, kind: str, **extra: Any) -> dict[str, Any]:
         return {"account": self.account, "region": self.region, "kind": kind, **extra}
 
-    def _slot(self, kind: str, key: str) -> tuple[str, str, str, str]:
+    def _slot(self, kind: str, key: str) -> Slot:
         return (self.account, self.region, kind, key)
 
+    def _settle(self) -> None:
+        """Take in the rows of the reads queued ahead, before anything looks at what is remembered
+        (the writes of this transaction all come after, so nothing newer is overwritten)."""
+        for rows, slots in self._tx.documents_ahead:
+            found = {
+                (str(kind), str(key)): (str(doc), int(version)) for kind, key, doc, version in rows.fetchall()
+            }
+            for slot in slots:
+                self._seen[slot] = found.get((slot[2], slot[3]))
+        self._tx.documents_ahead.clear()
+
     def _remembered(self, kind: str, key: str) -> Remembered:
+        if self._tx.documents_ahead:
+            self._settle()
         slot = self._slot(kind, key)
         if slot in self._seen:
             return self._seen[slot]
@@ -128,6 +146,8 @@ class Documents:
         this transaction remembers; later `get`s of them cost nothing."""
         if self._tx.paramstyle == "qmark":
             return  # SQLite answers each key in microseconds, without a round trip: one by one is cheaper
+        if self._tx.documents_ahead:
+            self._settle()
         wanted = [
             (kind, key) for kind, key in dict.fromkeys(slots) if self._slot(kind, key) not in self._seen
         ]
@@ -144,6 +164,22 @@ class Documents:
         for kind, key in wanted:
             self._seen[self._slot(kind, key)] = found.get((kind, key))
 
+    def read_ahead(self, slots: list[tuple[str, str]]) -> None:
+        """`prefetch`, queued to go out with the transaction's next statement (on PostgreSQL; see
+        store/libpq.py): a unit of work that knows early what it will read pays no round trip for it."""
+        if self._tx.paramstyle == "qmark":
+            return
+        wanted = [
+            (kind, key) for kind, key in dict.fromkeys(slots) if self._slot(kind, key) not in self._seen
+        ]
+        if not wanted:
+            return
+        args: list[Any] = [self.account, self.region]
+        for kind, key in wanted:
+            args += [kind, key]
+        rows = _prefetch_statement(len(wanted)).read_ahead(self._tx, args)
+        self._tx.documents_ahead.append((rows, [self._slot(kind, key) for kind, key in wanted]))
+
     def get(self, kind: str, key: str) -> Document | None:
         found = self._remembered(kind, key)
         return None if found is None else _load(found[0])
@@ -154,6 +190,8 @@ class Documents:
         """Insert a new document. With `limit`, take a place under the kind's quota first: raises
         QuotaExceeded when the account already has `limit` documents of this kind, DuplicateKey when
         the key is taken (and gives the place back)."""
+        if self._tx.documents_ahead:
+            self._settle()
         if limit is not None and (
             limit <= 0 or _TAKE_PLACE.one(self._tx, self._params(kind, limit=limit)) is None
         ):
@@ -185,6 +223,8 @@ class Documents:
 
         If this transaction read the document, the write happens only if nobody changed it since
         (WriteConflict otherwise)."""
+        if self._tx.documents_ahead:
+            self._settle()
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         text = _dump(doc)
@@ -199,6 +239,8 @@ class Documents:
             self._seen[slot] = (text, seen[1] + 1)
 
     def remove(self, kind: str, key: str) -> bool:
+        if self._tx.documents_ahead:
+            self._settle()
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         params = self._params(kind, key=key, seen=None if seen is None else seen[1])

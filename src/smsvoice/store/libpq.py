@@ -12,6 +12,9 @@ context switches on both sides). So:
 - writes whose answer the unit of work does not need (`defer`) wait on the connection and go out
   together, in libpq's pipeline mode, with whatever is sent next: the next read, the COMMIT (`commit`,
   store/engine.py), or any statement psycopg or SQLAlchemy sends (`flush`);
+- reads whose rows are wanted later (`read_ahead`) queue the same way and go out with the next round
+  trip; a send's first reads (its documents, the month's spend) ride with the settings it reads
+  first, instead of costing a round trip each;
 - the transaction's BEGIN rides with its first statement. psycopg sends BEGIN itself only before
   its own statements, so without this a unit of work made only of these statements would run each
   one in a transaction of its own.
@@ -32,8 +35,35 @@ _FLOATS = frozenset({700, 701, 1700})  # float4, float8, numeric
 _BOOL = 16
 _BEGIN = b"BEGIN"
 _COMMIT = b"COMMIT"
-# (prepared statement name, its SQL, its parameters); a name of None is BEGIN.
-Command = tuple[bytes | None, bytes, Sequence[Any]]
+
+
+class Ahead:
+    """A read queued by `read_ahead`: its rows once the round trip it went out with is back (asking
+    before then sends what is queued)."""
+
+    __slots__ = ("_connection", "_result")
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+        self._result: Result | None = None
+
+    def _rows(self) -> Result:
+        if self._result is None:
+            flush(self._connection)
+        if self._result is None:  # discarded with a failed transaction, or never sent
+            raise RuntimeError("a read-ahead was asked for after its transaction ended")
+        return self._result
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows().fetchone()
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._rows().fetchall()
+
+
+# (prepared statement name, its SQL, its parameters, the read-ahead its rows go to); a name of None
+# is BEGIN or COMMIT.
+Command = tuple[bytes | None, bytes, Sequence[Any], Ahead | None]
 
 
 class Result:
@@ -66,7 +96,7 @@ def execute(connection: Any, name: bytes, sql: bytes, args: Sequence[Any]) -> Re
     prepared = _prepared(connection)
     commands = _owed(connection)
     if commands or name not in prepared:
-        commands.append((name, sql, args))
+        commands.append((name, sql, args, None))
         return Result(_pipeline(connection, commands)[-1])
     pgconn = connection.pgconn
     return Result(_check(pgconn.exec_prepared(name, [_encode(value) for value in args]), connection))
@@ -77,7 +107,19 @@ def defer(connection: Any, name: bytes, sql: bytes, args: Sequence[Any]) -> None
     if connection.autocommit:
         execute(connection, name, sql, args)
         return
-    _deferred(connection).append((name, sql, args))
+    _deferred(connection).append((name, sql, args, None))
+
+
+def read_ahead(connection: Any, name: bytes, sql: bytes, args: Sequence[Any]) -> Ahead:
+    """Queue a read whose rows are wanted later in the transaction; it goes out with the next
+    statement (or `flush`), in the same round trip, and sees what the statements queued before it
+    wrote, as if it had run when queued."""
+    ahead = Ahead(connection)
+    if connection.autocommit:
+        ahead._result = execute(connection, name, sql, args)
+    else:
+        _deferred(connection).append((name, sql, args, ahead))
+    return ahead
 
 
 def flush(connection: Any) -> None:
@@ -93,7 +135,7 @@ def commit(connection: Any) -> None:
     commit, which the caller makes next, then commits, and otherwise finds the transaction over)."""
     deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
     if deferred:
-        _pipeline(connection, [*_owed(connection), (None, _COMMIT, ())])
+        _pipeline(connection, [*_owed(connection), (None, _COMMIT, (), None)])
 
 
 def discard(connection: Any) -> None:
@@ -121,11 +163,11 @@ def _deferred(connection: Any) -> list[Command]:
 
 def _owed(connection: Any) -> list[Command]:
     """What must go out before the next statement: BEGIN if no transaction is open, then the deferred
-    writes (taken off the queue)."""
+    writes and reads (taken off the queue)."""
     deferred = _deferred(connection)
     commands: list[Command] = []
     if not connection.autocommit and connection.pgconn.transaction_status == pq.TransactionStatus.IDLE:
-        commands.append((None, _BEGIN, ()))
+        commands.append((None, _BEGIN, (), None))
     commands.extend(deferred)
     deferred.clear()
     return commands
@@ -133,8 +175,8 @@ def _owed(connection: Any) -> list[Command]:
 
 def _pipeline(connection: Any, commands: list[Command]) -> list[Any]:
     """Send `commands` (each prepared first if this connection has not yet) in one round trip; their
-    results in order. The first error is raised once every result has been read, so the connection
-    stays usable for the rollback."""
+    results in order (and each read-ahead's rows given to it). The first error is raised once every
+    result has been read, so the connection stays usable for the rollback."""
     pgconn = connection.pgconn
     prepared = _prepared(connection)
     preparing: set[bytes] = set()
@@ -142,7 +184,7 @@ def _pipeline(connection: Any, commands: list[Command]) -> list[Any]:
     expected: list[bytes | None] = []
     pgconn.enter_pipeline_mode()
     try:
-        for name, sql, args in commands:
+        for name, sql, args, _ahead in commands:
             if name is None:
                 pgconn.send_query_params(sql, None)
             else:
@@ -172,6 +214,9 @@ def _pipeline(connection: Any, commands: list[Command]) -> list[Any]:
             failure = result
     if failure is not None:
         raise errors.error_from_result(failure, encoding=connection.info.encoding)
+    for command, answer in zip(commands, answers, strict=True):
+        if command[3] is not None:
+            command[3]._result = Result(answer)
     return answers
 
 

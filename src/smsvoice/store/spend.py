@@ -13,7 +13,7 @@ import random
 import time
 from decimal import Decimal
 
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import Rows, Statement, Target
 
 # SQLite has one writer: one row per month is enough, and reading it is one key lookup. Elsewhere a
 # send adds to one of SHARDS rows picked at random, so that concurrent sends rarely wait on one row.
@@ -37,13 +37,29 @@ def spend_month(at: float) -> str:
 class Spend:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
+        # Month-to-date reads queued by `read_ahead`, by (account, region, channel, month).
+        self._ahead: dict[tuple[str, str, str, str], Rows] = {}
+
+    def read_ahead(self, account: str, region: str, channel: str, at: float) -> None:
+        """Queue the read `month_to_date` will make, to ride with the transaction's next statement
+        (on PostgreSQL; store/libpq.py); elsewhere nothing is gained and nothing is done."""
+        if self._tx.paramstyle == "qmark":
+            return
+        month = spend_month(at)
+        self._ahead[(account, region, channel, month)] = _MONTH_SPEND.read_ahead(
+            self._tx, [account, region, channel, month]
+        )
 
     def month_to_date(self, account: str, region: str, channel: str, at: float) -> Decimal:
         """What `channel` has cost in the month of `at`, in USD."""
-        row = _MONTH_SPEND.one(
-            self._tx,
-            {"account": account, "region": region, "channel": channel, "month": spend_month(at)},
-        )
+        month = spend_month(at)
+        ahead = self._ahead.pop((account, region, channel, month), None)
+        if ahead is not None:
+            row = ahead.fetchone()
+        else:
+            row = _MONTH_SPEND.one(
+                self._tx, {"account": account, "region": region, "channel": channel, "month": month}
+            )
         total = 0.0 if row is None or row[0] is None else float(row[0])
         return Decimal(f"{total:.5f}")
 

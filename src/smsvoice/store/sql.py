@@ -32,6 +32,27 @@ class Target(Protocol):
     libpq: bool
 
 
+class Rows(Protocol):
+    """Rows of a statement already run, or of a read-ahead (`Statement.read_ahead`)."""
+
+    def fetchone(self) -> tuple[Any, ...] | None: ...
+
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+
+
+class _Fetched:
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self._rows)
+
+
 class Statement:
     _count = 0
 
@@ -95,6 +116,15 @@ class Statement:
             libpq.defer(target.raw, self._prepared_name, self._dollar, [params[name] for name in self.names])
         else:
             self.execute(target, params)
+
+    def read_ahead(self, target: Target, args: Sequence[Any]) -> Rows:
+        """A read whose rows are wanted later in the transaction: on PostgreSQL it goes out with the
+        transaction's next statement, in one round trip (store/libpq.py); elsewhere it runs now."""
+        if self.libpq and target.libpq:
+            from smsvoice.store import libpq
+
+            return libpq.read_ahead(target.raw, self._prepared_name, self._dollar, args)
+        return _Fetched(self.execute_args(target, args).fetchall())
 
     def defer_many(self, target: Target, rows: Sequence[Mapping[str, Any]]) -> None:
         """`defer` for several rows (one statement for all of them where nothing is deferred)."""

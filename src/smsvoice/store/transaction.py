@@ -43,6 +43,7 @@ from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
 from smsvoice.store.settings import StoredSettings
 from smsvoice.store.spend import Spend
+from smsvoice.store.sql import Rows
 
 
 class Transaction:
@@ -62,6 +63,7 @@ class Transaction:
         "_spend",
         "connection",
         "cursor",
+        "documents_ahead",
         "libpq",
         "paramstyle",
         "raw",
@@ -78,6 +80,8 @@ class Transaction:
         self.libpq = hasattr(raw, "pgconn")  # psycopg 3
         # Documents read or written in this transaction (see store/documents.py).
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
+        # Document reads queued to ride with the next statement (Documents.read_ahead).
+        self.documents_ahead: list[tuple[Rows, list[tuple[str, str, str, str]]]] = []
         # The groups are made when first used: most units of work touch two or three of them.
         self._resources: Resources | None = None
         self._messages: Messages | None = None
@@ -92,6 +96,12 @@ class Transaction:
         self._rates: RequestRates | None = None
         self._eventbridge: EventBridgeEvents | None = None
         self._registration_jobs: RegistrationJobs | None = None
+
+    @property
+    def reads_ahead(self) -> bool:
+        """Whether reads queued ahead save round trips (a database server through libpq); on the
+        embedded store they would only run at once."""
+        return bool(self.libpq)
 
     def documents(self, account: str, region: str) -> Documents:
         return Documents(self, account, region)
@@ -188,4 +198,5 @@ class Transaction:
                 yield
             except BaseException:
                 self.remembered_documents.clear()  # what was read may have been undone
+                self.documents_ahead.clear()
                 raise

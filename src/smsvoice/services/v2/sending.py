@@ -47,7 +47,7 @@ from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_
 from smsvoice.services.v2.protect_configurations import load_protect_configuration
 from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
 from smsvoice.services.v2.verified_destinations import is_verified
-from smsvoice.store import Document
+from smsvoice.store import Document, Transaction
 
 # SendVoiceMessage: "TEXT: ... the maximum character limit is 3000. SSML: ... 6000 including SSML tagging."
 MAX_VOICE_TEXT_CHARACTERS: Final = 3_000
@@ -168,6 +168,34 @@ def ceiling(params: dict[str, Any], member: str, compared: Decimal) -> Ceiling |
 OriginationFinder = Callable[[NumberInfo, Document | None], Origination]
 
 
+def _documents_of_send(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """The documents every send through an origination identity reads first."""
+    wanted = [(ACCOUNT_SETTINGS, SETTINGS_KEY)]
+    set_name_or_arn = params.get("ConfigurationSetName")
+    if isinstance(set_name_or_arn, str) and set_name_or_arn and not set_name_or_arn.startswith("arn:"):
+        wanted.append((CONFIGURATION_SET, set_name_or_arn))
+    identity = params.get("OriginationIdentity")
+    if isinstance(identity, str) and as_e164(identity):
+        wanted.append((PHONE_NUMBER_BY_E164, str(as_e164(identity))))
+    return wanted
+
+
+# The channel whose month-to-date spend a send operation checks (pipeline.py), for reading it ahead.
+_SPEND_CHANNEL_OF = {"SendTextMessage": "TEXT", "SendVoiceMessage": "VOICE", "SendMediaMessage": "MEDIA"}
+
+
+def read_ahead_of_send(
+    tx: Transaction, account: str, region: str, operation: str, params: dict[str, Any], now: float
+) -> None:
+    """The v2 API's read-ahead (services/api.py): a send's first documents and its month's spend go
+    out with the gateway's first statement instead of a round trip each (on PostgreSQL)."""
+    channel = _SPEND_CHANNEL_OF.get(operation)
+    if channel is None or not tx.reads_ahead:
+        return
+    tx.documents(account, region).read_ahead(_documents_of_send(params))
+    tx.spend.read_ahead(account, region, channel, now)
+
+
 def prepare_send(
     context: OperationContext,
     params: dict[str, Any],
@@ -178,14 +206,8 @@ def prepare_send(
     identity and the protect configuration's verdict (their errors come first, in that order).
     `origination_for`, when given, finds the identity instead of the request's OriginationIdentity."""
     set_name_or_arn = params.get("ConfigurationSetName")
-    # What every send reads, in one statement (one round trip to a database server).
-    wanted = [(ACCOUNT_SETTINGS, SETTINGS_KEY)]
-    if set_name_or_arn and not set_name_or_arn.startswith("arn:"):
-        wanted.append((CONFIGURATION_SET, set_name_or_arn))
-    identity = params.get("OriginationIdentity")
-    if identity and as_e164(identity):
-        wanted.append((PHONE_NUMBER_BY_E164, str(as_e164(identity))))
-    context.documents.prefetch(wanted)
+    # What every send reads, in one statement (already on its way when the gateway read it ahead).
+    context.documents.prefetch(_documents_of_send(params))
     configuration_set = load_configuration_set(context, set_name_or_arn) if set_name_or_arn else None
     destination = destination_info(params["DestinationPhoneNumber"])
     if origination_for is not None:

@@ -1,0 +1,114 @@
+"""Reads queued ahead (store/libpq.py `read_ahead`, Documents.read_ahead, Spend.read_ahead) answer
+exactly what reading them at once would, on every backend; on PostgreSQL they ride with the next
+statement instead of costing a round trip each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from smsvoice.store import Store, Transaction
+from tests.support.store_rows import ACCOUNT, REGION
+from tests.support.store_rows import SENT_AT as NOW
+
+KIND = "TEST_DOC"
+
+
+@pytest.fixture
+def round_trips(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What goes to PostgreSQL through libpq, one entry per round trip (empty on SQLite)."""
+    trips: list[str] = []
+    if store.is_sqlite:
+        yield trips
+        return
+    from smsvoice.store import libpq
+
+    pipeline, check = libpq._pipeline, libpq._check
+
+    def counted_pipeline(connection: Any, commands: list[Any]) -> list[Any]:
+        trips.append("pipeline of " + ", ".join(command[1].decode().split()[0] for command in commands))
+        return pipeline(connection, commands)
+
+    def counted_check(result: Any, connection: Any) -> Any:
+        trips.append("one statement")
+        return check(result, connection)
+
+    monkeypatch.setattr(libpq, "_pipeline", counted_pipeline)
+    monkeypatch.setattr(libpq, "_check", counted_check)
+    yield trips
+
+
+def _seed(store: Store) -> None:
+    def seed(tx: Transaction) -> None:
+        tx.documents(ACCOUNT, REGION).add(KIND, "present", {"Name": "present"})
+        tx.spend.add(ACCOUNT, REGION, "TEXT", NOW, 0.25)
+        tx.settings.put_text("read-ahead-test", '"on"')
+
+    store.run_sync(seed)
+
+
+def test_reads_ahead_answer_as_reads_made_at_once_and_ride_with_the_next_statement(
+    store: Store, round_trips: list[str]
+) -> None:
+    _seed(store)
+    before = len(round_trips)
+
+    def unit(tx: Transaction) -> tuple[Any, Any, Any, str | None, int]:
+        documents = tx.documents(ACCOUNT, REGION)
+        documents.read_ahead([(KIND, "present"), (KIND, "missing")])
+        tx.spend.read_ahead(ACCOUNT, REGION, "TEXT", NOW)
+        setting = tx.settings.get_text("read-ahead-test")  # the statement they ride with
+        trips_so_far = len(round_trips) - before
+        return (
+            documents.get(KIND, "present"),
+            documents.get(KIND, "missing"),
+            tx.spend.month_to_date(ACCOUNT, REGION, "TEXT", NOW),
+            setting,
+            trips_so_far,
+        )
+
+    present, missing, spent, setting, trips = store.run_sync(unit)
+
+    assert present == {"Name": "present"}
+    assert missing is None
+    assert float(spent) == pytest.approx(0.25)
+    assert setting == '"on"'
+    if not store.is_sqlite:
+        # BEGIN, both reads ahead and the setting in one round trip; the documents and the spend
+        # were then answered without another.
+        assert trips == 1, round_trips
+        assert round_trips[before] == "pipeline of BEGIN, SELECT, SELECT, SELECT"
+        assert len(round_trips) == before + 1, round_trips  # read-only: nothing to commit
+
+
+def test_a_document_read_ahead_as_missing_can_be_created_in_the_same_unit(store: Store) -> None:
+    def unit(tx: Transaction) -> Any:
+        documents = tx.documents(ACCOUNT, REGION)
+        documents.read_ahead([(KIND, "created-here")])
+        documents.add(KIND, "created-here", {"Name": "created-here"})
+        return documents.get(KIND, "created-here")
+
+    assert store.run_sync(unit) == {"Name": "created-here"}
+    assert store.run_sync(lambda tx: tx.documents(ACCOUNT, REGION).get(KIND, "created-here")) == {
+        "Name": "created-here"
+    }
+
+
+def test_a_failed_unit_with_reads_ahead_still_queued_leaves_the_store_usable(store: Store) -> None:
+    _seed(store)
+
+    class Refused(Exception):
+        pass
+
+    def fails(tx: Transaction) -> None:
+        tx.documents(ACCOUNT, REGION).read_ahead([(KIND, "present")])
+        tx.spend.read_ahead(ACCOUNT, REGION, "TEXT", NOW)
+        raise Refused  # before anything was sent
+
+    with pytest.raises(Refused):
+        store.run_sync(fails)
+
+    spent = store.run_sync(lambda tx: tx.spend.month_to_date(ACCOUNT, REGION, "TEXT", NOW))
+    assert float(spent) == pytest.approx(0.25)
