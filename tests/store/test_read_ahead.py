@@ -112,3 +112,37 @@ def test_a_failed_unit_with_reads_ahead_still_queued_leaves_the_store_usable(sto
 
     spent = store.run_sync(lambda tx: tx.spend.month_to_date(ACCOUNT, REGION, "TEXT", NOW))
     assert float(spent) == pytest.approx(0.25)
+
+
+def test_a_document_read_ahead_through_an_index_arrives_with_the_next_statement(
+    store: Store, round_trips: list[str]
+) -> None:
+    def seed(tx: Transaction) -> None:
+        documents = tx.documents(ACCOUNT, REGION)
+        documents.add(KIND, "target-1", {"Name": "target-1"})
+        documents.add("TEST_INDEX", "+12065550100", {"TargetId": "target-1"})
+
+    store.run_sync(seed)
+    before = len(round_trips)
+
+    def unit(tx: Transaction) -> tuple[Any, Any, Any, int]:
+        documents = tx.documents(ACCOUNT, REGION)
+        documents.read_ahead_through("TEST_INDEX", "+12065550100", "TargetId", KIND)
+        documents.read_ahead_through("TEST_INDEX", "+12065550199", "TargetId", KIND)  # no such index
+        tx.settings.get_text("anything")  # the statement they ride with
+        trips = len(round_trips) - before
+        index = documents.get("TEST_INDEX", "+12065550100")
+        assert index is not None
+        return documents.get(KIND, str(index["TargetId"])), index, documents.get(KIND, "target-2"), trips
+
+    target, index, missing, trips = store.run_sync(unit)
+
+    assert target == {"Name": "target-1"}
+    assert index == {"TargetId": "target-1"}
+    assert missing is None
+    if not store.is_sqlite:
+        # The target came with the first round trip; the index itself (not read ahead) and the
+        # missing document each took one more.
+        assert trips == 1, round_trips
+        assert round_trips[before] == "pipeline of BEGIN, SELECT, SELECT, SELECT"
+        assert len(round_trips) == before + 3, round_trips

@@ -13,8 +13,8 @@ context switches on both sides). So:
   together, in libpq's pipeline mode, with whatever is sent next: the next read, the COMMIT (`commit`,
   store/engine.py), or any statement psycopg or SQLAlchemy sends (`flush`);
 - reads whose rows are wanted later (`read_ahead`) queue the same way and go out with the next round
-  trip; a send's first reads (its documents, the month's spend) ride with the settings it reads
-  first, instead of costing a round trip each;
+  trip; a send's reads (its documents, the month's spend) ride with the settings it reads first,
+  instead of costing a round trip each;
 - the transaction's BEGIN rides with its first statement. psycopg sends BEGIN itself only before
   its own statements, so without this a unit of work made only of these statements would run each
   one in a transaction of its own.

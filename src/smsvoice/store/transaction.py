@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from smsvoice.store.documents import Documents, Remembered
+from smsvoice.store.documents import Documents, PendingRead, Remembered
 from smsvoice.store.eventbridge import EventBridgeEvents
 from smsvoice.store.forgetting import forget_state
 from smsvoice.store.idempotency import Idempotency
@@ -43,7 +43,6 @@ from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
 from smsvoice.store.settings import StoredSettings
 from smsvoice.store.spend import Spend
-from smsvoice.store.sql import Rows
 
 
 class Transaction:
@@ -81,7 +80,7 @@ class Transaction:
         # Documents read or written in this transaction (see store/documents.py).
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
         # Document reads queued to ride with the next statement (Documents.read_ahead).
-        self.documents_ahead: list[tuple[Rows, list[tuple[str, str, str, str]]]] = []
+        self.documents_ahead: list[PendingRead] = []
         # The groups are made when first used: most units of work touch two or three of them.
         self._resources: Resources | None = None
         self._messages: Messages | None = None

@@ -41,8 +41,9 @@ from smsvoice.services.v2.errors import (
     ServiceQuotaExceededException,
     ValidationException,
 )
-from smsvoice.services.v2.identities import PHONE_NUMBER_BY_E164, as_e164
+from smsvoice.services.v2.identities import PHONE_NUMBER, PHONE_NUMBER_BY_E164, as_e164
 from smsvoice.services.v2.operations import operations
+from smsvoice.services.v2.opt_outs import DEFAULT_LIST, OPTED_OUT_NUMBER, number_key
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
 from smsvoice.services.v2.protect_configurations import load_protect_configuration
 from smsvoice.services.v2.protect_overrides import effective_protect_configuration_id, judge_send
@@ -192,7 +193,20 @@ def read_ahead_of_send(
     channel = _SPEND_CHANNEL_OF.get(operation)
     if channel is None or not tx.reads_ahead:
         return
-    tx.documents(account, region).read_ahead(_documents_of_send(params))
+    documents = tx.documents(account, region)
+    wanted = _documents_of_send(params)
+    destination = params.get("DestinationPhoneNumber")
+    if isinstance(destination, str) and as_e164(destination):
+        # A guess that is right for most numbers: their opt-out list is the Default one. When it is
+        # another, the check reads that list's entry as usual.
+        wanted.append((OPTED_OUT_NUMBER, number_key(DEFAULT_LIST, str(as_e164(destination)))))
+    documents.read_ahead(wanted)
+    identity = params.get("OriginationIdentity")
+    if isinstance(identity, str) and as_e164(identity):
+        # The number itself, through its E.164 index (resolve_identity reads both).
+        documents.read_ahead_through(
+            PHONE_NUMBER_BY_E164, str(as_e164(identity)), "PhoneNumberId", PHONE_NUMBER
+        )
     tx.spend.read_ahead(account, region, channel, now)
 
 
