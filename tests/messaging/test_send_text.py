@@ -261,6 +261,29 @@ def test_opted_out_destination_is_refused_and_nothing_published(
     assert inspector.messages(account=account) == []
 
 
+def test_a_number_on_another_opt_out_list_answers_to_that_list_only(
+    v2: Any, account: str, inspector: Inspector
+) -> None:
+    # On PostgreSQL a send reads the Default list's entry ahead, as a guess (services/v2/sending.py):
+    # a number on another list must be judged by its own list, whatever the Default one says.
+    v2.create_opt_out_list(OptOutListName="shop")
+    origin = phone_number(v2, OptOutListName="shop")
+    v2.put_opted_out_number(OptOutListName="Default", OptedOutNumber=US_DESTINATION)
+    message_id = v2.send_text_message(
+        DestinationPhoneNumber=US_DESTINATION, OriginationIdentity=origin, MessageBody="hi"
+    )["MessageId"]
+    assert [m["message_id"] for m in inspector.messages(account=account)] == [message_id]
+
+    v2.put_opted_out_number(OptOutListName="shop", OptedOutNumber=US_DESTINATION)
+    found = _refused(v2, OriginationIdentity=origin)
+    assert (found["Code"], found["Reason"], found["ResourceId"]) == (
+        "ConflictException",
+        "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+        US_DESTINATION,
+    )
+    assert len(inspector.messages(account=account)) == 1
+
+
 def test_sandbox_refuses_unverified_destination_but_not_simulator(
     v2: Any, account: str, inspector: Inspector
 ) -> None:
