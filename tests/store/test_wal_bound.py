@@ -53,3 +53,12 @@ def test_the_log_stays_under_its_bound_while_writes_never_stop(tmp_path: Path) -
     assert state is not None and state["walRestarts"] + state["walTruncationsByWriters"] >= 1
     assert largest < BOUND_BYTES, f"the log reached {largest / 1e6:.0f} MB ({state})"
     assert (database.stat().st_size) > WRITTEN_BYTES // 2  # the writes did reach the database
+
+
+def test_deletes_zero_only_the_pages_they_write_anyway(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'smsvoice.db'}")
+    try:
+        mode = store.run_sync(lambda tx: tx.raw.execute("PRAGMA secure_delete").fetchone()[0])
+    finally:
+        store.close()
+    assert mode == 2  # FAST: see store/engine.py

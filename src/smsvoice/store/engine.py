@@ -58,6 +58,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Debian's SQLite (and others) is built with secure_delete on: every page a delete frees is
+        # rewritten with zeros, which doubled the log the pruner writes (5.4 against 2.9 KB per pruned
+        # message). FAST still zeroes deleted content inside the pages a delete writes anyway.
+        cursor.execute("PRAGMA secure_delete=FAST")
         cursor.close()
 
     @event.listens_for(engine, "begin")
