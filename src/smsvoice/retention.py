@@ -32,7 +32,7 @@ BATCH = 50
 INTERVAL_SECONDS = 2.0
 # Bounds one round, so that a huge backlog (a retention lowered at restart) is worked off across rounds.
 MAX_BATCHES_PER_ROUND = 1_000
-_TOTALS = "retention.pruned"
+PRUNED_SETTING = "retention.pruned"  # the totals below; changes_api.py watches them
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class RetentionPolicy:
 
 def retention_state(tx: Transaction) -> dict[str, Any]:
     """What was pruned so far: {"messages", "deliveries", "last_pruned_at", "oldest_pruned_before"}."""
-    stored = tx.settings.get(_TOTALS)
+    stored = tx.settings.get(PRUNED_SETTING)
     return dict(stored) if isinstance(stored, dict) else {"messages": 0, "deliveries": 0}
 
 
@@ -64,7 +64,7 @@ def _add_to_totals(tx: Transaction, messages: int, deliveries: int, now: float, 
         totals["pruned_created_at_or_before"] = max(
             cutoff, float(totals.get("pruned_created_at_or_before", 0))
         )
-    tx.settings.put(_TOTALS, totals)
+    tx.settings.put(PRUNED_SETTING, totals)
 
 
 class Pruner:

@@ -8,8 +8,8 @@ data path. A `: heartbeat` comment goes out every HEARTBEAT_SECONDS; the stream 
 `max_seconds` (default 300, at most 3600; EventSource and the web inbox reconnect) and when the
 client goes away.
 
-One watcher per process reads the store's change marker (two counts, maxima of primary keys and the
-pending outbox rows by index: store/messages.py) right after each unit of work this process commits
+One watcher per process reads the store's change marker (maxima by index: store/messages.py, and the
+totals that pruning and forgetting keep) right after each unit of work this process commits
 (Store.on_commit), and every POLL_SECONDS for what other processes sharing the store commit; only
 while a stream or a long-poll (`GET /_smsvoice/messages?wait_seconds=N`) listens: an idle server
 does no work for it.
@@ -28,12 +28,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from smsvoice.retention import PRUNED_SETTING
 from smsvoice.server.problems import problem
-from smsvoice.store import Store, Transaction
+from smsvoice.store import FORGOTTEN_SETTING, Store, Transaction
 
 POLL_SECONDS: Final = 0.25
-# Commits in a burst are followed by one marker read per READ_GAP_SECONDS at most: the marker counts
-# rows, and a busy server commits hundreds of units a second.
+# Commits in a burst are followed by one marker read per READ_GAP_SECONDS at most: a busy server
+# commits hundreds of units a second, and the marker is a few index lookups each time.
 READ_GAP_SECONDS: Final = 0.01
 HEARTBEAT_SECONDS: Final = 15.0
 DEFAULT_MAX_SECONDS: Final = 300.0
@@ -47,7 +48,10 @@ def change_routes() -> list[Route]:
 
 
 def change_marker(tx: Transaction) -> tuple[Any, ...]:
-    return (*tx.messages.change_marker(), *tx.inbound.change_marker())
+    # Removals (pruning, DELETE /_smsvoice/state) are told by the totals they keep.
+    tx.settings.prefetch(PRUNED_SETTING, FORGOTTEN_SETTING)
+    removals = (tx.settings.get_text(PRUNED_SETTING), tx.settings.get_text(FORGOTTEN_SETTING))
+    return (*tx.messages.change_marker(), *tx.inbound.change_marker(), *removals)
 
 
 class ChangeWatcher:

@@ -9,9 +9,10 @@ from smsvoice.store.errors import (
     StoreUnavailable,
     WriteConflict,
 )
-from smsvoice.store.transaction import Transaction
+from smsvoice.store.transaction import FORGOTTEN_SETTING, Transaction
 
 __all__ = [
+    "FORGOTTEN_SETTING",
     "Document",
     "Documents",
     "DuplicateKey",

@@ -105,8 +105,15 @@ class Inbound:
             return matching_page(received, lambda message: wanted in message.body.casefold(), limit, offset)
 
     def change_marker(self) -> tuple[Any, ...]:
-        """A value that differs whenever a message was received (or forgotten)."""
-        return (self._connection.execute(select(func.count()).select_from(inbound_messages)).scalar(),)
+        """A value that differs whenever a message was received (removals are told by the totals the
+        caller reads): the newest receipt time and how many share it, by index."""
+        newest = self._connection.execute(select(func.max(inbound_messages.c.received_at))).scalar()
+        if newest is None:
+            return (None, 0)
+        sharing = self._connection.execute(
+            select(func.count()).select_from(inbound_messages).where(inbound_messages.c.received_at == newest)
+        ).scalar()
+        return (newest, sharing)
 
     def last_sent_id(self, account: str, region: str, number: str, handset: str) -> str | None:
         """The id of the last message sent from `number` to `handset` (previousPublishedMessageId)."""

@@ -14,7 +14,7 @@ import orjson
 from sqlalchemy import delete, func, select
 
 from smsvoice.domain.message import Message
-from smsvoice.store.outbox import PENDING
+from smsvoice.store.outbox import DEAD, DELIVERED, PARKED_AT, PENDING
 from smsvoice.store.paging import matching_page
 from smsvoice.store.schema import (
     message_events,
@@ -183,19 +183,26 @@ class Messages:
             return matching_page(found, where.admits, limit, offset)
 
     def change_marker(self) -> tuple[Any, ...]:
-        """A value that differs whenever a message was sent or forgotten, got an event record (every
-        status change writes one), or a delivery of its records was tried or finished. Cheap on a
-        large store: a count, two maxima of primary keys, and the pending outbox rows by index."""
+        """A value that differs whenever a message was sent, got an event record (every status
+        change writes one), or a delivery of its records was tried or finished; removals are the
+        caller's (changes_api.py reads the pruning and forgetting totals). Every part is one index
+        lookup, so reading it costs the same on a store of millions of rows (it is read after every
+        commit while someone watches: a count over the messages and the pending outbox rows had cost
+        tens of milliseconds on a large store, on the event loop)."""
         connection = self._connection
-        sent = connection.execute(select(func.count()).select_from(messages)).scalar()
         last_record = connection.execute(select(func.max(message_events.c.id))).scalar()
-        pending = connection.execute(
-            select(func.max(outbox.c.id), func.count(), func.sum(outbox.c.attempts)).where(
-                outbox.c.status == PENDING
-            )
-        ).one()
         last_row = connection.execute(select(func.max(outbox.c.id))).scalar()
-        return (sent, last_record, last_row, *pending)
+        # By the (status, next_attempt_at) index: a claim, a retry, a delivery or a dead letter moves
+        # a row's next_attempt_at (a finished row keeps the time it was last tried).
+        progress = tuple(
+            connection.execute(select(func.max(outbox.c.next_attempt_at)).where(*where)).scalar()
+            for where in (
+                (outbox.c.status == PENDING, outbox.c.next_attempt_at < PARKED_AT),
+                (outbox.c.status == DELIVERED,),
+                (outbox.c.status == DEAD,),
+            )
+        )
+        return (last_record, last_row, *progress)
 
     def events_of(self, message_ids: Sequence[str]) -> dict[str, list[StoredEvent]]:
         found: dict[str, list[StoredEvent]] = {message_id: [] for message_id in message_ids}

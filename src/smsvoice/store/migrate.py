@@ -22,9 +22,9 @@ from smsvoice.store.schema import metadata
 
 # The newest revision (store/migrations/versions/); tests/store/test_migrations.py checks it is
 # Alembic's head.
-HEAD: Final = "0009"
+HEAD: Final = "0010"
 # Every revision this code knows, oldest first.
-KNOWN: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+KNOWN: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 _LEGACY: Final = "0001"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 

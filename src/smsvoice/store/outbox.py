@@ -308,7 +308,15 @@ class Outbox:
             connection.execute(
                 update(outbox)
                 .where(outbox.c.id.in_(list(outcomes.delivered)), outbox.c.status == PENDING)
-                .values(status=DELIVERED, delivered_at=now, attempts=outbox.c.attempts + 1, **cleared)
+                # A finished row's next_attempt_at is when it was last tried (retention and the change
+                # marker read it by index).
+                .values(
+                    status=DELIVERED,
+                    delivered_at=now,
+                    next_attempt_at=now,
+                    attempts=outbox.c.attempts + 1,
+                    **cleared,
+                )
             )
         held = and_(
             outbox.c.id == bindparam("row_id"),
@@ -335,7 +343,11 @@ class Outbox:
                 update(outbox)
                 .where(held)
                 .values(
-                    status=DEAD, attempts=outbox.c.attempts + 1, last_error=bindparam("error"), **cleared
+                    status=DEAD,
+                    next_attempt_at=now,
+                    attempts=outbox.c.attempts + 1,
+                    last_error=bindparam("error"),
+                    **cleared,
                 ),
                 [{"row_id": item.row_id, "error": item.error} for item in outcomes.dead],
             )

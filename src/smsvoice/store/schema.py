@@ -203,6 +203,8 @@ Index(
     inbound_messages.c.region,
     inbound_messages.c.received_at,
 )
+# The change marker reads the newest inbound message (server/changes_api.py).
+Index("inbound_by_time", inbound_messages.c.received_at)
 Index(
     "inbound_by_conversation",
     inbound_messages.c.number,

@@ -44,6 +44,9 @@ from smsvoice.store.schedule import Schedule
 from smsvoice.store.settings import StoredSettings
 from smsvoice.store.spend import Spend
 
+# How many times state was forgotten (Transaction.forget).
+FORGOTTEN_SETTING = "changes.forgotten"
+
 
 class Transaction:
     __slots__ = (
@@ -187,7 +190,11 @@ class Transaction:
         """Forget one account's state (every account's with None): resources and their counters,
         messages with their records, pending transitions and spend, inbound messages, ClientTokens
         and rate buckets. Outbox rows stay: records already handed to delivery are still delivered."""
-        return forget_state(self.connection, account)
+        counts = forget_state(self.connection, account)
+        # Watchers of changes (server/changes_api.py) learn of removals from this count: they leave
+        # no newer row behind.
+        self.settings.put(FORGOTTEN_SETTING, int(self.settings.get(FORGOTTEN_SETTING) or 0) + 1)
+        return counts
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
