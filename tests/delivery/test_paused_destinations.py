@@ -12,6 +12,7 @@ from smsvoice.testing.environment import NO_AWS_CREDENTIALS
 from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, Outbox, deliveries, entry, unique, wait_for_status
 from tests.delivery.test_sends import send, sms_account
+from tests.messaging.support import configuration_set
 from tests.support.waiting import wait_until
 
 
@@ -109,13 +110,8 @@ def test_sends_to_a_paused_destination_do_not_wake_the_worker_for_each_commit(
     server = delivering(env=NO_AWS_CREDENTIALS)
     v2, number = sms_account(server.endpoint)
     topic = f"arn:aws:sns:us-east-1:123456789012:{unique('paused-wakes')}"
-    v2.create_configuration_set(ConfigurationSetName="paused")
-    v2.create_event_destination(
-        ConfigurationSetName="paused",
-        EventDestinationName="to-sns",
-        MatchingEventTypes=["ALL"],
-        SnsDestination={"TopicArn": topic},
-    )
+    destination = {"EventDestinationName": "to-sns", "MatchingEventTypes": ["ALL"]}
+    configuration_set(v2, "paused", {**destination, "SnsDestination": {"TopicArn": topic}})
     first = send(v2, number, "paused")
     wait_until(lambda: any(p["arn"] == topic for p in paused_destinations(server.endpoint)), timeout=20)
     claims_before = health_delivery(server.endpoint)["claims"]
