@@ -17,6 +17,7 @@ from smsvoice.services.names import V2
 from smsvoice.services.v2.common import paginate
 from smsvoice.services.v2.errors import ValidationException
 from smsvoice.services.v2.operations import operations
+from smsvoice.services.v2.opt_outs import DEFAULT_LIST
 from smsvoice.store import Document, Documents
 
 ACCOUNT_SETTINGS = "v2/account"
@@ -37,8 +38,6 @@ _COUNTED_KINDS = {
     "REGISTRATION_ATTACHMENTS": "v2/registration-attachment",
     "VERIFIED_DESTINATION_NUMBERS": "v2/verified-destination-number",
 }
-# Every account has this opt-out list, created on first use (it counts before it is stored).
-DEFAULT_OPT_OUT_LIST = "Default"
 
 
 def _in_model(enum_shape: str, names: list[str]) -> list[str]:
@@ -121,7 +120,8 @@ def describe_account_attributes(context: OperationContext, params: dict[str, Any
 def _used(documents: Documents, limit_name: str) -> int:
     kind = _COUNTED_KINDS[limit_name]
     used = documents.count(kind)
-    if limit_name == "OPT_OUT_LISTS" and documents.get(kind, DEFAULT_OPT_OUT_LIST) is None:
+    # Every account has the Default list, made on first use: it counts before it is stored.
+    if limit_name == "OPT_OUT_LISTS" and documents.get(kind, DEFAULT_LIST) is None:
         used += 1
     return used
 
