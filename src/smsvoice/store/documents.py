@@ -125,6 +125,8 @@ class Documents:
     def _settle(self) -> None:
         """Take in the rows of the reads queued ahead, before anything looks at what is remembered
         (the writes of this transaction all come after, so nothing newer is overwritten)."""
+        if not self._tx.documents_ahead:
+            return
         for rows, (account, region), slots in self._tx.documents_ahead:
             for slot in slots:
                 self._seen[slot] = None
@@ -133,8 +135,7 @@ class Documents:
         self._tx.documents_ahead.clear()
 
     def _remembered(self, kind: str, key: str) -> Remembered:
-        if self._tx.documents_ahead:
-            self._settle()
+        self._settle()
         slot = self._slot(kind, key)
         if slot in self._seen:
             return self._seen[slot]
@@ -146,42 +147,34 @@ class Documents:
     def prefetch(self, slots: list[tuple[str, str]]) -> None:
         """Read several documents in one statement (one round trip to a database server) into what
         this transaction remembers; later `get`s of them cost nothing."""
-        if self._tx.paramstyle == "qmark":
-            return  # SQLite answers each key in microseconds, without a round trip: one by one is cheaper
-        if self._tx.documents_ahead:
+        self._settle()
+        if self._queue(slots, at_least=2):  # one document: `get` reads it when it is needed
             self._settle()
-        wanted = [
-            (kind, key) for kind, key in dict.fromkeys(slots) if self._slot(kind, key) not in self._seen
-        ]
-        if len(wanted) < 2:
-            return  # one document: `get` reads it when it is needed
-        statement = _prefetch_statement(len(wanted))
-        args: list[Any] = [self.account, self.region]
-        for kind, key in wanted:
-            args += [kind, key]
-        found = {
-            (str(kind), str(key)): (str(doc), int(version))
-            for kind, key, doc, version in statement.all_args(self._tx, args)
-        }
-        for kind, key in wanted:
-            self._seen[self._slot(kind, key)] = found.get((kind, key))
 
     def read_ahead(self, slots: list[tuple[str, str]]) -> None:
         """`prefetch`, queued to go out with the transaction's next statement (on PostgreSQL; see
         store/libpq.py): a unit of work that knows early what it will read pays no round trip for it."""
+        if self._tx.libpq:
+            self._queue(slots, at_least=1)
+
+    def _queue(self, slots: list[tuple[str, str]], *, at_least: int) -> bool:
+        """Queue one statement reading the slots not remembered yet, if there are `at_least` of them;
+        whether it did. SQLite answers each key in microseconds, without a round trip: one by one is
+        cheaper there."""
         if self._tx.paramstyle == "qmark":
-            return
+            return False
         wanted = [
             (kind, key) for kind, key in dict.fromkeys(slots) if self._slot(kind, key) not in self._seen
         ]
-        if not wanted:
-            return
+        if len(wanted) < at_least:
+            return False
         args: list[Any] = [self.account, self.region]
         for kind, key in wanted:
             args += [kind, key]
         rows = _prefetch_statement(len(wanted)).read_ahead(self._tx, args)
         answers_for = [self._slot(kind, key) for kind, key in wanted]
         self._tx.documents_ahead.append((rows, (self.account, self.region), answers_for))
+        return True
 
     def read_ahead_through(self, index_kind: str, index_key: str, field: str, kind: str) -> None:
         """Queue the read of the `kind` document whose key is the `field` of the document
@@ -211,8 +204,7 @@ class Documents:
         """Insert a new document. With `limit`, take a place under the kind's quota first: raises
         QuotaExceeded when the account already has `limit` documents of this kind, DuplicateKey when
         the key is taken (and gives the place back)."""
-        if self._tx.documents_ahead:
-            self._settle()
+        self._settle()
         if limit is not None and (
             limit <= 0 or _TAKE_PLACE.one(self._tx, self._params(kind, limit=limit)) is None
         ):
@@ -244,8 +236,7 @@ class Documents:
 
         If this transaction read the document, the write happens only if nobody changed it since
         (WriteConflict otherwise)."""
-        if self._tx.documents_ahead:
-            self._settle()
+        self._settle()
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         text = _dump(doc)
@@ -260,8 +251,7 @@ class Documents:
             self._seen[slot] = (text, seen[1] + 1)
 
     def remove(self, kind: str, key: str) -> bool:
-        if self._tx.documents_ahead:
-            self._settle()
+        self._settle()
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         params = self._params(kind, key=key, seen=None if seen is None else seen[1])

@@ -43,7 +43,7 @@ class Spend:
     def read_ahead(self, account: str, region: str, channel: str, at: float) -> None:
         """Queue the read `month_to_date` will make, to ride with the transaction's next statement
         (on PostgreSQL; store/libpq.py); elsewhere nothing is gained and nothing is done."""
-        if self._tx.paramstyle == "qmark":
+        if not self._tx.libpq:
             return
         month = spend_month(at)
         self._ahead[(account, region, channel, month)] = _MONTH_SPEND.read_ahead(

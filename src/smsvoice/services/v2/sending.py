@@ -169,15 +169,19 @@ def ceiling(params: dict[str, Any], member: str, compared: Decimal) -> Ceiling |
 OriginationFinder = Callable[[NumberInfo, Document | None], Origination]
 
 
+def _e164(value: object) -> str | None:
+    return as_e164(value) if isinstance(value, str) else None
+
+
 def _documents_of_send(params: dict[str, Any]) -> list[tuple[str, str]]:
     """The documents every send through an origination identity reads first."""
     wanted = [(ACCOUNT_SETTINGS, SETTINGS_KEY)]
     set_name_or_arn = params.get("ConfigurationSetName")
     if isinstance(set_name_or_arn, str) and set_name_or_arn and not set_name_or_arn.startswith("arn:"):
         wanted.append((CONFIGURATION_SET, set_name_or_arn))
-    identity = params.get("OriginationIdentity")
-    if isinstance(identity, str) and as_e164(identity):
-        wanted.append((PHONE_NUMBER_BY_E164, str(as_e164(identity))))
+    identity = _e164(params.get("OriginationIdentity"))
+    if identity is not None:
+        wanted.append((PHONE_NUMBER_BY_E164, identity))
     return wanted
 
 
@@ -195,18 +199,16 @@ def read_ahead_of_send(
         return
     documents = tx.documents(account, region)
     wanted = _documents_of_send(params)
-    destination = params.get("DestinationPhoneNumber")
-    if isinstance(destination, str) and as_e164(destination):
+    destination = _e164(params.get("DestinationPhoneNumber"))
+    if destination is not None:
         # A guess that is right for most numbers: their opt-out list is the Default one. When it is
         # another, the check reads that list's entry as usual.
-        wanted.append((OPTED_OUT_NUMBER, number_key(DEFAULT_LIST, str(as_e164(destination)))))
+        wanted.append((OPTED_OUT_NUMBER, number_key(DEFAULT_LIST, destination)))
     documents.read_ahead(wanted)
-    identity = params.get("OriginationIdentity")
-    if isinstance(identity, str) and as_e164(identity):
+    identity = _e164(params.get("OriginationIdentity"))
+    if identity is not None:
         # The number itself, through its E.164 index (resolve_identity reads both).
-        documents.read_ahead_through(
-            PHONE_NUMBER_BY_E164, str(as_e164(identity)), "PhoneNumberId", PHONE_NUMBER
-        )
+        documents.read_ahead_through(PHONE_NUMBER_BY_E164, identity, "PhoneNumberId", PHONE_NUMBER)
     tx.spend.read_ahead(account, region, channel, now)
 
 
