@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from tests.messaging.support import (
@@ -13,7 +14,7 @@ from tests.messaging.support import (
     sns_destination,
 )
 from tests.multinode.conftest import Nodes
-from tests.multinode.support import v2_clients
+from tests.multinode.support import summary, together, v2_clients
 from tests.support.clients import new_account
 
 RULED_DESTINATION = "+12065550199"
@@ -95,3 +96,66 @@ def test_a_rule_posted_on_one_node_shapes_a_send_on_the_other(nodes: Nodes) -> N
         assert inspector.event_types(untouched) == ["TEXT_SUCCESSFUL", "TEXT_DELIVERED"]
     Inspector(nodes.b.endpoint).clear_rules(id=f"blocked-{account}")
     assert rule not in Inspector(nodes.a.endpoint).rules()
+
+
+def _batches(nodes: Nodes) -> list[dict[str, int]] | None:
+    """Each node's group-commit counts (store/batches.py), on PostgreSQL; None on SQLite."""
+    states = [node.health().json()["batches"] for node in (nodes.a, nodes.b)]
+    return None if None in states else states
+
+
+def test_sends_of_several_accounts_fired_together_on_both_nodes_are_each_stored_once(nodes: Nodes) -> None:
+    # On PostgreSQL sends that are ready together share a transaction (store/batches.py); batches on
+    # the two nodes, holding several accounts' sends each, must neither deadlock nor lose a send.
+    accounts = [new_account() for _ in range(3)]
+    calls = []
+    for account in accounts:
+        a, b = v2_clients(nodes.endpoints, account)
+        number = phone_number(a, capabilities=("SMS",))
+        configuration_set(a, "events", sns_destination("to-sns", "TEXT_ALL"))
+        a.put_opted_out_number(OptOutListName="Default", OptedOutNumber=RULED_DESTINATION)
+        for index in range(8):
+            for node in (a, b):
+                destination = RULED_DESTINATION if index == 3 else US_DESTINATION
+                calls.append(partial(send_answer, node, number, destination, "events"))
+    before = _batches(nodes)
+
+    outcomes = together(calls)
+
+    assert summary(outcomes) == {
+        ("OK", None): 3 * 14,
+        ("ConflictException", "DESTINATION_PHONE_NUMBER_OPTED_OUT"): 3 * 2,
+    }
+    answered = [outcome.answer["MessageId"] for outcome in outcomes if outcome.answer is not None]
+    assert len(set(answered)) == len(answered)
+    for account in accounts:
+        stored = Inspector(nodes.b.endpoint).messages(account=account)
+        assert len(stored) == 14
+        assert {message["destination"] for message in stored} == {US_DESTINATION}
+        assert {message["events"][0]["event_type"] for message in stored} == {"TEXT_SUCCESSFUL"}
+    assert {message_id for account in accounts for message_id in _ids(nodes, account)} == set(answered)
+    after = _batches(nodes)
+    if before is not None and after is not None:  # PostgreSQL
+        units, batches = (
+            [sum(state[count] for state in states) for states in (before, after)]
+            for count in ("units", "batches")
+        )
+        assert units[1] - units[0] == len(calls)
+        assert batches[1] - batches[0] < len(calls)  # some sends shared a transaction
+        # No batch was rolled back (by a deadlock, or any database error) to run its units alone.
+        assert [state["unitsRunAgain"] for state in after] == [state["unitsRunAgain"] for state in before]
+
+
+def send_answer(v2: Any, origination: str, destination: str, configuration: str) -> dict[str, Any]:
+    return dict(
+        v2.send_text_message(
+            DestinationPhoneNumber=destination,
+            OriginationIdentity=origination,
+            MessageBody="Your code is 123456",
+            ConfigurationSetName=configuration,
+        )
+    )
+
+
+def _ids(nodes: Nodes, account: str) -> set[str]:
+    return {message["message_id"] for message in Inspector(nodes.a.endpoint).messages(account=account)}

@@ -234,12 +234,18 @@ class Gateway:
         sending = destination is not None
         destination = destination if isinstance(destination, str) else None
         check_faults = True
+        batched = operation.name in api.batched_operations
+
+        def reads(tx: Transaction) -> None:
+            """What the unit of work will read, queued to go out in one round trip (on PostgreSQL)."""
+            if api.read_ahead is not None:
+                api.read_ahead(tx, caller.account, caller.region, operation.name, params, self.clock.now())
+            if check_faults and sending:  # a send reads the simulator rules too: one statement for both
+                tx.settings.read_ahead(faults.FAULTS_SETTING, RULES_SETTING)
 
         def unit_of_work(tx: Transaction) -> dict[str, Any]:
-            if api.read_ahead is not None:  # rides with the first statement below
-                api.read_ahead(tx, caller.account, caller.region, operation.name, params, self.clock.now())
             if check_faults:
-                if sending:  # a send reads the simulator rules too: one statement for both
+                if sending:
                     tx.settings.prefetch(faults.FAULTS_SETTING, RULES_SETTING)
                 fault = faults.candidate(
                     faults.faults_in_force(tx), operation.name, caller.account, caller.region, destination
@@ -273,7 +279,7 @@ class Gateway:
 
         try:
             try:
-                output = await self.store.run(unit_of_work)
+                output = await self.store.run(unit_of_work, batched=batched, read_ahead=reads)
             except _FaultDrawn as drawn:
                 fault_id = drawn.fault_id
                 injected = await self.store.run(
@@ -288,7 +294,7 @@ class Gateway:
                     if error is not None:
                         return api.protocol.serialize_error(error)
                 check_faults = False  # latency only, or the rule ran out meanwhile: serve the request
-                output = await self.store.run(unit_of_work)
+                output = await self.store.run(unit_of_work, batched=batched, read_ahead=reads)
         except ServiceError:
             raise
         except Exception:

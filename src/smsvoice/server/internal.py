@@ -56,6 +56,8 @@ async def health(request: Request) -> JSONResponse:
             "store": state.store.backend,
             # The embedded store's log checkpoints: how often the log was cut back, the longest pause.
             "wal": state.store.wal_state(),
+            # PostgreSQL's group commit of sends: batches run, units in them, units run again alone.
+            "batches": state.store.batch_state(),
             "retention": _retention_policy(state),
             "apis": [api.service_name for api in state.apis],
             "uptime_seconds": round(time.monotonic() - state.started, 3),

@@ -133,3 +133,6 @@ class Api:
     # Request bodies some operations may send beyond --max-body-bytes, by operation name.
     body_limits: Mapping[str, int] = field(default_factory=dict)
     read_ahead: ReadAhead | None = None
+    # Operations whose unit of work locks no row (sends), so that on PostgreSQL it may share a
+    # transaction with others ready at the same time (store/batches.py).
+    batched_operations: frozenset[str] = frozenset()

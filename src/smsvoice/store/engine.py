@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 import threading
 import time
@@ -30,6 +31,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from smsvoice.store import migrate
+from smsvoice.store.batches import AGAIN, Batches, Outcome, ReadAhead, Unit, after_reads, run_batch
 from smsvoice.store.checkpointer import JOURNAL_SIZE_LIMIT_BYTES, Checkpointer, WriteGate
 from smsvoice.store.errors import StoreUnavailable, WriteConflict
 from smsvoice.store.group_commit import GroupCommit
@@ -37,6 +39,8 @@ from smsvoice.store.outbox import OUTBOX_WRITTEN
 from smsvoice.store.transaction import Transaction
 
 T = TypeVar("T")
+
+log = logging.getLogger("smsvoice.store")
 
 # Each SQLite connection's page cache, at most (SQLite's default is 2 MB): room for the right edges of
 # the send path's indexes (message ids sort by time, arns.new_message_id) and the tables' hot pages.
@@ -114,10 +118,14 @@ class Store:
             self._deferred = libpq
             _flush_before_sqlalchemy(self.engine, libpq.flush)
         threads = 1 if self.is_sqlite else pool_size
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smsvoice-store")
+        # Units of work that may share a transaction (sends) do so through libpq (store/batches.py).
+        self._batches: Batches | None = None
+        if self._deferred is not None:
+            self._batches = Batches(self._executor, self._run_batch, self.run_sync)
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smsvoice-store")
         # This process's SQLite writers hold the gate while they write; the checkpointer takes it to
         # truncate the log, which a steady stream of back-to-back writers would otherwise never allow.
         self._write_gate = WriteGate()
@@ -149,6 +157,18 @@ class Store:
             with contextlib.suppress(Exception):
                 stale.close()
         return self._connection()
+
+    def _run_batch(self, units: list[tuple[Unit, ReadAhead | None]]) -> list[Outcome]:
+        """Run units of work in one transaction (store/batches.py), on a store thread; after a
+        database error none of them is kept, and each is to run again alone."""
+        connection = self._connection()
+        try:
+            return run_batch(connection, units, self._deferred)
+        except Exception as error:
+            log.info(
+                "a batch of %d units of work was rolled back; each runs again alone: %s", len(units), error
+            )
+            return [(AGAIN, None)] * len(units)
 
     def run_sync(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in a transaction on the calling thread (for tools, tests and store threads);
@@ -187,16 +207,28 @@ class Store:
                 connection = self._reconnect()
         raise AssertionError("unreachable")
 
-    async def run(self, work: Callable[[Transaction], T], *, announce: bool = True) -> T:
+    async def run(
+        self,
+        work: Callable[[Transaction], T],
+        *,
+        announce: bool = True,
+        batched: bool = False,
+        read_ahead: ReadAhead | None = None,
+    ) -> T:
         """Run `work` in one transaction (see the module docstring for where); commit if it returns,
         roll back if it raises. Once it committed, the `on_commit` listeners hear of it, unless
-        `announce` is false (a read that changes nothing)."""
-        if self.is_sqlite:
+        `announce` is false (a read that changes nothing). `read_ahead` queues the reads `work` will
+        make, before it runs. `batched`: `work` locks no row and writes nothing another batched unit
+        reads, so on PostgreSQL it may share a transaction with others (store/batches.py)."""
+        if batched and self._batches is not None:
+            result = await self._batches.run(work, read_ahead)
+        elif self.is_sqlite:
             # One writer: nothing can change what a unit of work read before it writes.
-            result = await self._group_commit.run(lambda connection: work(Transaction(connection)))
+            unit = after_reads(work, read_ahead)
+            result = await self._group_commit.run(lambda connection: unit(Transaction(connection)))
         else:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self._executor, self.run_sync, work)
+            result = await loop.run_in_executor(self._executor, self.run_sync, after_reads(work, read_ahead))
         if announce and self._commit_listeners:
             for listener in tuple(self._commit_listeners):
                 listener()
@@ -237,6 +269,10 @@ class Store:
     def wal_state(self) -> dict[str, float | int] | None:
         """The embedded store's write-ahead log checkpoints (None on other backends)."""
         return None if self._checkpointer is None else self._checkpointer.stats.as_json()
+
+    def batch_state(self) -> dict[str, int] | None:
+        """The group commit's counts (store/batches.py); None where units are not batched."""
+        return None if self._batches is None else self._batches.counts()
 
     def close(self) -> None:
         def _close_all() -> None:

@@ -138,6 +138,29 @@ def commit(connection: Any) -> None:
         _pipeline(connection, [*_owed(connection), (None, _COMMIT, (), None)])
 
 
+def queue(connection: Any, sql: bytes) -> Command:
+    """Queue a command without parameters (SAVEPOINT, RELEASE) to go out with the next round trip;
+    answers the queued command, for `sent` and `unqueue_from`."""
+    command: Command = (None, sql, (), None)
+    _deferred(connection).append(command)
+    return command
+
+
+def sent(connection: Any, command: Command) -> bool:
+    """Whether a command `queue` answered has gone to the server (it is no longer queued)."""
+    return all(queued is not command for queued in _deferred(connection))
+
+
+def unqueue_from(connection: Any, command: Command) -> None:
+    """Forget a queued command and everything queued after it (a unit of work given up before any of
+    it reached the server)."""
+    deferred = _deferred(connection)
+    for index, queued in enumerate(deferred):
+        if queued is command:
+            del deferred[index:]
+            return
+
+
 def discard(connection: Any) -> None:
     """Forget the deferred writes (the transaction is rolled back)."""
     deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)

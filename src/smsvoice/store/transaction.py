@@ -42,7 +42,7 @@ from smsvoice.store.registration_jobs import RegistrationJobs
 from smsvoice.store.resources import Resources
 from smsvoice.store.schedule import Schedule
 from smsvoice.store.settings import StoredSettings
-from smsvoice.store.spend import Spend
+from smsvoice.store.spend import Spend, SpendKey
 
 # How many times state was forgotten (Transaction.forget).
 FORGOTTEN_SETTING = "changes.forgotten"
@@ -70,10 +70,13 @@ class Transaction:
         "paramstyle",
         "raw",
         "remembered_documents",
+        "spend_due",
     )
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, spend_due: dict[SpendKey, float] | None = None) -> None:
         self.connection = connection
+        # A batch's spend, written when it commits (store/batches.py); None: written as it is added.
+        self.spend_due = spend_due
         # The hot-path statements (store/sql.py) run on these.
         raw: Any = connection.connection.dbapi_connection
         self.raw = raw

@@ -24,4 +24,12 @@ RATES = RequestRates(
 def build_v1_api() -> Api:
     model = load_service_model(V1)
     # Every module of smsvoice.services.v1 is imported here, registering its handlers.
-    return Api("v1", V1, RestJsonProtocol(model), operations.collect(model), V1Errors())
+    return Api(
+        "v1",
+        V1,
+        RestJsonProtocol(model),
+        operations.collect(model),
+        V1Errors(),
+        # A send locks no row (store/batches.py).
+        batched_operations=frozenset({"SendVoiceMessage"}),
+    )

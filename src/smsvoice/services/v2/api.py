@@ -9,7 +9,7 @@ from smsvoice.services.api import Api, RequestRates
 from smsvoice.services.names import V2
 from smsvoice.services.v2.errors import V2Errors
 from smsvoice.services.v2.operations import operations
-from smsvoice.services.v2.sending import read_ahead_of_send
+from smsvoice.services.v2.sending import BATCHED_SENDS, read_ahead_of_send
 
 # Under `--throttling aws`: every control-plane operation at the quotas page's rate, but for its one
 # exception. Sending is limited by message parts per second per origination identity, not by the
@@ -41,5 +41,12 @@ def build_v2_api() -> Api:
     # Every module of smsvoice.services.v2 is imported here, registering its handlers (one module per
     # resource family).
     return Api(
-        "v2", V2, JsonProtocol(model), operations.collect(model), V2Errors(), BODY_LIMITS, read_ahead_of_send
+        "v2",
+        V2,
+        JsonProtocol(model),
+        operations.collect(model),
+        V2Errors(),
+        BODY_LIMITS,
+        read_ahead_of_send,
+        BATCHED_SENDS,
     )

@@ -61,6 +61,12 @@ MEDIA_EXTENSIONS: Final = frozenset(
 )
 
 
+# The sends whose unit of work locks no row: it writes new rows and the month's spend (which a batch
+# writes last, in key order), so on PostgreSQL they may share a transaction (store/batches.py).
+# The Notify sends take a request-rate token (a row lock) and stay out.
+BATCHED_SENDS: Final = frozenset({"SendTextMessage", "SendVoiceMessage", "SendMediaMessage"})
+
+
 def _missing(member: str, what: str) -> ValidationException:
     return ValidationException(
         f"{what} is required", "MISSING_PARAMETER", [FieldProblem(member, f"{member} is required")]

@@ -1,0 +1,210 @@
+"""Group commit on PostgreSQL: sends that are ready together share one transaction.
+
+Run alone, each unit of work on a database server pays a hand-off to a store thread and back, its
+BEGIN and COMMIT, and a commit's flush of the write-ahead log; a send's own work is only one round
+trip of reads, with its writes riding on the next one (store/libpq.py). So units that ask for it
+(`Store.run(work, batched=True)`; the gateway asks for sends) queue on the event loop, and whenever
+fewer than IN_FLIGHT batches are running, the queued units (MAX_UNITS at most) go to a store thread
+together and run one after the other in one transaction, each inside a SAVEPOINT. SAVEPOINT and
+RELEASE ride with the statements around them, so they cost no round trip of their own.
+
+- A unit that raises is undone alone (ROLLBACK TO its savepoint; or, when nothing of it reached the
+  server yet, its queued statements are dropped) and its caller gets the error; the others are kept.
+- A WriteConflict is undone the same way, then the unit runs again alone (Store.run_sync retries).
+- A database error (a failed statement, a lost connection) rolls the whole batch back and every unit
+  of it runs again alone: a unit's writes go out with the next unit's reads, so whose statement
+  failed is not known.
+- Callers are answered after the COMMIT: an answer means durable, as for a unit run alone.
+
+A batch holds the row locks its units took until it commits, so two batches whose units lock rows in
+orders of their own could deadlock. Only units that lock no row join one: a send writes new rows,
+and the month's spend, which a batch adds up and writes last, in key order (store/spend.py), so all
+batches lock spend rows in the same order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from types import ModuleType
+from typing import Any, Final, TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+from smsvoice.store.errors import WriteConflict
+from smsvoice.store.spend import SpendKey, write_due
+from smsvoice.store.transaction import Transaction
+
+log = logging.getLogger("smsvoice.store")
+
+T = TypeVar("T")
+Unit = Callable[[Transaction], Any]
+# The reads a unit will make, queued before it runs (Documents.read_ahead and the like); a batch
+# queues those of all its units first, so they go out together in one round trip.
+ReadAhead = Callable[[Transaction], None]
+
+# Two batches at a time: one runs its units while the other waits on its round trip. More only add
+# threads contending for the GIL (bench/bench_postgres.py: 1, 2 and 4 measured).
+IN_FLIGHT: Final = 2
+# Each unit's SAVEPOINT is a subtransaction; PostgreSQL keeps up to 64 of a transaction's in shared
+# memory, and beyond that every other session's snapshots get slower.
+MAX_UNITS: Final = 32
+
+# What became of a unit in a batch: its answer, its error, or "run it again alone".
+DONE: Final = "done"
+FAILED: Final = "failed"
+AGAIN: Final = "again"
+Outcome = tuple[str, Any]
+
+_SAVEPOINT = b"SAVEPOINT smsvoice_unit"
+_RELEASE = b"RELEASE SAVEPOINT smsvoice_unit"
+_ROLLBACK_TO = b"ROLLBACK TO SAVEPOINT smsvoice_unit"
+
+
+def after_reads(work: Callable[[Transaction], T], read_ahead: ReadAhead | None) -> Callable[[Transaction], T]:
+    """`work` with its reads queued first, for a unit that runs alone."""
+    if read_ahead is None:
+        return work
+
+    def unit(tx: Transaction) -> T:
+        read_ahead(tx)
+        return work(tx)
+
+    return unit
+
+
+def run_batch(
+    connection: Connection, units: Sequence[tuple[Unit, ReadAhead | None]], libpq: ModuleType
+) -> list[Outcome]:
+    """Run `units` in one transaction on `connection` (a store thread's); raises a database error,
+    after which none of them is kept.
+
+    Every unit's reads are queued before the first unit runs. That is as if each unit read when it
+    started only because no batched unit writes what a batched unit reads (sends write new rows and
+    spend, and the spend not yet written is added to what is read: store/spend.py)."""
+    raw = connection.connection.dbapi_connection
+    due: dict[SpendKey, float] = {}
+    outcomes: list[Outcome] = []
+    with connection.begin():
+        try:
+            transactions = [Transaction(connection, spend_due=due) for _ in units]
+            for (_work, read_ahead), tx in zip(units, transactions, strict=True):
+                if read_ahead is not None:
+                    read_ahead(tx)
+            for (work, _reads), tx in zip(units, transactions, strict=True):
+                savepoint = libpq.queue(raw, _SAVEPOINT)
+                due_before = dict(due)
+                try:
+                    value = work(tx)
+                except Exception as error:
+                    if is_database_error(error, libpq):
+                        raise
+                    _undo(raw, savepoint, libpq)
+                    due.clear()
+                    due.update(due_before)
+                    outcomes.append((AGAIN if isinstance(error, WriteConflict) else FAILED, error))
+                else:
+                    libpq.queue(raw, _RELEASE)
+                    outcomes.append((DONE, value))
+            write_due(Transaction(connection), due)
+            libpq.commit(raw)
+        except BaseException:
+            libpq.discard(raw)
+            raise
+    return outcomes
+
+
+def _undo(raw: Any, savepoint: Any, libpq: ModuleType) -> None:
+    if not libpq.sent(raw, savepoint):
+        libpq.unqueue_from(raw, savepoint)  # nothing of the unit reached the server
+        return
+    libpq.discard(raw)  # all queued since the savepoint went out is the unit's own
+    libpq.queue(raw, _ROLLBACK_TO)
+    libpq.queue(raw, _RELEASE)
+
+
+def is_database_error(error: BaseException, libpq: ModuleType) -> bool:
+    return isinstance(error, (DBAPIError, libpq.errors.Error))
+
+
+class Batches:
+    """The event loop's side: queues units and starts batches on the store's threads."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        run_batch: Callable[[list[tuple[Unit, ReadAhead | None]]], list[Outcome]],
+        run_alone: Callable[[Unit], Any],
+    ) -> None:
+        self._executor = executor
+        self._run_batch = run_batch
+        self._run_alone = run_alone
+        self._queued: list[tuple[Unit, ReadAhead | None, asyncio.Future[Any]]] = []
+        self._running = 0
+        self._scheduled = False
+        # Batches run and units run again alone, for the deliveries page and the tests.
+        self.batches = 0
+        self.units = 0
+        self.reruns = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"batches": self.batches, "units": self.units, "unitsRunAgain": self.reruns}
+
+    async def run(self, work: Callable[[Transaction], T], read_ahead: ReadAhead | None = None) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._queued.append((work, read_ahead, future))
+        if not self._scheduled:
+            self._scheduled = True
+            # After the callbacks already queued, so that requests that arrived together join in.
+            loop.call_soon(self._start)
+        return await future
+
+    def _start(self) -> None:
+        self._scheduled = False
+        loop = asyncio.get_running_loop()
+        while self._queued and self._running < IN_FLIGHT:
+            batch = self._queued[:MAX_UNITS]
+            del self._queued[:MAX_UNITS]
+            self._running += 1
+            self.batches += 1
+            self.units += len(batch)
+            units = [(work, read_ahead) for work, read_ahead, _ in batch]
+            running = loop.run_in_executor(self._executor, self._run_batch, units)
+            running.add_done_callback(functools.partial(self._finished, batch))
+
+    def _finished(
+        self,
+        batch: list[tuple[Unit, ReadAhead | None, asyncio.Future[Any]]],
+        running: asyncio.Future[list[Outcome]],
+    ) -> None:
+        self._running -= 1
+        outcomes = running.result()
+        for (work, read_ahead, future), (outcome, value) in zip(batch, outcomes, strict=True):
+            if future.done():
+                continue
+            if outcome == AGAIN:
+                self.reruns += 1
+                alone = asyncio.get_running_loop().run_in_executor(
+                    self._executor, self._run_alone, after_reads(work, read_ahead)
+                )
+                alone.add_done_callback(functools.partial(_settle, future))
+            elif outcome == FAILED:
+                future.set_exception(value)
+            else:
+                future.set_result(value)
+        self._start()
+
+
+def _settle(future: asyncio.Future[Any], alone: asyncio.Future[Any]) -> None:
+    if future.done():
+        return
+    error = alone.exception()
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(alone.result())
