@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,3 +18,27 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(store_url(tmp_path / "store"), upgrade=True)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def round_trips(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What goes to PostgreSQL through libpq, one entry per round trip (empty on SQLite)."""
+    trips: list[str] = []
+    if store.is_sqlite:
+        yield trips
+        return
+    from smsvoice.store import libpq
+
+    pipeline, check = libpq._pipeline, libpq._check
+
+    def counted_pipeline(connection: Any, commands: list[Any]) -> list[Any]:
+        trips.append("pipeline of " + ", ".join(command[1].decode().split()[0] for command in commands))
+        return pipeline(connection, commands)
+
+    def counted_check(result: Any, connection: Any) -> Any:
+        trips.append("one statement")
+        return check(result, connection)
+
+    monkeypatch.setattr(libpq, "_pipeline", counted_pipeline)
+    monkeypatch.setattr(libpq, "_check", counted_check)
+    yield trips

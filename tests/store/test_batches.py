@@ -25,12 +25,16 @@ class Refused(Exception):
     pass
 
 
-def _together(store: Store, units: Sequence[Callable[[Transaction], Any]]) -> list[Any]:
+def _together(
+    store: Store,
+    units: Sequence[Callable[[Transaction], Any]],
+    read_ahead: Callable[[Transaction], None] | None = None,
+) -> list[Any]:
     """Run `units` batched, all started at once; their answers or errors, in order."""
 
     async def run_all() -> list[Any]:
         return await asyncio.gather(
-            *(store.run(unit, batched=True) for unit in units), return_exceptions=True
+            *(store.run(unit, batched=True, read_ahead=read_ahead) for unit in units), return_exceptions=True
         )
 
     return asyncio.run(run_all())
@@ -155,3 +159,40 @@ def test_a_unit_sees_the_spend_of_the_units_before_it_and_a_failed_one_counts_no
     total = store.run_sync(lambda tx: tx.spend.month_to_date(ACCOUNT, REGION, "TEXT", NOW))
     assert float(total) == pytest.approx(1.875)
     _shared(store, 5)
+
+
+def test_a_batch_is_two_round_trips_its_reads_then_its_writes_with_the_commit(
+    store: Store, round_trips: list[str]
+) -> None:
+    store.run_sync(lambda tx: tx.documents(ACCOUNT, REGION).add(KIND, "shared", {"Name": "shared"}))
+    before = len(round_trips)
+
+    def reads(tx: Transaction) -> None:
+        tx.documents(ACCOUNT, REGION).read_ahead([(KIND, "shared"), (KIND, "missing")])
+        tx.spend.read_ahead(ACCOUNT, REGION, "TEXT", NOW)
+
+    def sends(index: int) -> Callable[[Transaction], str]:
+        def unit(tx: Transaction) -> str:
+            documents = tx.documents(ACCOUNT, REGION)
+            found, missing = documents.get(KIND, "shared"), documents.get(KIND, "missing")
+            assert found == {"Name": "shared"} and missing is None
+            spent = tx.spend.month_to_date(ACCOUNT, REGION, "TEXT", NOW)
+            tx.messages.insert(text_message(f"batched-{index}"))
+            tx.spend.add(ACCOUNT, REGION, "TEXT", NOW, 0.5)
+            return str(spent)
+
+        return unit
+
+    answers = _together(store, [sends(index) for index in range(12)], read_ahead=reads)
+
+    assert answers == [f"{0.5 * index:.5f}" for index in range(12)]
+    assert _message_ids(store) == {f"batched-{index}" for index in range(12)}
+    if not store.is_sqlite:
+        first, last = round_trips[before:]
+        # Every unit's reads (documents, spend), and the first unit's savepoint; then the rest.
+        assert first.startswith("pipeline of BEGIN") and first.count("SELECT") == 24
+        assert first.count("SAVEPOINT") == 1
+        assert last.count("SAVEPOINT") == 11 and last.count("RELEASE") == 12
+        assert last.count("INSERT") == 13  # 12 messages, and the batch's spend in one row
+        assert last.endswith("COMMIT")
+        _shared(store, 12)

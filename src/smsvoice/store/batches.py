@@ -47,9 +47,10 @@ Unit = Callable[[Transaction], Any]
 # queues those of all its units first, so they go out together in one round trip.
 ReadAhead = Callable[[Transaction], None]
 
-# Two batches at a time: one runs its units while the other waits on its round trip. More only add
-# threads contending for the GIL (bench/bench_postgres.py: 1, 2 and 4 measured).
-IN_FLIGHT: Final = 2
+# Batches at a time: while one waits on a round trip the others run their units. Fewer left the
+# node idle between round trips, more only add threads contending for the GIL (bench/bench_postgres.py
+# with 1 to 4).
+IN_FLIGHT: Final = 3
 # Each unit's SAVEPOINT is a subtransaction; PostgreSQL keeps up to 64 of a transaction's in shared
 # memory, and beyond that every other session's snapshots get slower.
 MAX_UNITS: Final = 32
