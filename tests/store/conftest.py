@@ -29,16 +29,24 @@ def round_trips(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[
         return
     from smsvoice.store import libpq
 
-    pipeline, check = libpq._pipeline, libpq._check
+    pipeline, waiting, check = libpq._pipeline, libpq._pipeline_waiting, libpq._check
+
+    def count(commands: list[Any]) -> None:
+        trips.append("pipeline of " + ", ".join(command[1].decode().split()[0] for command in commands))
 
     def counted_pipeline(connection: Any, commands: list[Any]) -> list[Any]:
-        trips.append("pipeline of " + ", ".join(command[1].decode().split()[0] for command in commands))
+        count(commands)
         return pipeline(connection, commands)
+
+    async def counted_waiting(connection: Any, commands: list[Any]) -> list[Any]:
+        count(commands)
+        return await waiting(connection, commands)
 
     def counted_check(result: Any, connection: Any) -> Any:
         trips.append("one statement")
         return check(result, connection)
 
     monkeypatch.setattr(libpq, "_pipeline", counted_pipeline)
+    monkeypatch.setattr(libpq, "_pipeline_waiting", counted_waiting)
     monkeypatch.setattr(libpq, "_check", counted_check)
     yield trips

@@ -189,10 +189,8 @@ def test_a_batch_is_two_round_trips_its_reads_then_its_writes_with_the_commit(
     assert _message_ids(store) == {f"batched-{index}" for index in range(12)}
     if not store.is_sqlite:
         first, last = round_trips[before:]
-        # Every unit's reads (documents, spend), and the first unit's savepoint; then the rest.
-        assert first.startswith("pipeline of BEGIN") and first.count("SELECT") == 24
-        assert first.count("SAVEPOINT") == 1
-        assert last.count("SAVEPOINT") == 11 and last.count("RELEASE") == 12
-        assert last.count("INSERT") == 13  # 12 messages, and the batch's spend in one row
-        assert last.endswith("COMMIT")
+        # Every unit's reads (documents, spend); then every unit's writes: 12 messages, and the batch's
+        # spend in one row. No unit sent anything while it ran, so none needed a savepoint.
+        assert first == "pipeline of BEGIN" + ", SELECT" * 24
+        assert last == "pipeline of " + "INSERT, " * 13 + "COMMIT"
         _shared(store, 12)

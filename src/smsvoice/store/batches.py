@@ -25,6 +25,7 @@ batches lock spend rows in the same order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Callable, Sequence
@@ -50,7 +51,7 @@ ReadAhead = Callable[[Transaction], None]
 # Batches at a time: while one waits on a round trip the others run their units. Fewer left the
 # node idle between round trips, more only add threads contending for the GIL (bench/bench_postgres.py
 # with 1 to 4).
-IN_FLIGHT: Final = 3
+IN_FLIGHT: Final = 2
 # Each unit's SAVEPOINT is a subtransaction; PostgreSQL keeps up to 64 of a transaction's in shared
 # memory, and beyond that every other session's snapshots get slower.
 MAX_UNITS: Final = 32
@@ -78,44 +79,51 @@ def after_reads(work: Callable[[Transaction], T], read_ahead: ReadAhead | None) 
     return unit
 
 
-def run_batch(
+async def run_batch(
     connection: Connection, units: Sequence[tuple[Unit, ReadAhead | None]], libpq: ModuleType
 ) -> list[Outcome]:
-    """Run `units` in one transaction on `connection` (a store thread's); raises a database error,
-    after which none of them is kept.
+    """Run `units` in one transaction on `connection`, on the event loop's thread; raises a database
+    error, after which none of them is kept.
 
-    Every unit's reads are queued before the first unit runs. That is as if each unit read when it
-    started only because no batched unit writes what a batched unit reads (sends write new rows and
-    spend, and the spend not yet written is added to what is read: store/spend.py)."""
+    Every unit's reads are queued, and sent, before the first unit runs. That is as if each unit read
+    when it started only because no batched unit writes what a batched unit reads (sends write new
+    rows and spend, and the spend not yet written is added to what is read: store/spend.py)."""
     raw = connection.connection.dbapi_connection
     due: dict[SpendKey, float] = {}
     outcomes: list[Outcome] = []
-    with connection.begin():
-        try:
-            transactions = [Transaction(connection, spend_due=due) for _ in units]
-            for (_work, read_ahead), tx in zip(units, transactions, strict=True):
-                if read_ahead is not None:
-                    read_ahead(tx)
-            for (work, _reads), tx in zip(units, transactions, strict=True):
-                savepoint = libpq.queue(raw, _SAVEPOINT)
-                due_before = dict(due)
-                try:
-                    value = work(tx)
-                except Exception as error:
-                    if is_database_error(error, libpq):
-                        raise
-                    _undo(raw, savepoint, libpq)
-                    due.clear()
-                    due.update(due_before)
-                    outcomes.append((AGAIN if isinstance(error, WriteConflict) else FAILED, error))
-                else:
+    transaction = connection.begin()
+    try:
+        transactions = [Transaction(connection, spend_due=due) for _ in units]
+        for (_work, read_ahead), tx in zip(units, transactions, strict=True):
+            if read_ahead is not None:
+                read_ahead(tx)
+        await libpq.flush_waiting(raw)
+        for (work, _reads), tx in zip(units, transactions, strict=True):
+            savepoint = libpq.queue(raw, _SAVEPOINT)
+            due_before = dict(due)
+            try:
+                value = work(tx)
+            except Exception as error:
+                if is_database_error(error, libpq):
+                    raise
+                _undo(raw, savepoint, libpq)
+                due.clear()
+                due.update(due_before)
+                outcomes.append((AGAIN if isinstance(error, WriteConflict) else FAILED, error))
+            else:
+                if libpq.sent(raw, savepoint):
                     libpq.queue(raw, _RELEASE)
-                    outcomes.append((DONE, value))
-            write_due(Transaction(connection), due)
-            libpq.commit(raw)
-        except BaseException:
-            libpq.discard(raw)
-            raise
+                else:  # nothing of the unit reached the server yet: nothing to roll back to now
+                    libpq.unqueue(raw, savepoint)
+                outcomes.append((DONE, value))
+        write_due(Transaction(connection), due)
+        await libpq.commit_waiting(raw)
+        transaction.commit()
+    except BaseException:
+        libpq.discard(raw)
+        with contextlib.suppress(Exception):  # a lost connection cannot roll back; it is dropped
+            transaction.rollback()
+        raise
     return outcomes
 
 
@@ -133,17 +141,22 @@ def is_database_error(error: BaseException, libpq: ModuleType) -> bool:
 
 
 class Batches:
-    """The event loop's side: queues units and starts batches on the store's threads."""
+    """Queues units on the event loop and runs batches of them there, each on a connection of its own
+    (IN_FLIGHT at most), the waits for the server being the loop's."""
 
     def __init__(
         self,
+        connect: Callable[[], Connection],
+        libpq: ModuleType,
         executor: Executor,
-        run_batch: Callable[[list[tuple[Unit, ReadAhead | None]]], list[Outcome]],
         run_alone: Callable[[Unit], Any],
     ) -> None:
+        self._connect = connect
+        self._libpq = libpq
         self._executor = executor
-        self._run_batch = run_batch
         self._run_alone = run_alone
+        self._idle: list[Connection] = []
+        self._tasks: set[asyncio.Task[None]] = set()
         self._queued: list[tuple[Unit, ReadAhead | None, asyncio.Future[Any]]] = []
         self._running = 0
         self._scheduled = False
@@ -165,6 +178,12 @@ class Batches:
             loop.call_soon(self._start)
         return await future
 
+    def close(self) -> None:
+        for connection in self._idle:
+            with contextlib.suppress(Exception):
+                connection.close()
+        self._idle.clear()
+
     def _start(self) -> None:
         self._scheduled = False
         loop = asyncio.get_running_loop()
@@ -174,31 +193,46 @@ class Batches:
             self._running += 1
             self.batches += 1
             self.units += len(batch)
-            units = [(work, read_ahead) for work, read_ahead, _ in batch]
-            running = loop.run_in_executor(self._executor, self._run_batch, units)
-            running.add_done_callback(functools.partial(self._finished, batch))
+            task = loop.create_task(self._run(batch))
+            self._tasks.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self._tasks.discard)
 
-    def _finished(
-        self,
-        batch: list[tuple[Unit, ReadAhead | None, asyncio.Future[Any]]],
-        running: asyncio.Future[list[Outcome]],
-    ) -> None:
-        self._running -= 1
-        outcomes = running.result()
+    async def _run(self, batch: list[tuple[Unit, ReadAhead | None, asyncio.Future[Any]]]) -> None:
+        try:
+            outcomes = await self._outcomes([(work, read_ahead) for work, read_ahead, _ in batch])
+        finally:
+            self._running -= 1
+        loop = asyncio.get_running_loop()
         for (work, read_ahead, future), (outcome, value) in zip(batch, outcomes, strict=True):
             if future.done():
                 continue
             if outcome == AGAIN:
                 self.reruns += 1
-                alone = asyncio.get_running_loop().run_in_executor(
-                    self._executor, self._run_alone, after_reads(work, read_ahead)
-                )
+                alone = loop.run_in_executor(self._executor, self._run_alone, after_reads(work, read_ahead))
                 alone.add_done_callback(functools.partial(_settle, future))
             elif outcome == FAILED:
                 future.set_exception(value)
             else:
                 future.set_result(value)
         self._start()
+
+    async def _outcomes(self, units: list[tuple[Unit, ReadAhead | None]]) -> list[Outcome]:
+        """The batch's outcomes; after a database error (or no connection) every unit is to run again
+        alone, on a store thread, where a lost connection is replaced and a conflict retried."""
+        try:
+            connection = self._idle.pop() if self._idle else self._connect()
+        except Exception as error:
+            log.info("no connection for a batch of %d units of work; each runs alone: %s", len(units), error)
+            return [(AGAIN, None)] * len(units)
+        try:
+            outcomes = await run_batch(connection, units, self._libpq)
+        except Exception as error:
+            log.info("a batch of %d units of work was rolled back; each runs alone: %s", len(units), error)
+            with contextlib.suppress(Exception):
+                connection.close()  # it may be broken: the next batch takes a new one
+            return [(AGAIN, None)] * len(units)
+        self._idle.append(connection)
+        return outcomes
 
 
 def _settle(future: asyncio.Future[Any], alone: asyncio.Future[Any]) -> None:

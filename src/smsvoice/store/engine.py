@@ -31,7 +31,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from smsvoice.store import migrate
-from smsvoice.store.batches import AGAIN, Batches, Outcome, ReadAhead, Unit, after_reads, run_batch
+from smsvoice.store.batches import IN_FLIGHT as BATCHES_IN_FLIGHT
+from smsvoice.store.batches import Batches, ReadAhead, after_reads
 from smsvoice.store.checkpointer import JOURNAL_SIZE_LIMIT_BYTES, Checkpointer, WriteGate
 from smsvoice.store.errors import StoreUnavailable, WriteConflict
 from smsvoice.store.group_commit import GroupCommit
@@ -102,7 +103,8 @@ class Store:
             self.engine = create_engine(
                 url,
                 pool_size=pool_size,
-                max_overflow=0,
+                # The batches of sends have connections of their own (store/batches.py).
+                max_overflow=BATCHES_IN_FLIGHT,
                 pool_pre_ping=True,
                 pool_timeout=10,
                 connect_args=_connect_args(parsed.get_backend_name(), parsed.get_driver_name()),
@@ -122,7 +124,7 @@ class Store:
         # Units of work that may share a transaction (sends) do so through libpq (store/batches.py).
         self._batches: Batches | None = None
         if self._deferred is not None:
-            self._batches = Batches(self._executor, self._run_batch, self.run_sync)
+            self._batches = Batches(self.engine.connect, self._deferred, self._executor, self.run_sync)
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
@@ -157,18 +159,6 @@ class Store:
             with contextlib.suppress(Exception):
                 stale.close()
         return self._connection()
-
-    def _run_batch(self, units: list[tuple[Unit, ReadAhead | None]]) -> list[Outcome]:
-        """Run units of work in one transaction (store/batches.py), on a store thread; after a
-        database error none of them is kept, and each is to run again alone."""
-        connection = self._connection()
-        try:
-            return run_batch(connection, units, self._deferred)
-        except Exception as error:
-            log.info(
-                "a batch of %d units of work was rolled back; each runs again alone: %s", len(units), error
-            )
-            return [(AGAIN, None)] * len(units)
 
     def run_sync(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in a transaction on the calling thread (for tools, tests and store threads);
@@ -281,6 +271,8 @@ class Store:
                     connection.close()
                 self._connections.clear()
 
+        if self._batches is not None:
+            self._batches.close()
         self._executor.submit(_close_all).result()
         self._executor.shutdown(wait=True)
         self.engine.dispose()

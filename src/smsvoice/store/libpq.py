@@ -22,6 +22,7 @@ context switches on both sides). So:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import select
 from collections.abc import Sequence
@@ -151,6 +152,15 @@ def sent(connection: Any, command: Command) -> bool:
     return all(queued is not command for queued in _deferred(connection))
 
 
+def unqueue(connection: Any, command: Command) -> None:
+    """Forget one queued command (the commands after it stay queued)."""
+    deferred = _deferred(connection)
+    for index, queued in enumerate(deferred):
+        if queued is command:
+            del deferred[index]
+            return
+
+
 def unqueue_from(connection: Any, command: Command) -> None:
     """Forget a queued command and everything queued after it (a unit of work given up before any of
     it reached the server)."""
@@ -159,6 +169,20 @@ def unqueue_from(connection: Any, command: Command) -> None:
         if queued is command:
             del deferred[index:]
             return
+
+
+async def flush_waiting(connection: Any) -> None:
+    """`flush` on the event loop's thread, the wait for the server being the loop's."""
+    deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
+    if deferred:
+        await _pipeline_waiting(connection, _owed(connection))
+
+
+async def commit_waiting(connection: Any) -> None:
+    """`commit` on the event loop's thread, the wait for the server being the loop's."""
+    deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
+    if deferred:
+        await _pipeline_waiting(connection, [*_owed(connection), (None, _COMMIT, (), None)])
 
 
 def discard(connection: Any) -> None:
@@ -201,22 +225,9 @@ def _pipeline(connection: Any, commands: list[Command]) -> list[Any]:
     results in order (and each read-ahead's rows given to it). The first error is raised once every
     result has been read, so the connection stays usable for the rollback."""
     pgconn = connection.pgconn
-    prepared = _prepared(connection)
-    preparing: set[bytes] = set()
-    # Per result expected, in order: the statement a PREPARE is for, or None for a command's own result.
-    expected: list[bytes | None] = []
     pgconn.enter_pipeline_mode()
     try:
-        for name, sql, args, _ahead in commands:
-            if name is None:
-                pgconn.send_query_params(sql, None)
-            else:
-                if name not in prepared and name not in preparing:
-                    pgconn.send_prepare(name, sql)
-                    preparing.add(name)
-                    expected.append(name)
-                pgconn.send_query_prepared(name, [_encode(value) for value in args])
-            expected.append(None)
+        expected = _send(connection, commands)
         pgconn.pipeline_sync()
         results = _collect(pgconn)
     except BaseException:
@@ -224,6 +235,87 @@ def _pipeline(connection: Any, commands: list[Command]) -> list[Any]:
             pgconn.exit_pipeline_mode()
         raise
     pgconn.exit_pipeline_mode()
+    return _answers(connection, commands, results, expected)
+
+
+async def _pipeline_waiting(connection: Any, commands: list[Command]) -> list[Any]:
+    """`_pipeline` for the event loop's thread: the waits for the server are the loop's."""
+    pgconn = connection.pgconn
+    loop = asyncio.get_running_loop()
+    pgconn.nonblocking = 1
+    pgconn.enter_pipeline_mode()
+    try:
+        expected = _send(connection, commands)
+        pgconn.pipeline_sync()
+        while pgconn.flush() == 1:  # what did not fit in the socket's buffer
+            await _ready(loop, pgconn.socket, writable=True)
+        results: list[Any] = []
+        while True:
+            while pgconn.is_busy():
+                await _ready(loop, pgconn.socket, writable=False)
+                pgconn.consume_input()
+            result = pgconn.get_result()
+            if result is None:
+                continue
+            if result.status == pq.ExecStatus.PIPELINE_SYNC:
+                break
+            results.append(result)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            pgconn.exit_pipeline_mode()
+        raise
+    finally:
+        pgconn.nonblocking = 0
+    pgconn.exit_pipeline_mode()
+    return _answers(connection, commands, results, expected)
+
+
+async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, writable: bool) -> None:
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    if writable:
+        loop.add_writer(fd, wake)
+    else:
+        loop.add_reader(fd, wake)
+    try:
+        await ready
+    finally:
+        if writable:
+            loop.remove_writer(fd)
+        else:
+            loop.remove_reader(fd)
+
+
+def _send(connection: Any, commands: list[Command]) -> list[bytes | None]:
+    """Queue `commands` on the connection in pipeline mode (each prepared first if this connection has
+    not yet); per result to expect, in order, the statement a PREPARE is for, or None for a
+    command's own result."""
+    pgconn = connection.pgconn
+    prepared = _prepared(connection)
+    preparing: set[bytes] = set()
+    expected: list[bytes | None] = []
+    for name, sql, args, _ahead in commands:
+        if name is None:
+            pgconn.send_query_params(sql, None)
+        else:
+            if name not in prepared and name not in preparing:
+                pgconn.send_prepare(name, sql)
+                preparing.add(name)
+                expected.append(name)
+            pgconn.send_query_prepared(name, [_encode(value) for value in args])
+        expected.append(None)
+    return expected
+
+
+def _answers(
+    connection: Any, commands: list[Command], results: list[Any], expected: list[bytes | None]
+) -> list[Any]:
+    """The commands' own results (each read-ahead's rows given to it); raises the first error."""
+    prepared = _prepared(connection)
     failure = None
     answers = []
     for result, preparation in zip(results, expected, strict=True):
