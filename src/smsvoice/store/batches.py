@@ -1,20 +1,28 @@
-"""Group commit on PostgreSQL: sends that are ready together share one transaction.
+"""Group commit on PostgreSQL: sends that are ready together share one transaction, run on the loop.
 
-Run alone, each unit of work on a database server pays a hand-off to a store thread and back, its
-BEGIN and COMMIT, and a commit's flush of the write-ahead log; a send's own work is only one round
-trip of reads, with its writes riding on the next one (store/libpq.py). So units that ask for it
+Run alone, a unit of work on a database server pays a hand-off to a store thread and back (and the
+GIL passed between threads at every round trip), its BEGIN and COMMIT, and a commit's flush of the
+write-ahead log, for a send whose own work is a few microseconds of SQL. So units that ask for it
 (`Store.run(work, batched=True)`; the gateway asks for sends) queue on the event loop, and whenever
-fewer than IN_FLIGHT batches are running, the queued units (MAX_UNITS at most) go to a store thread
-together and run one after the other in one transaction, each inside a SAVEPOINT. SAVEPOINT and
-RELEASE ride with the statements around them, so they cost no round trip of their own.
+fewer than IN_FLIGHT batches are running, the queued units (MAX_UNITS at most) run together, on the
+event loop's thread, in one transaction on a connection kept for batches:
 
-- A unit that raises is undone alone (ROLLBACK TO its savepoint; or, when nothing of it reached the
-  server yet, its queued statements are dropped) and its caller gets the error; the others are kept.
+1. every unit's reads are queued (its `read_ahead`) and sent in one round trip, the loop serving
+   other requests while it waits (libpq's non-blocking pipeline: store/libpq.py);
+2. the units run one after the other; their writes are queued, so a unit that reads nothing beyond
+   what it read ahead sends nothing and waits for nothing while it runs;
+3. all the writes and the COMMIT go in one round trip; then the callers are answered, so an answer
+   means durable, as for a unit run alone.
+
+A batch is 2 round trips whatever its size (measured: tests/store/test_batches.py).
+
+- A unit that raises is undone alone: what it queued is dropped; if it had sent something (a read it
+  had not read ahead sends what is queued), it ran inside a SAVEPOINT, queued at its start and sent
+  only then, and is rolled back to it. Its caller gets the error; the others are kept.
 - A WriteConflict is undone the same way, then the unit runs again alone (Store.run_sync retries).
 - A database error (a failed statement, a lost connection) rolls the whole batch back and every unit
-  of it runs again alone: a unit's writes go out with the next unit's reads, so whose statement
-  failed is not known.
-- Callers are answered after the COMMIT: an answer means durable, as for a unit run alone.
+  of it runs again alone, on a store thread: a unit's writes go out with the next one's, so whose
+  statement failed is not known.
 
 A batch holds the row locks its units took until it commits, so two batches whose units lock rows in
 orders of their own could deadlock. Only units that lock no row join one: a send writes new rows,
@@ -48,9 +56,8 @@ Unit = Callable[[Transaction], Any]
 # queues those of all its units first, so they go out together in one round trip.
 ReadAhead = Callable[[Transaction], None]
 
-# Batches at a time: while one waits on a round trip the others run their units. Fewer left the
-# node idle between round trips, more only add threads contending for the GIL (bench/bench_postgres.py
-# with 1 to 4).
+# Batches at a time, each on its own connection: while one waits on a round trip, the other runs its
+# units (1 to 4 measured with bench/bench_postgres.py: 2 sent the most).
 IN_FLIGHT: Final = 2
 # Each unit's SAVEPOINT is a subtransaction; PostgreSQL keeps up to 64 of a transaction's in shared
 # memory, and beyond that every other session's snapshots get slower.
@@ -220,7 +227,10 @@ class Batches:
         """The batch's outcomes; after a database error (or no connection) every unit is to run again
         alone, on a store thread, where a lost connection is replaced and a conflict retried."""
         try:
-            connection = self._idle.pop() if self._idle else self._connect()
+            if self._idle:
+                connection = self._idle.pop()
+            else:  # on a store thread: a database that cannot be reached must not hold the loop up
+                connection = await asyncio.get_running_loop().run_in_executor(self._executor, self._connect)
         except Exception as error:
             log.info("no connection for a batch of %d units of work; each runs alone: %s", len(units), error)
             return [(AGAIN, None)] * len(units)
