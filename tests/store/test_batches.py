@@ -28,13 +28,19 @@ class Refused(Exception):
 def _together(
     store: Store,
     units: Sequence[Callable[[Transaction], Any]],
-    read_ahead: Callable[[Transaction], None] | None = None,
+    reads: Sequence[Callable[[Transaction], None]] | None = None,
 ) -> list[Any]:
-    """Run `units` batched, all started at once; their answers or errors, in order."""
+    """Run `units` batched, all started at once (with `reads`, one for each, as their reads ahead);
+    their answers or errors, in order."""
+    aheads: Sequence[Callable[[Transaction], None] | None] = reads or [None] * len(units)
 
     async def run_all() -> list[Any]:
         return await asyncio.gather(
-            *(store.run(unit, batched=True, read_ahead=read_ahead) for unit in units), return_exceptions=True
+            *(
+                store.run(unit, batched=True, read_ahead=ahead)
+                for unit, ahead in zip(units, aheads, strict=True)
+            ),
+            return_exceptions=True,
         )
 
     return asyncio.run(run_all())
@@ -167,14 +173,17 @@ def test_a_batch_is_two_round_trips_its_reads_then_its_writes_with_the_commit(
     store.run_sync(lambda tx: tx.documents(ACCOUNT, REGION).add(KIND, "shared", {"Name": "shared"}))
     before = len(round_trips)
 
-    def reads(tx: Transaction) -> None:
-        tx.documents(ACCOUNT, REGION).read_ahead([(KIND, "shared"), (KIND, "missing")])
-        tx.spend.read_ahead(ACCOUNT, REGION, "TEXT", NOW)
+    def reads(index: int) -> Callable[[Transaction], None]:
+        def read_ahead(tx: Transaction) -> None:
+            tx.documents(ACCOUNT, REGION).read_ahead([(KIND, "shared"), (KIND, f"missing-{index}")])
+            tx.spend.read_ahead(ACCOUNT, REGION, "TEXT", NOW)
+
+        return read_ahead
 
     def sends(index: int) -> Callable[[Transaction], str]:
         def unit(tx: Transaction) -> str:
             documents = tx.documents(ACCOUNT, REGION)
-            found, missing = documents.get(KIND, "shared"), documents.get(KIND, "missing")
+            found, missing = documents.get(KIND, "shared"), documents.get(KIND, f"missing-{index}")
             assert found == {"Name": "shared"} and missing is None
             spent = tx.spend.month_to_date(ACCOUNT, REGION, "TEXT", NOW)
             tx.messages.insert(text_message(f"batched-{index}"))
@@ -183,14 +192,34 @@ def test_a_batch_is_two_round_trips_its_reads_then_its_writes_with_the_commit(
 
         return unit
 
-    answers = _together(store, [sends(index) for index in range(12)], read_ahead=reads)
+    answers = _together(store, [sends(index) for index in range(12)], [reads(index) for index in range(12)])
 
     assert answers == [f"{0.5 * index:.5f}" for index in range(12)]
     assert _message_ids(store) == {f"batched-{index}" for index in range(12)}
     if not store.is_sqlite:
         first, last = round_trips[before:]
-        # Every unit's reads (documents, spend); then every unit's writes: 12 messages, and the batch's
-        # spend in one row. No unit sent anything while it ran, so none needed a savepoint.
-        assert first == "pipeline of BEGIN" + ", SELECT" * 24
+        # Every unit's reads: its documents (each unit's own pair), and the month's spend, the same
+        # read for all, made once. Then every unit's writes: 12 messages, and the batch's spend in one
+        # row. No unit sent anything while it ran, so none needed a savepoint.
+        assert first == "pipeline of BEGIN" + ", SELECT" * 13
         assert last == "pipeline of " + "INSERT, " * 13 + "COMMIT"
         _shared(store, 12)
+
+
+def test_a_batch_whose_units_all_fail_keeps_nothing_and_the_next_one_works(store: Store) -> None:
+    def refused(index: int) -> Callable[[Transaction], str]:
+        def unit(tx: Transaction) -> str:
+            tx.documents(ACCOUNT, REGION).read_ahead([(KIND, f"never-{index}")])  # a round trip was made
+            assert tx.documents(ACCOUNT, REGION).get(KIND, f"never-{index}") is None
+            tx.messages.insert(text_message(f"never-{index}"))
+            raise Refused(str(index))
+
+        return unit
+
+    answers = _together(store, [refused(index) for index in range(4)])
+
+    assert [str(answer) for answer in answers] == ["0", "1", "2", "3"]
+    assert all(isinstance(answer, Refused) for answer in answers)
+    assert _message_ids(store) == set()
+    assert _together(store, [_adds("after")]) == ["after"]
+    assert _message_ids(store) == {"after"}

@@ -101,9 +101,13 @@ async def run_batch(
     transaction = connection.begin()
     try:
         transactions = [Transaction(connection, spend_due=due) for _ in units]
-        for (_work, read_ahead), tx in zip(units, transactions, strict=True):
-            if read_ahead is not None:
-                read_ahead(tx)
+        libpq.share_reads(raw, True)  # units of one account read the same documents and settings
+        try:
+            for (_work, read_ahead), tx in zip(units, transactions, strict=True):
+                if read_ahead is not None:
+                    read_ahead(tx)
+        finally:
+            libpq.share_reads(raw, False)
         await libpq.flush_waiting(raw)
         for (work, _reads), tx in zip(units, transactions, strict=True):
             savepoint = libpq.queue(raw, _SAVEPOINT)

@@ -115,12 +115,25 @@ def read_ahead(connection: Any, name: bytes, sql: bytes, args: Sequence[Any]) ->
     """Queue a read whose rows are wanted later in the transaction; it goes out with the next
     statement (or `flush`), in the same round trip, and sees what the statements queued before it
     wrote, as if it had run when queued."""
+    shared: dict[tuple[Any, ...], Ahead] | None = getattr(connection, "_smsvoice_shared_reads", None)
+    key = (name, *args)
+    if shared is not None and key in shared:
+        return shared[key]
     ahead = Ahead(connection)
     if connection.autocommit:
         ahead._result = execute(connection, name, sql, args)
     else:
         _deferred(connection).append((name, sql, args, ahead))
+    if shared is not None:
+        shared[key] = ahead
     return ahead
+
+
+def share_reads(connection: Any, sharing: bool) -> None:
+    """While sharing, a read queued ahead that is the same statement with the same parameters as one
+    queued before answers that one's rows instead of going out again (a batch's units, which write
+    nothing they read, reading the same documents and settings: store/batches.py)."""
+    connection._smsvoice_shared_reads = {} if sharing else None
 
 
 def flush(connection: Any) -> None:
@@ -179,10 +192,14 @@ async def flush_waiting(connection: Any) -> None:
 
 
 async def commit_waiting(connection: Any) -> None:
-    """`commit` on the event loop's thread, the wait for the server being the loop's."""
-    deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)
-    if deferred:
-        await _pipeline_waiting(connection, [*_owed(connection), (None, _COMMIT, (), None)])
+    """The deferred writes and COMMIT in one round trip, on the event loop's thread, the wait for the
+    server being the loop's (psycopg's own commit, which the caller makes next, finds the
+    transaction over)."""
+    commit: Command = (None, _COMMIT, (), None)
+    if _deferred(connection):
+        await _pipeline_waiting(connection, [*_owed(connection), commit])
+    elif connection.pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        await _pipeline_waiting(connection, [commit])
 
 
 def discard(connection: Any) -> None:
