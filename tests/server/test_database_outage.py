@@ -54,9 +54,15 @@ def test_a_database_outage_answers_retryable_errors_and_the_node_recovers(
             v2.create_configuration_set(ConfigurationSetName="during")
         with pytest.raises(ClientError) as v1_error:
             v1.create_configuration_set(ConfigurationSetName="during")
+        with pytest.raises(ClientError) as send_error:  # a send runs in a batch on the event loop
+            v2.send_text_message(
+                DestinationPhoneNumber="+12065550142", OriginationIdentity=number, MessageBody="lost"
+            )
         assert time.monotonic() - started < 25  # answered, not hung until the client gave up
         assert error_of(v2_error)["Code"] == "InternalServerException"
         assert error_of(v2_error)["Status"] == 500
+        assert error_of(send_error)["Code"] == "InternalServerException"
+        assert error_of(send_error)["Status"] == 500
         assert error_of(v1_error)["Code"] == "InternalServiceErrorException"
         assert error_of(v1_error)["Status"] == 500
         assert node.health().status_code in (200, 503)  # the process is alive and answering
@@ -68,11 +74,13 @@ def test_a_database_outage_answers_retryable_errors_and_the_node_recovers(
         v2.create_configuration_set(ConfigurationSetName=f"after-{index}")
     names = {item["ConfigurationSetName"] for item in v2.describe_configuration_sets()["ConfigurationSets"]}
     assert names == {"before", *(f"after-{index}" for index in range(8))}  # nothing of the failed ones
-    # The send path (its statements prepared on the old connections) works again too.
-    sent = v2.send_text_message(
-        DestinationPhoneNumber="+12065550142", OriginationIdentity=number, MessageBody="b"
-    )
-    assert sent["MessageId"]
+    # The send path (its statements prepared on the old connections, its batches on a connection of
+    # their own) works again too, at once and after.
+    for body in ("b", "c"):
+        sent = v2.send_text_message(
+            DestinationPhoneNumber="+12065550142", OriginationIdentity=number, MessageBody=body
+        )
+        assert sent["MessageId"]
     # The session's shared server lost its connections too (same cluster): it answers at once as
     # well, whichever of its store threads a request lands on.
     shared = client("pinpoint-sms-voice-v2", endpoint, new_account(), config=quick)
