@@ -10,7 +10,8 @@ event loop's thread, in one transaction on a connection kept for batches:
 1. every unit's reads are queued (its `read_ahead`) and sent in one round trip, the loop serving
    other requests while it waits (libpq's non-blocking pipeline: store/libpq.py);
 2. the units run one after the other; their writes are queued, so a unit that reads nothing beyond
-   what it read ahead sends nothing and waits for nothing while it runs;
+   what it read ahead sends nothing and waits for nothing while it runs (a read it did not announce
+   is one round trip the loop waits for: plain reads never wait on another transaction's locks);
 3. all the writes and the COMMIT go in one round trip; then the callers are answered, so an answer
    means durable, as for a unit run alone.
 
