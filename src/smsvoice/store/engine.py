@@ -9,14 +9,15 @@ WAL with `synchronous=NORMAL` makes every committed transaction survive a crash 
 the process (an OS crash or power cut may lose the last transactions). Another backend
 (PostgreSQL) gets a small pool of threads, each with its own connection, so a slow network round
 trip never blocks the loop; there a unit of work that meets a WriteConflict (a document it read
-was changed by another node before it wrote) is run again in a new transaction.
+was changed by another node before it wrote) is run again in a new transaction. Sends, which lock
+no row, are group-committed there instead, on the loop, which waits for the database without
+blocking (store/batches.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import random
 import threading
 import time
@@ -40,8 +41,6 @@ from smsvoice.store.outbox import OUTBOX_WRITTEN
 from smsvoice.store.transaction import Transaction
 
 T = TypeVar("T")
-
-log = logging.getLogger("smsvoice.store")
 
 # Each SQLite connection's page cache, at most (SQLite's default is 2 MB): room for the right edges of
 # the send path's indexes (message ids sort by time, arns.new_message_id) and the tables' hot pages.
