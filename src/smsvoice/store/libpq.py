@@ -18,6 +18,11 @@ context switches on both sides). So:
 - the transaction's BEGIN rides with its first statement. psycopg sends BEGIN itself only before
   its own statements, so without this a unit of work made only of these statements would run each
   one in a transaction of its own.
+
+A batch of sends (store/batches.py) runs on the event loop: there the round trip is sent in
+non-blocking mode and the loop waits on the socket (`flush_waiting`, `commit_waiting`), its reads
+are shared while they are queued (`share_reads`), and its units' savepoints are queued commands that
+are dropped again when nothing went out while the unit ran (`queue`, `sent`, `unqueue`).
 """
 
 from __future__ import annotations
