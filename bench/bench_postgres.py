@@ -18,6 +18,10 @@ dropped at the end. By default the run starts a throwaway cluster (``harness/pos
 and SIGTERM included; ``--postgres URL`` uses an existing server instead, where only the run's own
 databases are created and dropped.
 
+While each PostgreSQL cell runs on the throwaway cluster, a thread flushes 8 KB to a file beside the
+database's every 50 ms and reports how long the disk took (``harness/disk.py``): every durable commit
+waits for such a flush, so a disk that stalls shows in the sends' p99.
+
 Prints a markdown table, the PostgreSQL version and durability settings, and the verdict on the goal:
 PostgreSQL one node at least 1,500 durable sends/s with p99 under 20 ms.
 
@@ -47,6 +51,7 @@ from typing import Any
 from bench_send import RECORDS_PER_SEND, _count_stored, _provision, _send_operation
 from harness import children
 from harness.cpu import tree_cpu_seconds
+from harness.disk import DiskProbe
 from harness.generators import pick_generator
 from harness.load import Generator, LoadRun
 from harness.measure import load_run
@@ -89,6 +94,7 @@ class Row:
     error_sample: str | None = None
     per_node: list[dict[str, Any]] = field(default_factory=list)
     waits: list[str] = field(default_factory=list)  # what the database's sessions were doing
+    disk: str | None = None  # the flushes of the disk under the database while the cell ran
 
 
 def _cpu_text(values: list[float | None]) -> str:
@@ -127,6 +133,8 @@ class Runner:
         self.pair_generator = pair_generator
         self.run_id = uuid.uuid4().hex[:6]
         self.invocations = 0
+        # The throwaway cluster's directory, whose disk the database cells sample (harness/disk.py).
+        self.disk_dir: Path | None = None
 
     def _load(self, target: Target, op: Operation, connections: int, duration: float, phase: str) -> LoadRun:
         self.invocations += 1
@@ -192,6 +200,7 @@ class Runner:
         wall0 = time.monotonic()
         with contextlib.ExitStack() as stack:
             sampler = stack.enter_context(WaitSampler(database)) if database else None
+            disk = stack.enter_context(DiskProbe(self.disk_dir)) if database and self.disk_dir else None
             raws = self._together(generator, loads)
         wall = time.monotonic() - wall0
         server_cpu: list[float | None] = [
@@ -231,6 +240,7 @@ class Runner:
             error_sample=next((n["error_sample"] for n in per_node if n["error_sample"]), None),
             per_node=per_node,
             waits=sampler.summary() if sampler is not None else [],
+            disk=disk.summary() if disk is not None else None,
         )
         detail = ""
         if len(per_node) > 1:
@@ -281,6 +291,7 @@ def _run(
         info["notes"].append("load from the Python asyncio generator: its figures are lower bounds")
     info["generator"] = generator.name
     runner = Runner(args, generator, pair_generator)
+    runner.disk_dir = info.get("disk_dir")
     server_cmd = shlex.split(args.server_cmd)
     extra = ["--delivery", "off", *shlex.split(args.server_args)]
     info["server_cmd"] = shlex.join(
@@ -451,6 +462,10 @@ def _notes(rows: list[Row], info: dict[str, Any]) -> list[str]:
             lines.append(f"{row.target}: {' and '.join(parts)} per request (or commit).")
         for wait in row.waits:
             lines.append(f"{row.target}: pg_stat_activity: {wait}")
+        if row.disk:
+            lines.append(
+                f"{row.target}: the disk under PostgreSQL meanwhile (each commit waits for a flush): {row.disk}"
+            )
     return lines
 
 
@@ -535,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
                 cluster = stack.enter_context(throwaway_cluster())
                 server_url = cluster.url
                 info["postgres"] = f"throwaway cluster on 127.0.0.1:{cluster.port}, {cluster.bin_dir}"
+                info["disk_dir"] = cluster.data_dir
                 print(f"PostgreSQL: throwaway cluster {cluster.url}, data in {cluster.root}", flush=True)
             dbs = Databases(server_url, f"smsvoice_bench_{uuid.uuid4().hex[:8]}")
             stack.callback(dbs.drop_all)
