@@ -70,10 +70,6 @@ FAILED: Final = "failed"
 AGAIN: Final = "again"
 Outcome = tuple[str, Any]
 
-_SAVEPOINT = b"SAVEPOINT smsvoice_unit"
-_RELEASE = b"RELEASE SAVEPOINT smsvoice_unit"
-_ROLLBACK_TO = b"ROLLBACK TO SAVEPOINT smsvoice_unit"
-
 
 def after_reads(work: Callable[[Transaction], T], read_ahead: ReadAhead | None) -> Callable[[Transaction], T]:
     """`work` with its reads queued first, for a unit that runs alone."""
@@ -111,22 +107,19 @@ async def run_batch(
             libpq.share_reads(raw, False)
         await libpq.flush_waiting(raw)
         for (work, _reads), tx in zip(units, transactions, strict=True):
-            savepoint = libpq.queue(raw, _SAVEPOINT)
+            savepoint = libpq.savepoint(raw)
             due_before = dict(due)
             try:
                 value = work(tx)
             except Exception as error:
                 if is_database_error(error, libpq):
                     raise
-                _undo(raw, savepoint, libpq)
+                libpq.roll_back_to(raw, savepoint)
                 due.clear()
                 due.update(due_before)
                 outcomes.append((AGAIN if isinstance(error, WriteConflict) else FAILED, error))
             else:
-                if libpq.sent(raw, savepoint):
-                    libpq.queue(raw, _RELEASE)
-                else:  # nothing of the unit reached the server yet: nothing to roll back to now
-                    libpq.unqueue(raw, savepoint)
+                libpq.release(raw, savepoint)
                 outcomes.append((DONE, value))
         write_due(Transaction(connection), due)
         await libpq.commit_waiting(raw)
@@ -137,15 +130,6 @@ async def run_batch(
             transaction.rollback()
         raise
     return outcomes
-
-
-def _undo(raw: Any, savepoint: Any, libpq: ModuleType) -> None:
-    if not libpq.sent(raw, savepoint):
-        libpq.unqueue_from(raw, savepoint)  # nothing of the unit reached the server
-        return
-    libpq.discard(raw)  # all queued since the savepoint went out is the unit's own
-    libpq.queue(raw, _ROLLBACK_TO)
-    libpq.queue(raw, _RELEASE)
 
 
 def is_database_error(error: BaseException, libpq: ModuleType) -> bool:

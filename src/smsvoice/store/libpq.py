@@ -189,6 +189,38 @@ def unqueue_from(connection: Any, command: Command) -> None:
             return
 
 
+_SAVEPOINT = b"SAVEPOINT smsvoice_unit"
+_RELEASE = b"RELEASE SAVEPOINT smsvoice_unit"
+_ROLLBACK_TO = b"ROLLBACK TO SAVEPOINT smsvoice_unit"
+
+
+def savepoint(connection: Any) -> Command:
+    """Open a savepoint that costs no round trip: it is queued, and goes out only with whatever the
+    work inside it sends; answers it for `release` or `roll_back_to`."""
+    return queue(connection, _SAVEPOINT)
+
+
+def release(connection: Any, opened: Command) -> None:
+    """The work inside the savepoint succeeded: release it, or, when nothing went out since it was
+    opened, forget it (nothing to roll back to any more)."""
+    if sent(connection, opened):
+        queue(connection, _RELEASE)
+    else:
+        unqueue(connection, opened)
+
+
+def roll_back_to(connection: Any, opened: Command) -> None:
+    """The work inside the savepoint failed: undo it. What it queued is dropped; if something went
+    out since the savepoint opened, ROLLBACK TO it is queued (it goes out with the next round trip,
+    before anything else)."""
+    if not sent(connection, opened):
+        unqueue_from(connection, opened)
+        return
+    discard(connection)  # all queued since the savepoint went out is the work's own
+    queue(connection, _ROLLBACK_TO)
+    queue(connection, _RELEASE)
+
+
 async def flush_waiting(connection: Any) -> None:
     """`flush` on the event loop's thread, the wait for the server being the loop's."""
     deferred: list[Command] | None = getattr(connection, "_smsvoice_deferred", None)

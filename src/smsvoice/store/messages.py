@@ -40,6 +40,16 @@ _LOAD_MESSAGE = Statement("SELECT doc FROM messages WHERE id = :message_id", lib
 # PostgreSQL: lock the row, so the scheduler and a manual advance never move the same message at once
 # (SQLite's single writer already serializes them).
 _LOAD_MESSAGE_FOR_UPDATE = Statement("SELECT doc FROM messages WHERE id = :message_id FOR UPDATE", libpq=True)
+# The messages whose timed transitions are due, read (and on PostgreSQL locked, as _LOAD_MESSAGE_FOR_UPDATE
+# does) in one statement, given their ids as one JSON array.
+_PRELOAD = {
+    "sqlite": Statement("SELECT id, doc FROM messages WHERE id IN (SELECT value FROM json_each(:ids))"),
+    "server": Statement(
+        "SELECT id, doc FROM messages WHERE id IN (SELECT json_array_elements_text(CAST(:ids AS json))) "
+        "ORDER BY id FOR UPDATE",
+        libpq=True,
+    ),
+}
 # Answers nothing, so it can be deferred (store/libpq.py): the outbox rows of the record find its id
 # themselves (store/outbox.py, enqueue_for_newest_event).
 _INSERT_EVENT = Statement(
@@ -107,6 +117,8 @@ class Messages:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
         self._connection = tx.connection
+        # Documents read by `preload`, by message id, each answered once by `load`.
+        self._preloaded: dict[str, str] = {}
 
     def insert(self, message: Message) -> None:
         _INSERT_MESSAGE.defer(
@@ -138,13 +150,25 @@ class Messages:
 
     def load(self, message_id: str) -> Message | None:
         """The message, locked against other writers until the transaction ends."""
-        statement = (
-            _LOAD_MESSAGE_FOR_UPDATE if self._connection.dialect.name == "postgresql" else _LOAD_MESSAGE
-        )
-        row = statement.one(self._tx, {"message_id": message_id})
-        if row is None:
-            return None
-        return Message.from_doc(orjson.loads(row[0]))
+        doc = self._preloaded.pop(message_id, None)
+        if doc is None:
+            statement = (
+                _LOAD_MESSAGE_FOR_UPDATE if self._connection.dialect.name == "postgresql" else _LOAD_MESSAGE
+            )
+            row = statement.one(self._tx, {"message_id": message_id})
+            if row is None:
+                return None
+            doc = row[0]
+        return Message.from_doc(orjson.loads(doc))
+
+    def preload(self, message_ids: Sequence[str]) -> None:
+        """Read (and lock, as `load` does) these messages in one statement, for `load` to answer: the
+        scheduler advances up to a hundred at a time."""
+        if not message_ids:
+            return
+        statement = _PRELOAD["sqlite" if self._tx.paramstyle == "qmark" else "server"]
+        for message_id, doc in statement.all_args(self._tx, [orjson.dumps(list(message_ids)).decode()]):
+            self._preloaded[str(message_id)] = str(doc)
 
     def add_event(self, message_id: str, event_type: str, at: float, record_text: str) -> None:
         """Store an event record of a message (its outbox rows follow: Outbox.enqueue_for_newest_event)."""

@@ -201,11 +201,23 @@ class Transaction:
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested unit: what it wrote is undone alone if it raises."""
-        with self.connection.begin_nested():
-            try:
-                yield
-            except BaseException:
-                self.remembered_documents.clear()  # what was read may have been undone
-                self.documents_ahead.clear()
-                raise
+        """A nested unit: what it wrote is undone alone if it raises. Through libpq (PostgreSQL) the
+        savepoint is queued and costs no round trip of its own (libpq.savepoint)."""
+        try:
+            if self.libpq:
+                from smsvoice.store import libpq
+
+                opened = libpq.savepoint(self.raw)
+                try:
+                    yield
+                except BaseException:
+                    libpq.roll_back_to(self.raw, opened)
+                    raise
+                libpq.release(self.raw, opened)
+            else:
+                with self.connection.begin_nested():
+                    yield
+        except BaseException:
+            self.remembered_documents.clear()  # what was read may have been undone
+            self.documents_ahead.clear()
+            raise
