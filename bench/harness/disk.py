@@ -9,49 +9,34 @@ files, is too little to change what it measures.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from pathlib import Path
 
+from harness.sampling import BackgroundSampler
 
-class DiskProbe:
+
+class DiskProbe(BackgroundSampler):
     def __init__(self, directory: Path, interval: float = 0.05, limit: float = 600.0) -> None:
+        super().__init__(interval, limit)
         self.path = directory / "smsvoice-bench-disk-probe"
-        self.interval = interval
-        self.limit = limit
         self.latencies_ms: list[float] = []
-        self.error: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._fd: int | None = None
+        self._block = b"\0" * 8192
 
-    def __enter__(self) -> DiskProbe:
-        self._thread.start()
-        return self
+    def open(self) -> None:
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+    def sample(self) -> None:
+        assert self._fd is not None
+        os.pwrite(self._fd, self._block, 0)
+        started = time.perf_counter()
+        os.fdatasync(self._fd)
+        self.latencies_ms.append(1000 * (time.perf_counter() - started))
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
         self.path.unlink(missing_ok=True)
-
-    def _run(self) -> None:
-        deadline = time.monotonic() + self.limit
-        block = b"\0" * 8192
-        try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        except OSError as exc:
-            self.error = str(exc)
-            return
-        try:
-            while not self._stop.is_set() and time.monotonic() < deadline:
-                os.pwrite(fd, block, 0)
-                started = time.perf_counter()
-                os.fdatasync(fd)
-                self.latencies_ms.append(1000 * (time.perf_counter() - started))
-                self._stop.wait(self.interval)
-        except OSError as exc:
-            self.error = str(exc)
-        finally:
-            os.close(fd)
 
     def summary(self) -> str | None:
         """p50, p99 and the longest flush, or why there is none."""

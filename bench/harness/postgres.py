@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.sampling import BackgroundSampler
 from smsvoice.testing.process import LOOPBACK
 
 PG_TIMEOUT_SECONDS = 120.0
@@ -394,7 +395,7 @@ WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type 
 """
 
 
-class WaitSampler:
+class WaitSampler(BackgroundSampler):
     """What the database's sessions are doing, sampled from pg_stat_activity on a thread while in use.
 
     Each sample counts every client session of the database by state and wait event ("idle in
@@ -404,38 +405,27 @@ class WaitSampler:
     """
 
     def __init__(self, url: str, interval: float = 0.05, limit: float = 600.0) -> None:
+        super().__init__(interval, limit)
         self.url = url
-        self.interval = interval
-        self.limit = limit
         self.states: dict[str, int] = {}
         self.locked: dict[str, int] = {}
         self.samples = 0
-        self.error: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._conn: Any = None
 
-    def __enter__(self) -> WaitSampler:
-        self._thread.start()
-        return self
+    def open(self) -> None:
+        self._conn = _connect(self.url, autocommit=True)
 
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+    def sample(self) -> None:
+        for state, wait, query in self._conn.execute(WAIT_QUERY).fetchall():
+            key = f"{state} / {wait}" if state == "active" else str(state)
+            self.states[key] = self.states.get(key, 0) + 1
+            if state == "active" and wait.startswith("Lock:"):
+                self.locked[query] = self.locked.get(query, 0) + 1
+        self.samples += 1
 
-    def _run(self) -> None:
-        deadline = time.monotonic() + self.limit
-        try:
-            with _connect(self.url, autocommit=True) as conn:
-                while not self._stop.is_set() and time.monotonic() < deadline:
-                    for state, wait, query in conn.execute(WAIT_QUERY).fetchall():
-                        key = f"{state} / {wait}" if state == "active" else str(state)
-                        self.states[key] = self.states.get(key, 0) + 1
-                        if state == "active" and wait.startswith("Lock:"):
-                            self.locked[query] = self.locked.get(query, 0) + 1
-                    self.samples += 1
-                    self._stop.wait(self.interval)
-        except Exception as exc:
-            self.error = repr(exc)
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
 
     def summary(self, top: int = 6) -> list[str]:
         """The most common states (share of session samples) and the statements most often waiting on a lock."""
