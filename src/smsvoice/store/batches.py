@@ -107,19 +107,17 @@ async def run_batch(
             libpq.share_reads(raw, False)
         await libpq.flush_waiting(raw)
         for (work, _reads), tx in zip(units, transactions, strict=True):
-            savepoint = libpq.savepoint(raw)
             due_before = dict(due)
             try:
-                value = work(tx)
+                with tx.savepoint():  # queued: it goes out only if the unit sends something
+                    value = work(tx)
             except Exception as error:
                 if is_database_error(error, libpq):
                     raise
-                libpq.roll_back_to(raw, savepoint)
                 due.clear()
                 due.update(due_before)
                 outcomes.append((AGAIN if isinstance(error, WriteConflict) else FAILED, error))
             else:
-                libpq.release(raw, savepoint)
                 outcomes.append((DONE, value))
         write_due(Transaction(connection), due)
         await libpq.commit_waiting(raw)
@@ -156,7 +154,7 @@ class Batches:
         self._queued: list[tuple[Unit, ReadAhead | None, asyncio.Future[Any]]] = []
         self._running = 0
         self._scheduled = False
-        # Batches run and units run again alone, for the deliveries page and the tests.
+        # Batches run, units in them, and units run again alone: health's `batches`.
         self.batches = 0
         self.units = 0
         self.reruns = 0

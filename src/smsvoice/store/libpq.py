@@ -304,16 +304,9 @@ async def _pipeline_waiting(connection: Any, commands: list[Command]) -> list[An
         while pgconn.flush() == 1:  # what did not fit in the socket's buffer
             await _ready(loop, pgconn.socket, writable=True)
         results: list[Any] = []
-        while True:
-            while pgconn.is_busy():
-                await _ready(loop, pgconn.socket, writable=False)
-                pgconn.consume_input()
-            result = pgconn.get_result()
-            if result is None:
-                continue
-            if result.status == pq.ExecStatus.PIPELINE_SYNC:
-                break
-            results.append(result)
+        while not _take_available(pgconn, results):
+            await _ready(loop, pgconn.socket, writable=False)
+            pgconn.consume_input()
     except BaseException:
         with contextlib.suppress(Exception):
             pgconn.exit_pipeline_mode()
@@ -395,21 +388,25 @@ _ABORTED = pq.ExecStatus.PIPELINE_ABORTED
 def _collect(pgconn: Any) -> list[Any]:
     """Every result up to the pipeline's sync point."""
     results: list[Any] = []
-    while True:
-        result = _next_result(pgconn)
+    while not _take_available(pgconn, results):
+        # Wait in select(), which lets other threads run, rather than in a libpq call that may hold
+        # the GIL.
+        select.select([pgconn.socket], [], [])
+        pgconn.consume_input()
+    return results
+
+
+def _take_available(pgconn: Any, results: list[Any]) -> bool:
+    """Append the results libpq already holds whole; whether the pipeline's sync point was among
+    them (then every result is in)."""
+    while not pgconn.is_busy():
+        result = pgconn.get_result()
         if result is None:  # the end of one command's results
             continue
         if result.status == pq.ExecStatus.PIPELINE_SYNC:
-            return results
+            return True
         results.append(result)
-
-
-def _next_result(pgconn: Any) -> Any:
-    # Wait in select(), which lets other threads run, rather than in a libpq call that may hold the GIL.
-    while pgconn.is_busy():
-        select.select([pgconn.socket], [], [])
-        pgconn.consume_input()
-    return pgconn.get_result()
+    return False
 
 
 def _check(result: Any, connection: Any) -> Any:

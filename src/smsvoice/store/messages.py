@@ -23,7 +23,7 @@ from smsvoice.store.schema import (
     scheduled_transitions,
     spend_totals,
 )
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Statement, Target
 
 # The send path's statements run on the DB-API cursor (store/sql.py): building SQLAlchemy statements
 # costs several times more than SQLite takes to run them, and a send runs a handful.
@@ -43,11 +43,9 @@ _LOAD_MESSAGE_FOR_UPDATE = Statement("SELECT doc FROM messages WHERE id = :messa
 # The messages whose timed transitions are due, read (and on PostgreSQL locked, as _LOAD_MESSAGE_FOR_UPDATE
 # does) in one statement, given their ids as one JSON array.
 _PRELOAD = {
-    "sqlite": Statement("SELECT id, doc FROM messages WHERE id IN (SELECT value FROM json_each(:ids))"),
+    "sqlite": Statement(f"SELECT id, doc FROM messages WHERE id IN ({SQLITE_JSON_IDS})"),
     "server": Statement(
-        "SELECT id, doc FROM messages WHERE id IN (SELECT json_array_elements_text(CAST(:ids AS json))) "
-        "ORDER BY id FOR UPDATE",
-        libpq=True,
+        f"SELECT id, doc FROM messages WHERE id IN ({SERVER_JSON_IDS}) ORDER BY id FOR UPDATE", libpq=True
     ),
 }
 # Answers nothing, so it can be deferred (store/libpq.py): the outbox rows of the record find its id

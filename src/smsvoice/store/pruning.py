@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, or_, select
 
 from smsvoice.store.outbox import DEAD, DELIVERED
 from smsvoice.store.schema import messages, outbox
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Statement, Target
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ def _deletes(ids: str) -> _Deletes:
     )
 
 
-_SQLITE_DELETES = _deletes("SELECT value FROM json_each(:ids)")
-_SERVER_DELETES = _deletes("SELECT json_array_elements_text(CAST(:ids AS json))")
+_SQLITE_DELETES = _deletes(SQLITE_JSON_IDS)
+_SERVER_DELETES = _deletes(SERVER_JSON_IDS)
 _OLDEST = Statement("SELECT id FROM messages WHERE created_at <= :cutoff ORDER BY created_at LIMIT :limit")
 
 

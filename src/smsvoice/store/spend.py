@@ -50,7 +50,7 @@ class Spend:
     def __init__(self, tx: SpendTarget) -> None:
         self._tx = tx
         # Month-to-date reads queued by `read_ahead`, by (account, region, channel, month).
-        self._ahead: dict[tuple[str, str, str, str], Rows] = {}
+        self._ahead: dict[SpendKey, Rows] = {}
 
     def read_ahead(self, account: str, region: str, channel: str, at: float) -> None:
         """Queue the read `month_to_date` will make, to ride with the transaction's next statement

@@ -17,6 +17,11 @@ from sqlalchemy import Connection
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
 
+# The values of the JSON array given as `:ids`, as a subquery (`... IN (<this>)`): a statement for any
+# number of ids, written once, instead of an IN list of bound values compiled for each count.
+SQLITE_JSON_IDS = "SELECT value FROM json_each(:ids)"
+SERVER_JSON_IDS = "SELECT json_array_elements_text(CAST(:ids AS json))"
+
 
 class Target(Protocol):
     """Where a statement runs: the transaction's SQLAlchemy connection, its DB-API connection and
@@ -25,9 +30,12 @@ class Target(Protocol):
     connection: Connection
     raw: Any
     paramstyle: str
+
     # One cursor for the whole transaction where the driver makes cursors in Python (psycopg): a
     # cursor per statement cost about as much as the statement's own round trip.
-    cursor: Any
+    @property
+    def cursor(self) -> Any: ...
+
     # True on a psycopg 3 connection: statements marked `libpq` go through store/libpq.py.
     libpq: bool
 

@@ -50,6 +50,7 @@ FORGOTTEN_SETTING = "changes.forgotten"
 
 class Transaction:
     __slots__ = (
+        "_cursor",
         "_eventbridge",
         "_idempotency",
         "_inbound",
@@ -64,7 +65,6 @@ class Transaction:
         "_settings",
         "_spend",
         "connection",
-        "cursor",
         "documents_ahead",
         "libpq",
         "paramstyle",
@@ -81,7 +81,7 @@ class Transaction:
         raw: Any = connection.connection.dbapi_connection
         self.raw = raw
         self.paramstyle: str = connection.dialect.paramstyle
-        self.cursor: Any = None if self.paramstyle == "qmark" else raw.cursor()
+        self._cursor: Any = None  # made when a statement first needs it (most need none: store/libpq.py)
         self.libpq = hasattr(raw, "pgconn")  # psycopg 3
         # Documents read or written in this transaction (see store/documents.py).
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
@@ -101,6 +101,13 @@ class Transaction:
         self._rates: RequestRates | None = None
         self._eventbridge: EventBridgeEvents | None = None
         self._registration_jobs: RegistrationJobs | None = None
+
+    @property
+    def cursor(self) -> Any:
+        """The transaction's one DB-API cursor (psycopg makes cursors in Python; sqlite3 needs none)."""
+        if self._cursor is None and self.paramstyle != "qmark":
+            self._cursor = self.raw.cursor()
+        return self._cursor
 
     @property
     def reads_ahead(self) -> bool:
