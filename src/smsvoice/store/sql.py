@@ -30,6 +30,8 @@ class Target(Protocol):
     connection: Connection
     raw: Any
     paramstyle: str
+    # "sqlite" or "postgresql": where the two need different SQL.
+    dialect: str
 
     # One cursor for the whole transaction where the driver makes cursors in Python (psycopg): a
     # cursor per statement cost about as much as the statement's own round trip.

@@ -65,6 +65,7 @@ class Transaction:
         "_settings",
         "_spend",
         "connection",
+        "dialect",
         "documents_ahead",
         "libpq",
         "paramstyle",
@@ -81,6 +82,7 @@ class Transaction:
         raw: Any = connection.connection.dbapi_connection
         self.raw = raw
         self.paramstyle: str = connection.dialect.paramstyle
+        self.dialect: str = connection.dialect.name  # "sqlite" or "postgresql": which SQL to write
         self._cursor: Any = None  # made when a statement first needs it (most need none: store/libpq.py)
         self.libpq = hasattr(raw, "pgconn")  # psycopg 3
         # Documents read or written in this transaction (see store/documents.py).
