@@ -14,6 +14,7 @@ import httpx
 
 from smsvoice.store import Store, Transaction, open_store
 from smsvoice.store.outbox import OutboxEntry
+from smsvoice.store.sql import Statement
 from smsvoice.testing.environment import REGION
 from smsvoice.testing.stores import store_url
 from tests.support.waiting import wait_until
@@ -165,11 +166,10 @@ class Outbox:
 
     def execute(self, sql: str, **params: Any) -> list[Any]:
         """Raw SQL on the store's file, for checks the store's interface has no reason to offer."""
-        from sqlalchemy import text
 
         def work(tx: Transaction) -> list[Any]:
-            result = tx.connection.execute(text(sql), params)
-            return list(result) if result.returns_rows else []
+            cursor = Statement(sql).execute(tx, params)
+            return list(cursor.fetchall()) if cursor.description is not None else []
 
         return self.store.run_sync(work)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import text
-
 from smsvoice.store import Transaction
+from smsvoice.store.sql import Statement
 from smsvoice.testing.process import ServerProcess
 from tests.delivery.support import Aws, Outbox, deliveries, entry, unique, wait_for_status
 from tests.support.waiting import wait_until
@@ -53,14 +52,14 @@ def test_a_stale_claim_of_a_dead_worker_is_reclaimed(
         # Both rows are claimed by a worker that no longer exists; one lease has run out, one has not.
         # Written claimed in one transaction: the server's worker never sees them unclaimed.
         now = time.time()
-        claim = text(
+        claim = Statement(
             "UPDATE outbox SET claimed_by = 'crashed-worker', claimed_until = :until WHERE message_id = :id"
         )
 
         def crashed_claims(tx: Transaction) -> None:
             tx.outbox.enqueue([stale, held], now)
-            tx.connection.execute(claim, {"until": now - 1, "id": stale.message_id})
-            tx.connection.execute(claim, {"until": now + 3600, "id": held.message_id})
+            claim.execute(tx, {"until": now - 1, "id": stale.message_id})
+            claim.execute(tx, {"until": now + 3600, "id": held.message_id})
 
         writer.store.run_sync(crashed_claims)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from smsvoice.testing.process import ServerProcess
+from smsvoice.testing.process import SMSVOICE, ServerProcess
 from smsvoice.testing.stores import postgres_server
 from tests.support.clients import client, new_account
 
@@ -78,3 +79,26 @@ def test_acknowledged_writes_survive_kill_9(fresh_server: Any, tmp_path: Path) -
     v1 = client("pinpoint-sms-voice", second.endpoint, account)
     listed = v1.list_configuration_sets(PageSize="100")["ConfigurationSets"]
     assert listed == names
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("mysql+pymysql://root@127.0.0.1/smsvoice", "not mysql+pymysql://"),
+        ("smsvoice.db", "not a database URL"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/nothing", "cannot reach the database at"),
+    ],
+)
+def test_a_store_url_it_cannot_use_stops_the_start_with_one_clear_line(
+    tmp_path: Path, url: str, said: str
+) -> None:
+    started = subprocess.run(
+        [SMSVOICE, "serve", "--port", "0", "--data-dir", str(tmp_path), "--database-url", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.returncode == 2
+    assert said in started.stderr
+    assert "Traceback" not in started.stderr

@@ -4,9 +4,9 @@ changed after this transaction read it (the unit of work is then run again)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from smsvoice.store import DuplicateKey, QuotaExceeded, Store, Transaction, WriteConflict
+from smsvoice.store.sql import Statement
 
 ACCOUNT, REGION, KIND = "111122223333", "us-east-1", "test/thing"
 
@@ -44,9 +44,8 @@ def test_a_quota_of_zero_admits_nothing(store: Store) -> None:
 
 def _bump_behind_its_back(tx: Transaction, key: str) -> None:
     # Another node's write, as the database sees it: the version moves on.
-    tx.connection.execute(
-        text("UPDATE resources SET version = version + 1, doc = :doc WHERE key = :key"),
-        {"doc": '{"Name": "theirs"}', "key": key},
+    Statement("UPDATE resources SET version = version + 1, doc = :doc WHERE key = :key").execute(
+        tx, {"doc": '{"Name": "theirs"}', "key": key}
     )
 
 

@@ -42,9 +42,7 @@ from concurrent.futures import Executor
 from types import ModuleType
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
-
+from smsvoice.store.connection import Connection, database_errors
 from smsvoice.store.errors import WriteConflict
 from smsvoice.store.spend import SpendKey, write_due
 from smsvoice.store.transaction import Transaction
@@ -92,10 +90,10 @@ async def run_batch(
     Every unit's reads are queued, and sent, before the first unit runs. That is as if each unit read
     when it started only because no batched unit writes what a batched unit reads (sends write new
     rows and spend, and the spend not yet written is added to what is read: store/spend.py)."""
-    raw = connection.connection.dbapi_connection
+    raw = connection.raw
     due: dict[SpendKey, float] = {}
     outcomes: list[Outcome] = []
-    transaction = connection.begin()
+    # PostgreSQL: libpq sends BEGIN with the first statement (store/libpq.py).
     try:
         transactions = [Transaction(connection, spend_due=due) for _ in units]
         libpq.share_reads(raw, True)  # units of one account read the same documents and settings
@@ -121,17 +119,17 @@ async def run_batch(
                 outcomes.append((DONE, value))
         write_due(Transaction(connection), due)
         await libpq.commit_waiting(raw)
-        transaction.commit()
+        connection.commit()  # the commit listeners hear of it
     except BaseException:
         libpq.discard(raw)
         with contextlib.suppress(Exception):  # a lost connection cannot roll back; it is dropped
-            transaction.rollback()
+            connection.rollback()
         raise
     return outcomes
 
 
 def is_database_error(error: BaseException, libpq: ModuleType) -> bool:
-    return isinstance(error, (DBAPIError, libpq.errors.Error))
+    return isinstance(error, (*database_errors(), libpq.errors.Error))
 
 
 class Batches:

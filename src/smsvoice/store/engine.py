@@ -24,57 +24,25 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Final, TypeVar
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
+from typing import Any, TypeVar
 
 from smsvoice.store import migrate
-from smsvoice.store.batches import IN_FLIGHT as BATCHES_IN_FLIGHT
 from smsvoice.store.batches import Batches, ReadAhead, after_reads
-from smsvoice.store.checkpointer import JOURNAL_SIZE_LIMIT_BYTES, Checkpointer, WriteGate
+from smsvoice.store.checkpointer import Checkpointer, WriteGate
+from smsvoice.store.connection import (
+    SQLITE,
+    Connection,
+    Database,
+    UnsupportedDatabase,
+    database_errors,
+    parse_url,
+)
 from smsvoice.store.errors import StoreUnavailable, WriteConflict
 from smsvoice.store.group_commit import GroupCommit
 from smsvoice.store.outbox import OUTBOX_WRITTEN
 from smsvoice.store.transaction import Transaction
 
 T = TypeVar("T")
-
-# Each SQLite connection's page cache, at most (SQLite's default is 2 MB): room for the right edges of
-# the send path's indexes (message ids sort by time, arns.new_message_id) and the tables' hot pages.
-# The soak benchmark sends as fast with 8 MB as with 32 MB, and the resident memory then stays flat
-# (bench/soak.py). Memory is taken only as pages are used (the event loop's connection, mostly).
-SQLITE_CACHE_KIB: Final = 8 * 1024
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's BEGIN below be the only transaction control (pysqlite's own is not).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run on their own thread
-        cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
-        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # Debian's SQLite (and others) is built with secure_delete on: every page a delete frees is
-        # rewritten with zeros, which doubled the log the pruner writes (5.4 against 2.9 KB per pruned
-        # message). FAST still zeroes deleted content inside the pages a delete writes anyway.
-        cursor.execute("PRAGMA secure_delete=FAST")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # Take the write lock up front, so read-then-write units of work never lose an update
-        # to another process (the `smsvoice worker` shares the file).
-        # Straight on the driver: going through SQLAlchemy's execution machinery doubled what a
-        # transaction cost.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
 
 class Store:
@@ -88,42 +56,32 @@ class Store:
 
     def __init__(self, url: str, *, pool_size: int = 8) -> None:
         self.url = url
-        self.shown_url = shown_url(url)
-        parsed = make_url(url)
-        self.backend = parsed.get_backend_name()  # "sqlite", "postgresql", ...
-        self.is_sqlite = self.backend == "sqlite"
+        parsed = parse_url(url)
+        self.shown_url = parsed.shown
+        self.backend = parsed.dialect  # "sqlite" or "postgresql"
+        self.is_sqlite = self.backend == SQLITE
         if self.is_sqlite and parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        if self.is_sqlite:
-            # Connections are closed from the closing thread at shutdown.
-            self.engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
-        else:
-            # pre_ping: a connection the database dropped (restart, failover) is replaced, not used.
-            self.engine = create_engine(
-                url,
-                pool_size=pool_size,
-                # The batches of sends have connections of their own (store/batches.py).
-                max_overflow=BATCHES_IN_FLIGHT,
-                pool_pre_ping=True,
-                pool_timeout=10,
-                connect_args=_connect_args(parsed.get_backend_name(), parsed.get_driver_name()),
-            )
-        if self.is_sqlite:
-            _configure_sqlite(self.engine)
-        # psycopg 3: the send path's statements go straight through libpq, some of them deferred
-        # (store/libpq.py); what SQLAlchemy sends must come after them.
+        # Each store thread keeps a connection of its own, as the event loop does on SQLite and each
+        # batch of sends on PostgreSQL (store/batches.py): pool size + 2 connections at most.
+        self.database = Database(parsed)
+        # PostgreSQL: the send path's statements go straight through libpq, some of them deferred
+        # (store/libpq.py).
         self._deferred: Any = None
-        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
-            from smsvoice.store import libpq  # imports psycopg: only with the postgres extra
-
+        if not self.is_sqlite:
+            try:
+                from smsvoice.store import libpq  # imports psycopg: only with the postgres extra
+            except ImportError:
+                raise StoreUnavailable(
+                    "a PostgreSQL store needs psycopg: pip install 'smsvoice[postgres]'"
+                ) from None
             self._deferred = libpq
-            _flush_before_sqlalchemy(self.engine, libpq.flush)
         threads = 1 if self.is_sqlite else pool_size
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smsvoice-store")
         # Units of work that may share a transaction (sends) do so through libpq (store/batches.py).
         self._batches: Batches | None = None
         if self._deferred is not None:
-            self._batches = Batches(self.engine.connect, self._deferred, self._executor, self.run_sync)
+            self._batches = Batches(self.database.connect, self._deferred, self._executor, self.run_sync)
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
@@ -145,7 +103,7 @@ class Store:
     def _connection(self) -> Connection:
         connection: Connection | None = getattr(self._local, "connection", None)
         if connection is None or connection.closed:
-            connection = self.engine.connect()
+            connection = self.database.connect()
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
@@ -165,7 +123,7 @@ class Store:
         connection = self._connection()
         gate = self._write_gate if self.is_sqlite else contextlib.nullcontext()
         if self._checkpointer is not None:
-            self._checkpointer.relieve(connection.connection.dbapi_connection)
+            self._checkpointer.relieve(connection.raw)
         reconnected = False
         for attempt in range(self.CONFLICT_RETRIES + 1):
             lost = False
@@ -174,11 +132,11 @@ class Store:
                     try:
                         result = work(Transaction(connection))
                         if self._deferred is not None:
-                            self._deferred.commit(connection.connection.dbapi_connection)
-                    except Exception as error:
+                            self._deferred.commit(connection.raw)
+                    except Exception:
                         if self._deferred is not None:
-                            self._deferred.discard(connection.connection.dbapi_connection)
-                        lost = not reconnected and _connection_lost(connection, error)
+                            self._deferred.discard(connection.raw)
+                        lost = not reconnected and connection.lost
                         raise
                 return result
             except WriteConflict:
@@ -246,12 +204,14 @@ class Store:
         def rolled_back(connection: Connection) -> None:
             connection.info.pop(OUTBOX_WRITTEN, None)
 
-        event.listen(self.engine, "commit", committed)
-        event.listen(self.engine, "rollback", rolled_back)
+        listeners = self.database.listeners
+        listeners.on_commit.append(committed)
+        listeners.on_rollback.append(rolled_back)
 
         def stop() -> None:
-            event.remove(self.engine, "commit", committed)
-            event.remove(self.engine, "rollback", rolled_back)
+            with contextlib.suppress(ValueError):
+                listeners.on_commit.remove(committed)
+                listeners.on_rollback.remove(rolled_back)
 
         return stop
 
@@ -274,62 +234,33 @@ class Store:
             self._batches.close()
         self._executor.submit(_close_all).result()
         self._executor.shutdown(wait=True)
-        self.engine.dispose()
         if self._checkpointer is not None:
             self._checkpointer.stop()
 
 
-def _connection_lost(connection: Connection, error: Exception) -> bool:
-    """Whether `error` came from a database connection that is gone."""
-    if connection.invalidated or (isinstance(error, DBAPIError) and error.connection_invalidated):
-        return True
-    try:
-        raw = connection.connection.dbapi_connection
-    except Exception:
-        return True
-    # The send path's statements run on psycopg's libpq connection (store/libpq.py), unseen by
-    # SQLAlchemy: ask libpq itself (ConnStatus OK is 0).
-    pgconn = getattr(raw, "pgconn", None)
-    return pgconn is not None and int(pgconn.status) != 0
-
-
-def _flush_before_sqlalchemy(engine: Engine, flush: Callable[[Any], None]) -> None:
-    @event.listens_for(engine, "before_cursor_execute")
-    def _deferred_writes_first(connection: Connection, *_: Any) -> None:
-        flush(connection.connection.dbapi_connection)
-
-
-def _connect_args(backend: str, driver: str) -> dict[str, Any]:
-    if backend != "postgresql":
-        return {}
-    arguments: dict[str, Any] = {"connect_timeout": 5}
-    if driver == "psycopg":
-        # The send path prepares its own statements (store/libpq.py); psycopg's automatic ones would
-        # make it DEALLOCATE ALL after a failed transaction, taking ours with them.
-        arguments["prepare_threshold"] = None
-    return arguments
-
-
 def shown_url(url: str) -> str:
     """The store's URL as logs and messages show it: without its password."""
-    return make_url(url).render_as_string(hide_password=True)
+    return parse_url(url).shown
 
 
 def open_store(url: str, *, upgrade: bool | None = None, pool_size: int = 8) -> Store:
     """Open the store at `url`, bringing its schema to the newest revision (`upgrade`; by default only
     the embedded SQLite store is upgraded on its own), or refusing one that is not there
     (SchemaMismatch)."""
-    store = Store(url, pool_size=pool_size)
+    try:
+        store = Store(url, pool_size=pool_size)
+    except UnsupportedDatabase as problem:
+        raise StoreUnavailable(str(problem)) from None
     if upgrade is None:
         upgrade = store.is_sqlite
     try:
         if upgrade:
-            migrate.upgrade(store.engine)
+            migrate.upgrade(store.database)
         else:
-            migrate.check(store.engine)
-    except OperationalError as problem:
+            migrate.check(store.database)
+    except database_errors() as problem:
         store.close()
-        raise StoreUnavailable(f"cannot reach the database at {shown_url(url)}: {problem.orig}") from None
+        raise StoreUnavailable(f"cannot reach the database at {store.shown_url}: {problem}") from None
     except BaseException:
         store.close()
         raise

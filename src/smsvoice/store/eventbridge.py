@@ -8,16 +8,69 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, select
 
-from smsvoice.store.schema import eventbridge_events, message_events, messages, outbox
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Statement, Target
 
 _INSERT = Statement(
     "INSERT INTO eventbridge_events (account, region, subject, detail_type, created_at, envelope, "
     "outbox_id) VALUES (:account, :region, :subject, :detail_type, :created_at, :envelope, :outbox_id)",
     libpq=True,
 )
+
+# The conditions `stored` can add, by the EventFilter field (and parameter) that gives the value.
+_STORED_CONDITIONS = {
+    "account": "eventbridge_events.account = :account",
+    "region": "eventbridge_events.region = :region",
+    "subject": "eventbridge_events.subject = :subject",
+    "detail_type": "eventbridge_events.detail_type = :detail_type",
+}
+# The conditions `message_records` can add, by the argument (and parameter) that gives the value.
+_RECORD_CONDITIONS = {
+    "account": "messages.account = :account",
+    "region": "messages.region = :region",
+    "message_id": "message_events.message_id = :message_id",
+}
+# The statements of both, made when a shape of search is first asked for: by the conditions added (and
+# for `message_records`, the dialect: its channels are a JSON array, `:ids`).
+_STORED: dict[tuple[str, ...], Statement] = {}
+_RECORDS: dict[tuple[str, tuple[str, ...]], Statement] = {}
+_JSON_IDS = {"sqlite": SQLITE_JSON_IDS, "postgresql": SERVER_JSON_IDS}
+
+
+def _stored_statement(conditions: tuple[str, ...]) -> Statement:
+    statement = _STORED.get(conditions)
+    if statement is None:
+        statement = Statement(
+            "SELECT eventbridge_events.id, eventbridge_events.account, eventbridge_events.region, "
+            "eventbridge_events.subject, eventbridge_events.detail_type, eventbridge_events.created_at, "
+            "eventbridge_events.envelope, outbox.status, outbox.attempts, outbox.last_error "
+            "FROM eventbridge_events LEFT OUTER JOIN outbox ON outbox.id = eventbridge_events.outbox_id "
+            "WHERE eventbridge_events.id > :after"
+            + "".join(f" AND {_STORED_CONDITIONS[name]}" for name in conditions)
+            + " ORDER BY eventbridge_events.id LIMIT :limit"
+        )
+        _STORED[conditions] = statement
+    return statement
+
+
+def _records_statement(dialect: str, conditions: tuple[str, ...]) -> Statement:
+    shape = (dialect, conditions)
+    statement = _RECORDS.get(shape)
+    if statement is None:
+        statement = Statement(
+            "SELECT message_events.id, message_events.message_id, messages.account, messages.region, "
+            "messages.channel, message_events.created_at, message_events.record, "
+            "outbox.status, outbox.attempts, outbox.last_error "
+            "FROM message_events JOIN messages ON messages.id = message_events.message_id "
+            "LEFT OUTER JOIN outbox ON outbox.message_id = message_events.message_id "
+            "AND outbox.event_id = message_events.id AND outbox.destination_kind = :bus_kind "
+            "WHERE message_events.id > :after AND messages.api = :api "
+            f"AND messages.channel IN ({_JSON_IDS[dialect]})"
+            + "".join(f" AND {_RECORD_CONDITIONS[name]}" for name in conditions)
+            + " ORDER BY message_events.id LIMIT :limit"
+        )
+        _RECORDS[shape] = statement
+    return statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +121,6 @@ class RecordEvent:
 class EventBridgeEvents:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
 
     def add(
         self,
@@ -96,45 +148,22 @@ class EventBridgeEvents:
 
     def stored(self, where: EventFilter) -> list[StoredBusEvent]:
         """Events in the order they were made, with their delivery."""
-        table = eventbridge_events
-        query = (
-            select(
-                table.c.id,
-                table.c.account,
-                table.c.region,
-                table.c.subject,
-                table.c.detail_type,
-                table.c.created_at,
-                table.c.envelope,
-                outbox.c.status,
-                outbox.c.attempts,
-                outbox.c.last_error,
-            )
-            .select_from(table.outerjoin(outbox, outbox.c.id == table.c.outbox_id))
-            .where(table.c.id > where.after)
-            .order_by(table.c.id)
-            .limit(where.limit)
+        given = {
+            "account": where.account,
+            "region": where.region,
+            "subject": where.subject,
+            "detail_type": where.detail_type,
+        }
+        params: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
+        rows = _stored_statement(tuple(params)).execute(
+            self._tx, {**params, "after": where.after, "limit": where.limit}
         )
-        for column, value in (
-            (table.c.account, where.account),
-            (table.c.region, where.region),
-            (table.c.subject, where.subject),
-            (table.c.detail_type, where.detail_type),
-        ):
-            if value is not None:
-                query = query.where(column == value)
+        # id, account, region, subject, detail_type, created_at; envelope; the outbox row's columns.
         return [
             StoredBusEvent(
-                row.id,
-                row.account,
-                row.region,
-                row.subject,
-                row.detail_type,
-                row.created_at,
-                orjson.loads(row.envelope),
-                _delivery(row),
+                row[0], row[1], row[2], row[3], row[4], row[5], orjson.loads(row[6]), _delivery(*row[7:])
             )
-            for row in self._connection.execute(query)
+            for row in rows
         ]
 
     def message_records(
@@ -151,55 +180,28 @@ class EventBridgeEvents:
     ) -> list[RecordEvent]:
         """Event records of `api` messages on `channels` after record id `after`, in id order, each with
         the outbox row of destination kind `bus_kind` that publishes its event (if any)."""
-        query = (
-            select(
-                message_events.c.id,
-                message_events.c.message_id,
-                messages.c.account,
-                messages.c.region,
-                messages.c.channel,
-                message_events.c.created_at,
-                message_events.c.record,
-                outbox.c.status,
-                outbox.c.attempts,
-                outbox.c.last_error,
-            )
-            .select_from(
-                message_events.join(messages, messages.c.id == message_events.c.message_id).outerjoin(
-                    outbox,
-                    and_(
-                        outbox.c.message_id == message_events.c.message_id,
-                        outbox.c.event_id == message_events.c.id,
-                        outbox.c.destination_kind == bus_kind,
-                    ),
-                )
-            )
-            .where(message_events.c.id > after, messages.c.api == api, messages.c.channel.in_(channels))
-            .order_by(message_events.c.id)
-            .limit(limit)
+        given = {"account": account, "region": region, "message_id": message_id}
+        params: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
+        rows = _records_statement(self._tx.dialect, tuple(params)).execute(
+            self._tx,
+            {
+                **params,
+                "bus_kind": bus_kind,
+                "after": after,
+                "api": api,
+                "ids": orjson.dumps(channels).decode(),
+                "limit": limit,
+            },
         )
-        for column, value in (
-            (messages.c.account, account),
-            (messages.c.region, region),
-            (message_events.c.message_id, message_id),
-        ):
-            if value is not None:
-                query = query.where(column == value)
+        # id, message_id, account, region, channel, created_at; record; the outbox row's columns.
         return [
             RecordEvent(
-                row.id,
-                row.message_id,
-                row.account,
-                row.region,
-                row.channel,
-                row.created_at,
-                orjson.loads(row.record),
-                _delivery(row),
+                row[0], row[1], row[2], row[3], row[4], row[5], orjson.loads(row[6]), _delivery(*row[7:])
             )
-            for row in self._connection.execute(query)
+            for row in rows
         ]
 
 
-def _delivery(row: Any) -> BusDelivery | None:
-    """The outbox columns of a row joined to its (outer-joined) outbox row."""
-    return None if row.status is None else BusDelivery(row.status, int(row.attempts or 0), row.last_error)
+def _delivery(status: str | None, attempts: int | None, last_error: str | None) -> BusDelivery | None:
+    """The columns of an (outer-joined) outbox row: None when there is none."""
+    return None if status is None else BusDelivery(status, int(attempts or 0), last_error)

@@ -2,59 +2,47 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Delete, Table, delete
+from smsvoice.store.sql import Statement, Target
 
-from smsvoice.store.schema import (
-    eventbridge_events,
-    idempotency,
-    inbound_messages,
-    message_events,
-    messages,
-    registration_jobs,
-    request_rates,
-    resource_counts,
-    resources,
-    scheduled_transitions,
-    spend_totals,
+# Rows found through their message: deleted before the messages themselves.
+_OF_MESSAGES = ("scheduled_transitions", "message_events")
+# Rows that name their account.
+_OF_ACCOUNT = (
+    "messages",
+    "inbound_messages",
+    "spend_totals",
+    "resources",
+    "resource_counts",
+    "idempotency",
+    "eventbridge_events",
+    "registration_jobs",
 )
 
-
-def forget_state(connection: Connection, account: str | None) -> dict[str, int]:
-    ids = messages.select().with_only_columns(messages.c.id)
-    if account is not None:
-        ids = ids.where(messages.c.account == account)
-    counts = {
-        "scheduled_transitions": _rowcount(
-            connection, delete(scheduled_transitions).where(scheduled_transitions.c.message_id.in_(ids))
-        ),
-        "message_events": _rowcount(
-            connection, delete(message_events).where(message_events.c.message_id.in_(ids))
-        ),
-    }
-    for name, table in (
-        ("messages", messages),
-        ("inbound_messages", inbound_messages),
-        ("spend_totals", spend_totals),
-        ("resources", resources),
-        ("resource_counts", resource_counts),
-        ("idempotency", idempotency),
-        ("eventbridge_events", eventbridge_events),
-        ("registration_jobs", registration_jobs),
-    ):
-        counts[name] = _rowcount(connection, _of(table, account))
-    if account is None:
-        counts["request_rates"] = _rowcount(connection, delete(request_rates))
-    else:  # bucket keys are "<api>/<operation>/<account>/<region>"
-        counts["request_rates"] = _rowcount(
-            connection, delete(request_rates).where(request_rates.c.key.like(f"%/{account}/%"))
+# The deletes by table, run in this order (the counts come back in it too).
+_EVERY_ACCOUNT: dict[str, Statement] = {
+    **{
+        table: Statement(f"DELETE FROM {table} WHERE message_id IN (SELECT id FROM messages)")
+        for table in _OF_MESSAGES
+    },
+    **{table: Statement(f"DELETE FROM {table}") for table in _OF_ACCOUNT},
+    "request_rates": Statement("DELETE FROM request_rates"),
+}
+_ONE_ACCOUNT: dict[str, Statement] = {
+    **{
+        table: Statement(
+            f"DELETE FROM {table} WHERE message_id IN (SELECT id FROM messages WHERE account = :account)"
         )
-    return counts
+        for table in _OF_MESSAGES
+    },
+    **{table: Statement(f"DELETE FROM {table} WHERE account = :account") for table in _OF_ACCOUNT},
+    # bucket keys are "<api>/<operation>/<account>/<region>" (a "%" or "_" in the account is not escaped)
+    "request_rates": Statement("DELETE FROM request_rates WHERE key LIKE :bucket_keys"),
+}
 
 
-def _of(table: Table, account: str | None) -> Delete:
-    statement = delete(table)
-    return statement if account is None else statement.where(table.c.account == account)
-
-
-def _rowcount(connection: Connection, statement: Delete) -> int:
-    return int(connection.execute(statement).rowcount)
+def forget_state(tx: Target, account: str | None) -> dict[str, int]:
+    """Rows deleted, by table."""
+    if account is None:
+        return {table: statement.rowcount(tx, {}) for table, statement in _EVERY_ACCOUNT.items()}
+    params = {"account": account, "bucket_keys": f"%/{account}/%"}
+    return {table: statement.rowcount(tx, params) for table, statement in _ONE_ACCOUNT.items()}

@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
+from smsvoice.store.connection import Connection
 
 T = TypeVar("T")
 
@@ -56,9 +56,9 @@ class GroupCommit:
             connection = self._connection()
             raw: Any = None
             if self._before_write is not None:
-                self._before_write(connection.connection.dbapi_connection)
+                self._before_write(connection.raw)
             with self._gate, connection.begin():
-                raw = connection.connection.dbapi_connection
+                raw = connection.raw
                 for work, _future in batch:
                     raw.execute("SAVEPOINT unit_of_work")
                     try:

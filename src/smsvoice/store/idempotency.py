@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 
 from smsvoice.store.errors import WriteConflict
-from smsvoice.store.schema import idempotency
 from smsvoice.store.sql import Statement, Target
 
 
@@ -34,27 +32,24 @@ _CLAIM = Statement(
     "VALUES (:account, :region, :operation, :token, :fingerprint, '', :created_at) ON CONFLICT DO NOTHING"
 )
 _ANSWER = Statement(f"UPDATE idempotency SET response = :response WHERE {_KEY}")
+# The key is the table's primary key: one row at most.
+_RECALL = Statement(f"SELECT fingerprint, response FROM idempotency WHERE {_KEY}")
 
 
 class Idempotency:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
 
     def recall(self, account: str, region: str, operation: str, token: str) -> Remembered | None:
-        row = self._connection.execute(
-            select(idempotency.c.fingerprint, idempotency.c.response).where(
-                idempotency.c.account == account,
-                idempotency.c.region == region,
-                idempotency.c.operation == operation,
-                idempotency.c.token == token,
-            )
-        ).one_or_none()
+        row = _RECALL.one(
+            self._tx, {"account": account, "region": region, "operation": operation, "token": token}
+        )
         if row is None:
             return None
-        response = orjson.loads(row.response)
+        digest, response_text = row
+        response = orjson.loads(response_text)
         assert isinstance(response, dict)
-        return Remembered(row.fingerprint, response)
+        return Remembered(digest, response)
 
     def claim(self, account: str, region: str, operation: str, token: str, digest: str, now: float) -> None:
         """Take the token before the handler runs. On PostgreSQL a concurrent claim of the same token

@@ -6,15 +6,34 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import func, or_, select
 
 from smsvoice.store.paging import matching_page
-from smsvoice.store.schema import inbound_messages, messages
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import Search, Statement, Target
 
 _INSERT = Statement(
     "INSERT INTO inbound_messages (id, account, region, handset, number, received_at, doc) "
     "VALUES (:id, :account, :region, :handset, :number, :received_at, :doc)"
+)
+# `find`: the conditions it can put on columns, by the name of the argument (and parameter) that gives
+# the value.
+_FIND = Search(
+    "SELECT doc FROM inbound_messages",
+    {
+        "account": "account = :account",
+        "region": "region = :region",
+        "number": "number = :number",
+        "handset": "handset = :handset",
+        "either_number": "(number = :either_number OR handset = :either_number)",
+        "since": "received_at >= :since",
+        "until": "received_at < :until",
+    },
+    ("received_at", "id"),
+)
+_NEWEST = Statement("SELECT MAX(received_at) FROM inbound_messages")
+_SHARING = Statement("SELECT COUNT(*) FROM inbound_messages WHERE received_at = :newest")
+_LAST_SENT = Statement(
+    "SELECT id, doc FROM messages WHERE account = :account AND region = :region AND destination = :handset "
+    "ORDER BY created_at DESC LIMIT 50"
 )
 
 
@@ -40,7 +59,6 @@ class InboundMessage:
 class Inbound:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
 
     def add(self, message: InboundMessage) -> None:
         _INSERT.execute(
@@ -74,60 +92,46 @@ class Inbound:
         """In the order they were received (the newest first if asked). `either_number` matches the
         handset or your number; `since`/`until` bound the time received; `text` is looked for in the
         body, in any case."""
-        query = select(inbound_messages.c.doc)
-        for column, value in (
-            (inbound_messages.c.account, account),
-            (inbound_messages.c.region, region),
-            (inbound_messages.c.number, number),
-            (inbound_messages.c.handset, handset),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        if either_number is not None:
-            query = query.where(
-                or_(inbound_messages.c.number == either_number, inbound_messages.c.handset == either_number)
-            )
-        if since is not None:
-            query = query.where(inbound_messages.c.received_at >= since)
-        if until is not None:
-            query = query.where(inbound_messages.c.received_at < until)
-        if newest_first:
-            query = query.order_by(inbound_messages.c.received_at.desc(), inbound_messages.c.id.desc())
-        else:
-            query = query.order_by(inbound_messages.c.received_at, inbound_messages.c.id)
+        given = {
+            "account": account,
+            "region": region,
+            "number": number,
+            "handset": handset,
+            "either_number": either_number,
+            "since": since,
+            "until": until,
+        }
+        params: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
+        statement = _FIND.statement(tuple(params), newest_first=newest_first, paged=text is None)
         if text is None:
-            query = query.limit(limit).offset(offset)
-            return [InboundMessage(**orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
+            rows = statement.execute(self._tx, {**params, "limit": limit, "offset": offset})
+            return [InboundMessage(**orjson.loads(doc)) for (doc,) in rows]
         # The body is in the document: read in order, keep the page of those that hold the text.
         wanted = text.casefold()
-        with self._connection.execute(query) as rows:
+        rows = statement.execute(self._tx, params)
+        try:
             received = (InboundMessage(**orjson.loads(doc)) for (doc,) in rows)
             return matching_page(received, lambda message: wanted in message.body.casefold(), limit, offset)
+        finally:
+            # SQLite reads as the rows are taken: stop where the page ended. (On PostgreSQL the rows
+            # came whole, on the transaction's one cursor, which stays open.)
+            if self._tx.dialect == "sqlite":
+                rows.close()
 
     def change_marker(self) -> tuple[Any, ...]:
         """A value that differs whenever a message was received (removals are told by the totals the
         caller reads): the newest receipt time and how many share it, by index."""
-        newest = self._connection.execute(select(func.max(inbound_messages.c.received_at))).scalar()
+        (newest,) = _NEWEST.one(self._tx, {}) or (None,)  # MAX over no rows is NULL
         if newest is None:
             return (None, 0)
-        sharing = self._connection.execute(
-            select(func.count()).select_from(inbound_messages).where(inbound_messages.c.received_at == newest)
-        ).scalar()
+        (sharing,) = _SHARING.one(self._tx, {"newest": newest}) or (0,)
         return (newest, sharing)
 
     def last_sent_id(self, account: str, region: str, number: str, handset: str) -> str | None:
         """The id of the last message sent from `number` to `handset` (previousPublishedMessageId)."""
-        query = (
-            select(messages.c.id, messages.c.doc)
-            .where(
-                messages.c.account == account,
-                messages.c.region == region,
-                messages.c.destination == handset,
-            )
-            .order_by(messages.c.created_at.desc())
-            .limit(50)
-        )
-        for message_id, doc in self._connection.execute(query):
+        # At most 50 rows: taken whole, so no read is left open on SQLite after an early answer.
+        rows = _LAST_SENT.all(self._tx, {"account": account, "region": region, "handset": handset})
+        for message_id, doc in rows:
             if orjson.loads(doc).get("origination") == number:
                 return str(message_id)
         return None

@@ -6,24 +6,16 @@ scans), so its cost does not grow with the number of messages stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, func, select
 
 from smsvoice.domain.message import Message
 from smsvoice.store.outbox import DEAD, DELIVERED, PARKED_AT, PENDING
 from smsvoice.store.paging import matching_page
-from smsvoice.store.schema import (
-    message_events,
-    messages,
-    outbox,
-    scheduled_transitions,
-    spend_totals,
-)
-from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Statement, Target
+from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Search, Statement, Target
 
 # The send path's statements run on the DB-API cursor (store/sql.py): building SQLAlchemy statements
 # costs several times more than SQLite takes to run them, and a send runs a handful.
@@ -44,7 +36,7 @@ _LOAD_MESSAGE_FOR_UPDATE = Statement("SELECT doc FROM messages WHERE id = :messa
 # does) in one statement, given their ids as one JSON array.
 _PRELOAD = {
     "sqlite": Statement(f"SELECT id, doc FROM messages WHERE id IN ({SQLITE_JSON_IDS})"),
-    "server": Statement(
+    "postgresql": Statement(
         f"SELECT id, doc FROM messages WHERE id IN ({SERVER_JSON_IDS}) ORDER BY id FOR UPDATE", libpq=True
     ),
 }
@@ -111,10 +103,75 @@ class RecordDelivery:
     delivered_at: float | None
 
 
+# `find`: the conditions it can put on columns, by the name of the MessageFilter field (and parameter)
+# that gives the value (of the 1,024 shapes of filter, a server sees a few).
+_FIND = Search(
+    "SELECT doc FROM messages",
+    {
+        "account": "account = :account",
+        "region": "region = :region",
+        "destination": "destination = :destination",
+        "status": "status = :status",
+        "channel": "channel = :channel",
+        "api": "api = :api",
+        "since": "created_at >= :since",
+        "until": "created_at < :until",
+    },
+    ("created_at", "id"),
+)
+
+
+# The parts of `change_marker`, in one round trip: the newest event record and outbox row; and by the
+# (status, next_attempt_at) index, the latest next_attempt_at of pending, delivered and dead rows (a claim,
+# a retry, a delivery or a dead letter moves a row's next_attempt_at; a finished row keeps the time it
+# was last tried).
+_CHANGE_MARKER = Statement(
+    "SELECT (SELECT MAX(id) FROM message_events), (SELECT MAX(id) FROM outbox), "
+    "(SELECT MAX(next_attempt_at) FROM outbox WHERE status = :pending AND next_attempt_at < :parked_at), "
+    "(SELECT MAX(next_attempt_at) FROM outbox WHERE status = :delivered), "
+    "(SELECT MAX(next_attempt_at) FROM outbox WHERE status = :dead)"
+)
+_MARKER_PARAMS = {"pending": PENDING, "parked_at": PARKED_AT, "delivered": DELIVERED, "dead": DEAD}
+
+
+def _per_dialect(sql: str) -> dict[str, Statement]:
+    """The statement on each backend (Target.dialect), `{ids}` being the subquery of the values of the
+    JSON array `:ids`: one statement for any number of messages."""
+    return {
+        "sqlite": Statement(sql.format(ids=SQLITE_JSON_IDS)),
+        "postgresql": Statement(sql.format(ids=SERVER_JSON_IDS)),
+    }
+
+
+_EVENTS_OF = _per_dialect(
+    "SELECT id, message_id, event_type, created_at, record FROM message_events "
+    "WHERE message_id IN ({ids}) ORDER BY message_id, id"
+)
+_DELIVERY_COLUMNS = ", ".join(RecordDelivery.__dataclass_fields__)
+_DELIVERIES_OF = _per_dialect(
+    "SELECT event_id, " + _DELIVERY_COLUMNS + " FROM outbox WHERE message_id IN ({ids}) ORDER BY id"
+)
+
+
+def _forgetting(scope: str) -> tuple[Statement, ...]:
+    """`delete`'s statements for the messages `scope` selects (a WHERE clause, or none for all): what
+    belongs to them first, the messages last (its row count is the answer)."""
+    ids = f"SELECT id FROM messages{scope}"
+    return (
+        Statement(f"DELETE FROM scheduled_transitions WHERE message_id IN ({ids})"),
+        Statement(f"DELETE FROM message_events WHERE message_id IN ({ids})"),
+        Statement(f"DELETE FROM spend_totals{scope}"),
+        Statement(f"DELETE FROM messages{scope}"),
+    )
+
+
+# By whether one account's (`:account`) messages are forgotten.
+_FORGET = {False: _forgetting(""), True: _forgetting(" WHERE account = :account")}
+
+
 class Messages:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
         # Documents read by `preload`, by message id, each answered once by `load`.
         self._preloaded: dict[str, str] = {}
 
@@ -150,9 +207,7 @@ class Messages:
         """The message, locked against other writers until the transaction ends."""
         doc = self._preloaded.pop(message_id, None)
         if doc is None:
-            statement = (
-                _LOAD_MESSAGE_FOR_UPDATE if self._connection.dialect.name == "postgresql" else _LOAD_MESSAGE
-            )
+            statement = _LOAD_MESSAGE_FOR_UPDATE if self._tx.dialect == "postgresql" else _LOAD_MESSAGE
             row = statement.one(self._tx, {"message_id": message_id})
             if row is None:
                 return None
@@ -164,8 +219,7 @@ class Messages:
         scheduler advances up to a hundred at a time."""
         if not message_ids:
             return
-        statement = _PRELOAD["sqlite" if self._tx.paramstyle == "qmark" else "server"]
-        for message_id, doc in statement.all_args(self._tx, [orjson.dumps(list(message_ids)).decode()]):
+        for message_id, doc in _PRELOAD[self._tx.dialect].all(self._tx, _ids(message_ids)):
             self._preloaded[str(message_id)] = str(doc)
 
     def add_event(self, message_id: str, event_type: str, at: float, record_text: str) -> None:
@@ -177,32 +231,22 @@ class Messages:
 
     def find(self, where: MessageFilter, limit: int, offset: int) -> list[Message]:
         """Messages in the order they were accepted (the newest first if the filter says so)."""
-        query = select(messages.c.doc)
-        for column, value in (
-            (messages.c.account, where.account),
-            (messages.c.region, where.region),
-            (messages.c.destination, where.destination),
-            (messages.c.status, where.status),
-            (messages.c.channel, where.channel),
-            (messages.c.api, where.api),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        if where.since is not None:
-            query = query.where(messages.c.created_at >= where.since)
-        if where.until is not None:
-            query = query.where(messages.c.created_at < where.until)
-        if where.newest_first:
-            query = query.order_by(messages.c.created_at.desc(), messages.c.id.desc())
-        else:
-            query = query.order_by(messages.c.created_at, messages.c.id)
-        if not where.reads_documents():
-            query = query.limit(limit).offset(offset)
-            return [Message.from_doc(orjson.loads(doc)) for (doc,) in self._connection.execute(query)]
+        params = {name: value for name in _FIND.names() if (value := getattr(where, name)) is not None}
+        paged = not where.reads_documents()
+        statement = _FIND.statement(tuple(params), newest_first=where.newest_first, paged=paged)
+        if paged:
+            rows = statement.execute(self._tx, {**params, "limit": limit, "offset": offset})
+            return [Message.from_doc(orjson.loads(doc)) for (doc,) in rows]
         # A search of the documents: read them in order, keep the page of those that match.
-        with self._connection.execute(query) as rows:
+        rows = statement.execute(self._tx, params)
+        try:
             found = (Message.from_doc(orjson.loads(doc)) for (doc,) in rows)
             return matching_page(found, where.admits, limit, offset)
+        finally:
+            # SQLite reads as the rows are taken: stop where the page ended. (On PostgreSQL the rows
+            # came whole, on the transaction's one cursor, which stays open.)
+            if self._tx.dialect == "sqlite":
+                rows.close()
 
     def change_marker(self) -> tuple[Any, ...]:
         """A value that differs whenever a message was sent, got an event record (every status
@@ -211,49 +255,29 @@ class Messages:
         lookup, so reading it costs the same on a store of millions of rows (it is read after every
         commit while someone watches: a count over the messages and the pending outbox rows had cost
         tens of milliseconds on a large store, on the event loop)."""
-        connection = self._connection
-        last_record = connection.execute(select(func.max(message_events.c.id))).scalar()
-        last_row = connection.execute(select(func.max(outbox.c.id))).scalar()
-        # By the (status, next_attempt_at) index: a claim, a retry, a delivery or a dead letter moves
-        # a row's next_attempt_at (a finished row keeps the time it was last tried).
-        progress = tuple(
-            connection.execute(select(func.max(outbox.c.next_attempt_at)).where(*where)).scalar()
-            for where in (
-                (outbox.c.status == PENDING, outbox.c.next_attempt_at < PARKED_AT),
-                (outbox.c.status == DELIVERED,),
-                (outbox.c.status == DEAD,),
-            )
-        )
-        return (last_record, last_row, *progress)
+        row = _CHANGE_MARKER.one(self._tx, _MARKER_PARAMS)
+        assert row is not None  # maxima answer one row (NULL over no rows)
+        return tuple(row)
 
     def events_of(self, message_ids: Sequence[str]) -> dict[str, list[StoredEvent]]:
         found: dict[str, list[StoredEvent]] = {message_id: [] for message_id in message_ids}
-        for chunk in _chunks(message_ids):
-            rows = self._connection.execute(
-                select(message_events)
-                .where(message_events.c.message_id.in_(chunk))
-                .order_by(message_events.c.message_id, message_events.c.id)
+        if not message_ids:
+            return found
+        rows = _EVENTS_OF[self._tx.dialect].execute(self._tx, _ids(message_ids))
+        for event_id, message_id, event_type, created_at, record in rows:
+            found[message_id].append(
+                StoredEvent(event_id, message_id, event_type, created_at, orjson.loads(record))
             )
-            for row in rows:
-                found[row.message_id].append(
-                    StoredEvent(
-                        row.id, row.message_id, row.event_type, row.created_at, orjson.loads(row.record)
-                    )
-                )
         return found
 
     def deliveries_of(self, message_ids: Sequence[str]) -> dict[int, list[RecordDelivery]]:
         """The outbox rows of these messages' records, by event id."""
         found: dict[int, list[RecordDelivery]] = {}
-        columns = [outbox.c[name] for name in RecordDelivery.__dataclass_fields__]
-        for chunk in _chunks(message_ids):
-            rows = self._connection.execute(
-                select(outbox.c.event_id, *columns)
-                .where(outbox.c.message_id.in_(chunk))
-                .order_by(outbox.c.id)
-            )
-            for event_id, *values in rows:
-                found.setdefault(int(event_id), []).append(RecordDelivery(*values))
+        if not message_ids:
+            return found
+        rows = _DELIVERIES_OF[self._tx.dialect].execute(self._tx, _ids(message_ids))
+        for event_id, *values in rows:
+            found.setdefault(int(event_id), []).append(RecordDelivery(*values))
         return found
 
     def delete(self, account: str | None = None) -> int:
@@ -262,22 +286,13 @@ class Messages:
 
         Outbox rows stay: records already handed to delivery are still delivered.
         """
-        ids = select(messages.c.id)
-        if account is not None:
-            ids = ids.where(messages.c.account == account)
-        connection = self._connection
-        connection.execute(delete(scheduled_transitions).where(scheduled_transitions.c.message_id.in_(ids)))
-        connection.execute(delete(message_events).where(message_events.c.message_id.in_(ids)))
-        spend = delete(spend_totals)
-        if account is not None:
-            spend = spend.where(spend_totals.c.account == account)
-        connection.execute(spend)
-        removed = delete(messages)
-        if account is not None:
-            removed = removed.where(messages.c.account == account)
-        return int(connection.execute(removed).rowcount)
+        params = {} if account is None else {"account": account}
+        *related, removed = _FORGET[account is not None]
+        for statement in related:
+            statement.execute(self._tx, params)
+        return removed.rowcount(self._tx, params)
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _ids(message_ids: Sequence[str]) -> dict[str, str]:
+    """The parameter of a statement given message ids as one JSON array (`_per_dialect`, `_PRELOAD`)."""
+    return {"ids": orjson.dumps(list(message_ids)).decode()}

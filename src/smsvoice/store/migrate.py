@@ -2,8 +2,9 @@
 
 `smsvoice db upgrade` applies the migrations to any database; `smsvoice serve` applies them at start
 on the embedded SQLite store, and on another database refuses to start with a clear message when the
-schema is behind (run `smsvoice db upgrade`) or newer than this code. Reading the version needs no
-Alembic, so a start-up on an up-to-date store does not pay for importing it.
+schema is behind (run `smsvoice db upgrade`) or newer than this code. Reading the version and creating
+an empty database's schema need neither Alembic nor SQLAlchemy (store/connection.py), so a start-up
+pays for importing them only when it upgrades an older store.
 
 A database made before migrations existed (smsvoice 0.1: `store_meta.schema_version = 1`, no
 `alembic_version` table) is stamped as revision 0001 and upgraded from there.
@@ -11,14 +12,13 @@ A database made before migrations existed (smsvoice 0.1: `store_meta.schema_vers
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import Connection, Engine, inspect, text
-
+from smsvoice.store.connection import SQLITE, Connection, Database, configure_sqlite
 from smsvoice.store.errors import SchemaMismatch
-from smsvoice.store.schema import metadata
 
 # The newest revision (store/migrations/versions/); tests/store/test_migrations.py checks it is
 # Alembic's head.
@@ -27,6 +27,9 @@ HEAD: Final = "0010"
 KNOWN: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 _LEGACY: Final = "0001"
 _MIGRATIONS = Path(__file__).with_name("migrations")
+# The declared schema (store/schema.py) as each database's DDL, written by `python -m
+# smsvoice.store.schema` (tests/store/test_migrations.py checks the files are what it writes).
+DDL = Path(__file__).with_name("ddl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,58 +38,85 @@ class Upgrade:
     after: str
 
 
+def table_names(connection: Connection) -> set[str]:
+    if connection.dialect == SQLITE:
+        rows = connection.raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    else:
+        rows = connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall()
+    return {str(name) for (name,) in rows}
+
+
 def current_revision(connection: Connection) -> str | None:
     """The database's revision; None for an empty database."""
-    tables = set(inspect(connection).get_table_names())
+    tables = table_names(connection)
     if "alembic_version" in tables:
-        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
-        return None if found is None else str(found)
+        found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if found is None else str(found[0])
     if "store_meta" in tables:
         return _LEGACY
     return None
 
 
-def _alembic_config(connection: Connection) -> object:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
+def create_statements(dialect: str) -> list[str]:
+    """The declared schema's CREATE statements for `dialect`, from the DDL files."""
+    lines = (DDL / f"{dialect}.sql").read_text(encoding="utf-8").splitlines(keepends=True)
+    text = "".join(line for line in lines if not line.startswith("--"))
+    return [statement.strip() for statement in text.split(";\n") if statement.strip()]
 
 
-def upgrade(engine: Engine) -> Upgrade:
+def upgrade(database: Database) -> Upgrade:
     """Bring the database to HEAD (a no-op when it is there already)."""
-    with engine.connect() as connection:
+    with closing(database.connect()) as connection, connection.begin():
         before = current_revision(connection)
         _refuse_newer(before)
         if before == HEAD:
             return Upgrade(before, HEAD)
         if before is None:
             # An empty database: the declared schema at once, marked as HEAD (what running every
-            # migration gives, as tests/store/test_migrations.py checks), without importing Alembic.
-            metadata.create_all(connection)
-            connection.execute(
-                text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
-            )
-            connection.execute(
-                text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD}
-            )
-            connection.commit()
+            # migration gives, as tests/store/test_migrations.py checks), without Alembic or
+            # SQLAlchemy.
+            for statement in create_statements(connection.dialect):
+                connection.execute(statement)
+            connection.execute(f"INSERT INTO alembic_version (version_num) VALUES ('{HEAD}')")
             return Upgrade(None, HEAD)
-        from alembic import command
-
-        config = _alembic_config(connection)
-        if before is not None and "alembic_version" not in inspect(connection).get_table_names():
-            command.stamp(config, _LEGACY)  # type: ignore[arg-type]
-        command.upgrade(config, "head")  # type: ignore[arg-type]
-        connection.commit()
+    _upgrade_with_alembic(database, before)
     return Upgrade(before, HEAD)
 
 
-def check(engine: Engine) -> None:
+def _upgrade_with_alembic(database: Database, before: str) -> None:
+    """Run the migrations from `before` to HEAD, through SQLAlchemy as Alembic needs."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, event, inspect
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(database.url.text, poolclass=NullPool)
+    if database.dialect == SQLITE:
+        # The store's own connection settings, and its BEGIN IMMEDIATE as the only transaction control.
+        event.listen(engine, "connect", lambda raw, _record: configure_sqlite(raw))
+        event.listen(
+            engine,
+            "begin",
+            lambda connection: connection.connection.driver_connection.execute("BEGIN IMMEDIATE"),
+        )
+    try:
+        with engine.connect() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(_MIGRATIONS))
+            config.attributes["connection"] = connection
+            if "alembic_version" not in inspect(connection).get_table_names():
+                command.stamp(config, _LEGACY)
+            command.upgrade(config, "head")
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+def check(database: Database) -> None:
     """Refuse a database whose schema is not HEAD (behind: run `smsvoice db upgrade`)."""
-    with engine.connect() as connection:
+    with closing(database.connect()) as connection, connection.begin():
         found = current_revision(connection)
     _refuse_newer(found)
     if found != HEAD:

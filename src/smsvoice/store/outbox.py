@@ -16,10 +16,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+import orjson
 
-from smsvoice.store.schema import outbox
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Statement, Target
 
 PENDING = "PENDING"
 DELIVERED = "DELIVERED"
@@ -129,19 +128,117 @@ class OutboxRow:
     delivered_at: float | None
 
 
+# The columns of a claimed row, in ClaimedRow's order.
 _CLAIMED_COLUMNS = (
-    outbox.c.id,
-    outbox.c.message_id,
-    outbox.c.event_type,
-    outbox.c.destination_kind,
-    outbox.c.target_arn,
-    outbox.c.iam_role_arn,
-    outbox.c.record,
-    outbox.c.created_at,
-    outbox.c.configuration_set,
-    outbox.c.destination_name,
-    outbox.c.attempts,
+    "id, message_id, event_type, destination_kind, target_arn, iam_role_arn, record, created_at, "
+    "configuration_set, destination_name, attempts"
 )
+# SQL conditions on a row's status and on whether it is parked (the constants written as literals).
+_IS_PENDING = f"status = '{PENDING}'"
+_NOT_PARKED = f"next_attempt_at < {PARKED_AT!r}"
+_PARKED = f"next_attempt_at >= {PARKED_AT!r}"
+# A claim's hold on a row ends with the claim.
+_UNCLAIMED = "claimed_until = NULL, claimed_by = NULL"
+
+
+def _row_ids(sqlite: bool) -> str:
+    """A subquery of the row ids given as one JSON array `:ids` (PostgreSQL reads the array's
+    elements as text, and compares no integer column with text)."""
+    if sqlite:
+        return SQLITE_JSON_IDS
+    return f"SELECT CAST(value AS INTEGER) FROM ({SERVER_JSON_IDS}) AS ids (value)"
+
+
+def _claim_due(*, sqlite: bool, skipping: bool) -> Statement:
+    # `skipping`: the target ARNs to pass over, given as one JSON array `:ids`. PostgreSQL: concurrent
+    # workers skip each other's rows instead of waiting (the module docstring).
+    skip = f" AND target_arn NOT IN ({SQLITE_JSON_IDS if sqlite else SERVER_JSON_IDS})" if skipping else ""
+    lock = "" if sqlite else " FOR UPDATE SKIP LOCKED"
+    # Moving next_attempt_at to the end of the lease takes claimed rows out of the due range, so the
+    # next claim's index scan does not wade through rows that are in flight.
+    return Statement(
+        "UPDATE outbox SET claimed_by = :worker_id, claimed_until = :until, next_attempt_at = :until "
+        f"WHERE id IN (SELECT id FROM outbox WHERE {_IS_PENDING} AND next_attempt_at <= :now "
+        f"AND (claimed_until IS NULL OR claimed_until <= :now){skip} "
+        f"ORDER BY next_attempt_at, id LIMIT :limit{lock}) RETURNING {_CLAIMED_COLUMNS}"
+    )
+
+
+# By (whether on SQLite, whether some targets are skipped).
+_CLAIM_DUE = {
+    (sqlite, skipping): _claim_due(sqlite=sqlite, skipping=skipping)
+    for sqlite in (True, False)
+    for skipping in (False, True)
+}
+_RENEW_LEASES = Statement(
+    "UPDATE outbox SET claimed_until = :until, next_attempt_at = :until "
+    f"WHERE {_IS_PENDING} AND {_NOT_PARKED} AND claimed_by = :worker_id"
+)
+_RELEASE_ALL = Statement(
+    f"UPDATE outbox SET {_UNCLAIMED}, next_attempt_at = :now WHERE claimed_by = :worker_id AND {_IS_PENDING}"
+)
+# A finished row's next_attempt_at is when it was last tried (retention and the change marker read it
+# by index). These two by whether on SQLite.
+_DELIVERED = {
+    sqlite: Statement(
+        f"UPDATE outbox SET status = '{DELIVERED}', delivered_at = :now, next_attempt_at = :now, "
+        f"attempts = attempts + 1, {_UNCLAIMED} WHERE id IN ({_row_ids(sqlite)}) AND {_IS_PENDING}"
+    )
+    for sqlite in (True, False)
+}
+_RELEASED = {
+    sqlite: Statement(
+        f"UPDATE outbox SET next_attempt_at = :now, {_UNCLAIMED} "
+        f"WHERE id IN ({_row_ids(sqlite)}) AND {_IS_PENDING} AND claimed_by = :worker_id"
+    )
+    for sqlite in (True, False)
+}
+# A failure is written only where the worker still holds the claim.
+_HELD = f"id = :row_id AND {_IS_PENDING} AND claimed_by = :worker_id"
+_RESCHEDULED = Statement(
+    "UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next_at, "
+    f"{_UNCLAIMED} WHERE {_HELD}"
+)
+_DEAD = Statement(
+    f"UPDATE outbox SET status = '{DEAD}', next_attempt_at = :now, attempts = attempts + 1, "
+    f"last_error = :error, {_UNCLAIMED} WHERE {_HELD}"
+)
+_PARK = Statement(
+    f"UPDATE outbox SET next_attempt_at = {PARKED_AT!r} + created_at, {_UNCLAIMED}, last_error = :reason "
+    f"WHERE target_arn = :target_arn AND {_IS_PENDING} AND {_NOT_PARKED} "
+    "AND (claimed_by IS NULL OR claimed_by = :worker_id OR claimed_until <= :now)"
+)
+_CLAIM_PARKED = Statement(
+    "UPDATE outbox SET claimed_by = :worker_id, claimed_until = :until WHERE id = (SELECT id FROM outbox "
+    f"WHERE target_arn = :target_arn AND {_IS_PENDING} AND {_PARKED} ORDER BY next_attempt_at, id LIMIT 1) "
+    f"RETURNING {_CLAIMED_COLUMNS}"
+)
+_UNPARK = Statement(
+    f"UPDATE outbox SET next_attempt_at = created_at, {_UNCLAIMED} "
+    f"WHERE target_arn = :target_arn AND {_IS_PENDING} AND {_PARKED}"
+)
+_EXPIRE_PARKED = Statement(
+    f"UPDATE outbox SET status = '{DEAD}', last_error = :error, next_attempt_at = :now "
+    f"WHERE target_arn = :target_arn AND {_IS_PENDING} AND {_PARKED} AND next_attempt_at < :parked_before "
+    "AND claimed_by IS NULL"
+)
+
+# The deliveries listing's optional filters (DeliveryFilter's fields, each an outbox column), and its
+# statements, made when first used: by (the filters given, whether a limit is).
+_LIST_FILTERS = ("account", "region", "status", "message_id")
+_LISTS: dict[tuple[tuple[str, ...], bool], Statement] = {}
+
+
+def _list(filters: tuple[str, ...], limited: bool) -> Statement:
+    statement = _LISTS.get((filters, limited))
+    if statement is None:
+        conditions = "".join(f" AND {name} = :{name}" for name in filters)
+        statement = Statement(
+            f"SELECT {', '.join(OutboxRow.__dataclass_fields__)} FROM outbox WHERE id > :after{conditions} "
+            f"ORDER BY id{' LIMIT :limit' if limited else ''}"
+        )
+        _LISTS[(filters, limited)] = statement
+    return statement
 
 
 def _insert_sql(*, lock: str) -> str:
@@ -208,8 +305,8 @@ def _row(entry: OutboxEntry, now: float) -> dict[str, Any]:
 class Outbox:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
-        self._inserts = _SQLITE_INSERTS if tx.connection.dialect.name == "sqlite" else _SERVER_INSERTS
+        self._sqlite = tx.dialect == "sqlite"
+        self._inserts = _SQLITE_INSERTS if self._sqlite else _SERVER_INSERTS
 
     def enqueue(self, entries: list[OutboxEntry], now: float) -> None:
         """Add entries in the caller's transaction, due at once."""
@@ -234,7 +331,8 @@ class Outbox:
         return int(row[0])
 
     def _written(self, entries: list[OutboxEntry]) -> None:
-        self._connection.info.setdefault(OUTBOX_WRITTEN, set()).update(entry.target_arn for entry in entries)
+        # The commit hook (Store.on_outbox_commit, store/engine.py) reads the set from the connection.
+        self._tx.info.setdefault(OUTBOX_WRITTEN, set()).update(entry.target_arn for entry in entries)
 
     def claim_due(
         self,
@@ -246,31 +344,16 @@ class Outbox:
         skip_targets: Collection[str] = (),
     ) -> list[ClaimedRow]:
         """Claim up to `limit` due rows, oldest first, skipping destinations whose worker is busy."""
-        due = (
-            select(outbox.c.id)
-            .where(
-                outbox.c.status == PENDING,
-                outbox.c.next_attempt_at <= now,
-                or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until <= now),
-            )
-            .order_by(outbox.c.next_attempt_at, outbox.c.id)
-            .limit(limit)
-        )
+        statement = _CLAIM_DUE[(self._sqlite, bool(skip_targets))]
+        params: dict[str, Any] = {
+            "worker_id": worker_id,
+            "until": now + lease_seconds,
+            "now": now,
+            "limit": limit,
+        }
         if skip_targets:
-            due = due.where(outbox.c.target_arn.not_in(list(skip_targets)))
-        if self._connection.dialect.name != "sqlite":
-            due = due.with_for_update(skip_locked=True)
-        statement = (
-            update(outbox)
-            .where(outbox.c.id.in_(due.scalar_subquery()))
-            # Moving next_attempt_at to the end of the lease takes claimed rows out of the due range,
-            # so the next claim's index scan does not wade through rows that are in flight.
-            .values(
-                claimed_by=worker_id, claimed_until=now + lease_seconds, next_attempt_at=now + lease_seconds
-            )
-            .returning(*_CLAIMED_COLUMNS)
-        )
-        claimed = [ClaimedRow(*row) for row in self._connection.execute(statement)]
+            params["ids"] = orjson.dumps(list(skip_targets)).decode()
+        claimed = [ClaimedRow(*row) for row in statement.all(self._tx, params)]
         # RETURNING gives no order: deliver oldest first.
         claimed.sort(key=lambda item: (item.created_at, item.row_id))
         return claimed
@@ -281,177 +364,84 @@ class Outbox:
         Parked rows are left out (a probe's row stays parked while it is tried): without that bound the
         statement would read every parked row of a dead destination, hundreds of thousands after a few
         minutes of traffic, each time the leases are renewed."""
-        self._connection.execute(
-            update(outbox)
-            .where(
-                outbox.c.status == PENDING,
-                outbox.c.next_attempt_at < PARKED_AT,
-                outbox.c.claimed_by == worker_id,
-            )
-            .values(claimed_until=until, next_attempt_at=until)
-        )
+        _RENEW_LEASES.execute(self._tx, {"worker_id": worker_id, "until": until})
 
     def release_all(self, *, worker_id: str, now: float) -> None:
         """Give back every claim this worker holds (clean shutdown): due again at once."""
-        self._connection.execute(
-            update(outbox)
-            .where(outbox.c.claimed_by == worker_id, outbox.c.status == PENDING)
-            .values(claimed_until=None, claimed_by=None, next_attempt_at=now)
-        )
+        _RELEASE_ALL.execute(self._tx, {"worker_id": worker_id, "now": now})
 
     def record_outcomes(self, outcomes: Outcomes, *, worker_id: str, now: float) -> None:
         """Write a batch's outcomes. Only rows still PENDING change; a failure is recorded only by
         the worker that still holds the claim (if the lease ran out, the new holder decides)."""
-        cleared: dict[str, Any] = {"claimed_until": None, "claimed_by": None}
-        connection = self._connection
+        tx = self._tx
         if outcomes.delivered:
-            connection.execute(
-                update(outbox)
-                .where(outbox.c.id.in_(list(outcomes.delivered)), outbox.c.status == PENDING)
-                # A finished row's next_attempt_at is when it was last tried (retention and the change
-                # marker read it by index).
-                .values(
-                    status=DELIVERED,
-                    delivered_at=now,
-                    next_attempt_at=now,
-                    attempts=outbox.c.attempts + 1,
-                    **cleared,
-                )
-            )
-        held = and_(
-            outbox.c.id == bindparam("row_id"),
-            outbox.c.status == PENDING,
-            outbox.c.claimed_by == worker_id,
-        )
+            ids = orjson.dumps(outcomes.delivered).decode()
+            _DELIVERED[self._sqlite].execute(tx, {"now": now, "ids": ids})
         if outcomes.rescheduled:
-            connection.execute(
-                update(outbox)
-                .where(held)
-                .values(
-                    attempts=outbox.c.attempts + 1,
-                    last_error=bindparam("error"),
-                    next_attempt_at=bindparam("next_at"),
-                    **cleared,
-                ),
+            _RESCHEDULED.execute_many(
+                tx,
                 [
-                    {"row_id": item.row_id, "error": item.error, "next_at": item.next_attempt_at}
+                    {
+                        "row_id": item.row_id,
+                        "error": item.error,
+                        "next_at": item.next_attempt_at,
+                        "worker_id": worker_id,
+                    }
                     for item in outcomes.rescheduled
                 ],
             )
         if outcomes.dead:
-            connection.execute(
-                update(outbox)
-                .where(held)
-                .values(
-                    status=DEAD,
-                    next_attempt_at=now,
-                    attempts=outbox.c.attempts + 1,
-                    last_error=bindparam("error"),
-                    **cleared,
-                ),
-                [{"row_id": item.row_id, "error": item.error} for item in outcomes.dead],
+            _DEAD.execute_many(
+                tx,
+                [
+                    {"row_id": item.row_id, "error": item.error, "now": now, "worker_id": worker_id}
+                    for item in outcomes.dead
+                ],
             )
         if outcomes.released:
-            connection.execute(
-                update(outbox)
-                .where(
-                    outbox.c.id.in_(list(outcomes.released)),
-                    outbox.c.status == PENDING,
-                    outbox.c.claimed_by == worker_id,
-                )
-                .values(next_attempt_at=now, **cleared)
-            )
+            ids = orjson.dumps(outcomes.released).decode()
+            _RELEASED[self._sqlite].execute(tx, {"now": now, "ids": ids, "worker_id": worker_id})
 
     def park(self, *, target_arn: str, worker_id: str, now: float, reason: str) -> int:
         """Park the destination's waiting rows: those no worker holds and those this worker holds
         (rows another live worker is attempting are parked when their attempt fails too)."""
-        result = self._connection.execute(
-            update(outbox)
-            .where(
-                outbox.c.target_arn == target_arn,
-                outbox.c.status == PENDING,
-                outbox.c.next_attempt_at < PARKED_AT,
-                or_(
-                    outbox.c.claimed_by.is_(None),
-                    outbox.c.claimed_by == worker_id,
-                    outbox.c.claimed_until <= now,
-                ),
-            )
-            .values(
-                next_attempt_at=PARKED_AT + outbox.c.created_at,
-                claimed_by=None,
-                claimed_until=None,
-                last_error=reason,
-            )
+        return _PARK.rowcount(
+            self._tx, {"target_arn": target_arn, "worker_id": worker_id, "now": now, "reason": reason}
         )
-        return int(result.rowcount)
 
     def claim_parked(
         self, *, target_arn: str, worker_id: str, now: float, lease_seconds: float
     ) -> ClaimedRow | None:
         """The oldest parked row of the destination, claimed for a probe (it stays parked meanwhile)."""
-        oldest = (
-            select(outbox.c.id)
-            .where(
-                outbox.c.target_arn == target_arn,
-                outbox.c.status == PENDING,
-                outbox.c.next_attempt_at >= PARKED_AT,
-            )
-            .order_by(outbox.c.next_attempt_at, outbox.c.id)
-            .limit(1)
+        row = _CLAIM_PARKED.one(
+            self._tx, {"target_arn": target_arn, "worker_id": worker_id, "until": now + lease_seconds}
         )
-        statement = (
-            update(outbox)
-            .where(outbox.c.id == oldest.scalar_subquery())
-            .values(claimed_by=worker_id, claimed_until=now + lease_seconds)
-            .returning(*_CLAIMED_COLUMNS)
-        )
-        row = self._connection.execute(statement).first()
         return None if row is None else ClaimedRow(*row)
 
     def unpark(self, target_arn: str) -> int:
         """The destination works again: its parked rows are due, each at its original place."""
-        result = self._connection.execute(
-            update(outbox)
-            .where(
-                outbox.c.target_arn == target_arn,
-                outbox.c.status == PENDING,
-                outbox.c.next_attempt_at >= PARKED_AT,
-            )
-            .values(next_attempt_at=outbox.c.created_at, claimed_by=None, claimed_until=None)
-        )
-        return int(result.rowcount)
+        return _UNPARK.rowcount(self._tx, {"target_arn": target_arn})
 
     def expire_parked(self, *, target_arn: str, created_before: float, error: str, now: float) -> int:
         """Dead-letter the destination's parked rows whose retention window has ended."""
-        result = self._connection.execute(
-            update(outbox)
-            .where(
-                outbox.c.target_arn == target_arn,
-                outbox.c.status == PENDING,
-                outbox.c.next_attempt_at >= PARKED_AT,
-                outbox.c.next_attempt_at < PARKED_AT + created_before,
-                outbox.c.claimed_by.is_(None),
-            )
-            .values(status=DEAD, last_error=error, next_attempt_at=now)
+        return _EXPIRE_PARKED.rowcount(
+            self._tx,
+            {
+                "target_arn": target_arn,
+                "parked_before": PARKED_AT + created_before,
+                "error": error,
+                "now": now,
+            },
         )
-        return int(result.rowcount)
 
     def list(self, where: DeliveryFilter) -> tuple[list[OutboxRow], int | None]:
         """Rows in outbox order, and the id to continue after when `limit` cut the list short."""
-        columns = [outbox.c[name] for name in OutboxRow.__dataclass_fields__]
-        query = select(*columns).where(outbox.c.id > where.after).order_by(outbox.c.id)
-        if where.account:
-            query = query.where(outbox.c.account == where.account)
-        if where.region:
-            query = query.where(outbox.c.region == where.region)
-        if where.status:
-            query = query.where(outbox.c.status == where.status)
-        if where.message_id:
-            query = query.where(outbox.c.message_id == where.message_id)
+        given = {name: getattr(where, name) for name in _LIST_FILTERS}
+        filters = tuple(name for name, value in given.items() if value)
+        params: dict[str, Any] = {"after": where.after, **given}
         if where.limit is not None:
-            query = query.limit(where.limit + 1)
-        rows = [OutboxRow(*row) for row in self._connection.execute(query)]
+            params["limit"] = where.limit + 1
+        rows = [OutboxRow(*row) for row in _list(filters, where.limit is not None).all(self._tx, params)]
         if where.limit is not None and len(rows) > where.limit:
             rows = rows[: where.limit]
             return rows, rows[-1].id

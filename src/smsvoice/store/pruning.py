@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import orjson
-from sqlalchemy import and_, delete, or_, select
 
 from smsvoice.store.outbox import DEAD, DELIVERED
-from smsvoice.store.schema import messages, outbox
 from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Statement, Target
 
 
@@ -42,20 +40,27 @@ def _deletes(ids: str) -> _Deletes:
 _SQLITE_DELETES = _deletes(SQLITE_JSON_IDS)
 _SERVER_DELETES = _deletes(SERVER_JSON_IDS)
 _OLDEST = Statement("SELECT id FROM messages WHERE created_at <= :cutoff ORDER BY created_at LIMIT :limit")
+_KEEP_NEWEST_CUTOFF = Statement(
+    "SELECT created_at FROM messages ORDER BY created_at DESC LIMIT 1 OFFSET :keep"
+)
+# Up to `:limit` finished rows, chosen and deleted in one statement.
+_FINISHED_OUTBOX = Statement(
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE "
+    f"(status = '{DELIVERED}' AND next_attempt_at < :delivered_before) "
+    f"OR (status = '{DEAD}' AND next_attempt_at < :dead_before) LIMIT :limit)"
+)
 
 
 class Pruning:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
-        self._deletes = _SQLITE_DELETES if tx.connection.dialect.name == "sqlite" else _SERVER_DELETES
+        self._deletes = _SQLITE_DELETES if tx.dialect == "sqlite" else _SERVER_DELETES
 
     def keep_newest_cutoff(self, keep: int) -> float | None:
         """The creation time at or before which messages are beyond the newest `keep` (None: there are
         no more than `keep`)."""
-        query = select(messages.c.created_at).order_by(messages.c.created_at.desc()).limit(1).offset(keep)
-        value = self._connection.execute(query).scalar_one_or_none()
-        return None if value is None else float(value)
+        row = _KEEP_NEWEST_CUTOFF.one(self._tx, {"keep": keep})
+        return None if row is None else float(row[0])
 
     def prune_messages(self, *, created_at_or_before: float, limit: int) -> tuple[int, int]:
         """Delete up to `limit` of the oldest messages created at or before the time, with their event
@@ -75,11 +80,6 @@ class Pruning:
     def prune_finished_outbox(self, *, delivered_before: float, dead_before: float, limit: int) -> int:
         """Delete up to `limit` outbox rows delivered before `delivered_before` or given up before
         `dead_before` (a finished row's next_attempt_at is when it was last attempted)."""
-        finished = or_(
-            and_(outbox.c.status == DELIVERED, outbox.c.next_attempt_at < delivered_before),
-            and_(outbox.c.status == DEAD, outbox.c.next_attempt_at < dead_before),
+        return _FINISHED_OUTBOX.rowcount(
+            self._tx, {"delivered_before": delivered_before, "dead_before": dead_before, "limit": limit}
         )
-        ids = list(self._connection.execute(select(outbox.c.id).where(finished).limit(limit)).scalars())
-        if not ids:
-            return 0
-        return int(self._connection.execute(delete(outbox).where(outbox.c.id.in_(ids))).rowcount)

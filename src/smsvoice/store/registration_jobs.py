@@ -9,15 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
-
-from smsvoice.store.schema import registration_jobs
 from smsvoice.store.sql import Statement, Target
 
 _SCHEDULE = Statement(
     "INSERT INTO registration_jobs (key, account, region, due_at) VALUES (:key, :account, :region, :due_at) "
     "ON CONFLICT (key) DO UPDATE SET due_at = :due_at"
 )
+_CLEAR = Statement("DELETE FROM registration_jobs WHERE key = :key")
+# `:key_prefix` is the prefix followed by '%' (its own '%' and '_' are not escaped: prefixes have none).
+_DUE = (
+    "SELECT key, account, region, due_at FROM registration_jobs WHERE due_at <= :now AND key LIKE :key_prefix "
+    "ORDER BY due_at LIMIT :limit"
+)
+# PostgreSQL: rows another transaction holds are skipped (SQLite's single writer needs no lock).
+_DUE_BY_DIALECT = {
+    "sqlite": Statement(_DUE),
+    "postgresql": Statement(f"{_DUE} FOR UPDATE SKIP LOCKED"),
+}
+_PENDING_COUNT = Statement("SELECT count(*) FROM registration_jobs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,30 +40,24 @@ class DueJob:
 class RegistrationJobs:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
 
     def schedule(self, key: str, account: str, region: str, due_at: float) -> None:
         _SCHEDULE.execute(self._tx, {"key": key, "account": account, "region": region, "due_at": due_at})
 
     def clear(self, key: str) -> None:
-        self._connection.execute(delete(registration_jobs).where(registration_jobs.c.key == key))
+        _CLEAR.execute(self._tx, {"key": key})
 
     def due(self, now: float, limit: int, *, prefix: str) -> list[DueJob]:
         """Jobs whose key starts with `prefix` and whose time has come, earliest first."""
-        table = registration_jobs.c
-        query = (
-            select(table.key, table.account, table.region, table.due_at)
-            .where(table.due_at <= now, table.key.startswith(prefix))
-            .order_by(table.due_at)
-            .limit(limit)
+        rows = _DUE_BY_DIALECT[self._tx.dialect].all(
+            self._tx, {"now": now, "key_prefix": f"{prefix}%", "limit": limit}
         )
-        if self._connection.dialect.name != "sqlite":
-            query = query.with_for_update(skip_locked=True)
-        rows = self._connection.execute(query)
         return [
             DueJob(str(key), str(account), str(region), float(due_at))
             for key, account, region, due_at in rows
         ]
 
     def pending_count(self) -> int:
-        return int(self._connection.execute(select(func.count()).select_from(registration_jobs)).scalar_one())
+        row = _PENDING_COUNT.one(self._tx, {})
+        assert row is not None  # count(*) answers one row
+        return int(row[0])

@@ -6,9 +6,6 @@ only the inspection API moves them.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
-from smsvoice.store.schema import scheduled_transitions
 from smsvoice.store.sql import Statement, Target
 
 _SCHEDULE = Statement(
@@ -17,12 +14,19 @@ _SCHEDULE = Statement(
     libpq=True,
 )
 _UNSCHEDULE = Statement("DELETE FROM scheduled_transitions WHERE message_id = :message_id", libpq=True)
+_DUE = "SELECT message_id FROM scheduled_transitions WHERE due_at <= :now ORDER BY due_at LIMIT :limit"
+# PostgreSQL: rows another transaction holds are skipped (SQLite's single writer needs no lock).
+_DUE_BY_DIALECT = {
+    "sqlite": Statement(_DUE),
+    "postgresql": Statement(f"{_DUE} FOR UPDATE SKIP LOCKED"),
+}
+_NEXT_DUE_AT = Statement("SELECT min(due_at) FROM scheduled_transitions")
+_PENDING_COUNT = Statement("SELECT count(*) FROM scheduled_transitions")
 
 
 class Schedule:
     def __init__(self, tx: Target) -> None:
         self._tx = tx
-        self._connection = tx.connection
 
     def set(self, message_id: str, due_at: float) -> None:
         _SCHEDULE.defer(self._tx, {"message_id": message_id, "due_at": due_at})
@@ -33,23 +37,15 @@ class Schedule:
     def due(self, now: float, limit: int) -> list[str]:
         """Messages whose next transition is due, earliest first; on PostgreSQL, rows another
         transaction is working on are skipped, so concurrent rounds take different messages."""
-        query = (
-            select(scheduled_transitions.c.message_id)
-            .where(scheduled_transitions.c.due_at <= now)
-            .order_by(scheduled_transitions.c.due_at)
-            .limit(limit)
-        )
-        if self._connection.dialect.name != "sqlite":
-            query = query.with_for_update(skip_locked=True)
-        return [str(row[0]) for row in self._connection.execute(query)]
+        rows = _DUE_BY_DIALECT[self._tx.dialect].all(self._tx, {"now": now, "limit": limit})
+        return [str(row[0]) for row in rows]
 
     def next_due_at(self) -> float | None:
-        value = self._connection.execute(
-            select(func.min(scheduled_transitions.c.due_at))
-        ).scalar_one_or_none()
+        row = _NEXT_DUE_AT.one(self._tx, {})
+        value = None if row is None else row[0]  # min() of no rows is NULL
         return None if value is None else float(value)
 
     def pending_count(self) -> int:
-        return int(
-            self._connection.execute(select(func.count()).select_from(scheduled_transitions)).scalar_one()
-        )
+        row = _PENDING_COUNT.one(self._tx, {})
+        assert row is not None  # count(*) answers one row
+        return int(row[0])

@@ -1,7 +1,10 @@
 """Tables of the store, in SQLAlchemy Core so that SQLite and PostgreSQL share one definition.
 
 This is the schema at the newest migration (store/migrations/versions/); a change here comes with
-a migration, and tests/store/test_migrations.py checks that the two agree.
+a migration, and tests/store/test_migrations.py checks that the two agree. The store itself runs
+plain SQL and creates an empty database from DDL files written from these tables (store/ddl/, by
+`python -m smsvoice.store.schema`; tests/store/test_migrations.py checks they are current), so the
+server imports SQLAlchemy only to upgrade an older store.
 
 Resources (configuration sets, phone numbers, pools, ...) are JSON documents keyed by account,
 region, kind and key: their shape is the API's, so handlers stay short, and a new resource
@@ -10,6 +13,8 @@ tables because they are written on the hot path and queried by status.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy import (
     Column,
@@ -254,6 +259,32 @@ store_meta = Table(
     Column("value", Text, nullable=False),
 )
 
+
+def ddl(dialect_name: str) -> str:
+    """The CREATE statements of every table and index, and of Alembic's version table, for the
+    database `dialect_name` ("sqlite" or "postgresql"), as store/ddl/<dialect>.sql holds them."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()  # type: ignore[no-untyped-call]
+    statements: list[str] = []
+    for table in metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    statements.append("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    return "".join(f"{statement};\n\n" for statement in statements)
+
+
+def write_ddl(directory: Path) -> None:
+    for dialect_name in ("sqlite", "postgresql"):
+        (directory / f"{dialect_name}.sql").write_text(
+            f"-- Written by `python -m smsvoice.store.schema` from store/schema.py; do not edit.\n\n"
+            f"{ddl(dialect_name)}",
+            encoding="utf-8",
+        )
+
+
 __all__ = [
     "eventbridge_events",
     "idempotency",
@@ -269,3 +300,6 @@ __all__ = [
     "spend_totals",
     "store_meta",
 ]
+
+if __name__ == "__main__":
+    write_ddl(Path(__file__).with_name("ddl"))

@@ -4,32 +4,30 @@ from __future__ import annotations
 
 import logging
 import sys
-
-from sqlalchemy import create_engine
-from sqlalchemy.exc import OperationalError
+from contextlib import closing
 
 from smsvoice.store import migrate
-from smsvoice.store.engine import shown_url
+from smsvoice.store.connection import Database, UnsupportedDatabase, is_database_error, parse_url
 from smsvoice.store.errors import SchemaMismatch
 
 
 def run_db_command(command: str, url: str) -> int:
     # Alembic announces each of its plugins at INFO; the migrations it runs are what matters.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    engine = create_engine(url)
-    shown = shown_url(url)
     try:
+        database = Database(parse_url(url))
+        shown = database.url.shown
         if command == "current":
-            with engine.connect() as connection:
+            with closing(database.connect()) as connection, connection.begin():
                 found = migrate.current_revision(connection)
             print(f"store {shown}: revision {found or '(empty)'}; this smsvoice: {migrate.HEAD}")
             return 0
-        done = migrate.upgrade(engine)
-    except (SchemaMismatch, OperationalError) as problem:
+        done = migrate.upgrade(database)
+    except Exception as problem:
+        if not isinstance(problem, (SchemaMismatch, UnsupportedDatabase)) and not is_database_error(problem):
+            raise
         print(f"smsvoice: {problem}", file=sys.stderr)
         return 2
-    finally:
-        engine.dispose()
     if done.before == done.after:
         print(f"store {shown}: already at revision {done.after}")
     else:

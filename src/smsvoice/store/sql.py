@@ -1,10 +1,12 @@
-"""Hot-path SQL, executed straight on the DB-API connection of the unit of work's transaction.
+"""The store's SQL, executed straight on the DB-API connection of the unit of work's transaction.
 
-SQLAlchemy Core builds and caches a statement on every execution, which costs about ten times
-what SQLite itself needs for a primary-key read (measured: ~290 us against ~7 us). The few
-statements on every request's path are therefore written once here, with `:name` placeholders
-converted to the driver's own parameter style, and run inside the same transaction as everything
-else on that connection. Everything else keeps using SQLAlchemy.
+Every statement is written once, as SQL with `:name` placeholders converted to the driver's own
+parameter style, and run inside the transaction the unit of work holds (store/connection.py).
+SQLAlchemy Core had built and cached a statement on every execution, about ten times what SQLite
+itself needs for a primary-key read (measured: ~290 us against ~7 us), and importing it was about
+45% of the server's start-up; the schema's definition and its migrations still use it
+(store/schema.py, store/migrate.py). Where SQLite and PostgreSQL need different SQL, a module keeps
+a statement per `Target.dialect`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
-
-from sqlalchemy import Connection
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
 
@@ -24,10 +24,9 @@ SERVER_JSON_IDS = "SELECT json_array_elements_text(CAST(:ids AS json))"
 
 
 class Target(Protocol):
-    """Where a statement runs: the transaction's SQLAlchemy connection, its DB-API connection and
-    parameter style (store/transaction.py's Transaction is one)."""
+    """Where a statement runs: the transaction's connection, its DB-API connection and parameter
+    style (store/transaction.py's Transaction is one)."""
 
-    connection: Connection
     raw: Any
     paramstyle: str
     # "sqlite" or "postgresql": where the two need different SQL.
@@ -40,6 +39,10 @@ class Target(Protocol):
 
     # True on a psycopg 3 connection: statements marked `libpq` go through store/libpq.py.
     libpq: bool
+
+    # What the transaction leaves for the store's commit listeners (the outbox's written targets).
+    @property
+    def info(self) -> dict[str, Any]: ...
 
 
 class Rows(Protocol):
@@ -70,7 +73,7 @@ class Statement:
         self.sql = " ".join(sql.split())
         self.names = _PLACEHOLDER.findall(self.sql)
         self._by_style: dict[str, str] = {}
-        self._qmark = self._for("qmark")
+        self._qmark = self.for_paramstyle("qmark")
         # On the send path: straight through libpq on PostgreSQL (store/libpq.py), as `$n` positional
         # parameters, one per placeholder in order (like qmark).
         self.libpq = libpq
@@ -79,7 +82,8 @@ class Statement:
         numbers = iter(range(1, len(self.names) + 1))
         self._dollar = _PLACEHOLDER.sub(lambda _match: f"${next(numbers)}", self.sql).encode()
 
-    def _for(self, paramstyle: str) -> str:
+    def for_paramstyle(self, paramstyle: str) -> str:
+        """The SQL as a driver of this DB-API `paramstyle` takes it."""
         converted = self._by_style.get(paramstyle)
         if converted is None:
             if paramstyle == "qmark":
@@ -112,9 +116,9 @@ class Statement:
             libpq.flush(target.raw)  # the deferred writes go first
         cursor = target.cursor
         if style in ("format", "pyformat"):  # both take %s with a sequence (psycopg, psycopg2)
-            cursor.execute(self._for("format"), args)
+            cursor.execute(self.for_paramstyle("format"), args)
         else:
-            cursor.execute(self._for(style), dict(zip(self.names, args, strict=True)))
+            cursor.execute(self.for_paramstyle(style), dict(zip(self.names, args, strict=True)))
         return cursor
 
     def defer(self, target: Target, params: Mapping[str, Any]) -> None:
@@ -152,9 +156,11 @@ class Statement:
             libpq.flush(target.raw)
         cursor = target.raw.cursor()
         if style in ("qmark", "format"):
-            cursor.executemany(self._for(style), [tuple(row[name] for name in self.names) for row in rows])
+            cursor.executemany(
+                self.for_paramstyle(style), [tuple(row[name] for name in self.names) for row in rows]
+            )
         else:
-            cursor.executemany(self._for(style), [dict(row) for row in rows])
+            cursor.executemany(self.for_paramstyle(style), [dict(row) for row in rows])
 
     def one(self, target: Target, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self.execute(target, params).fetchone()
@@ -174,3 +180,36 @@ class Statement:
 
     def rowcount(self, target: Target, params: Mapping[str, Any]) -> int:
         return int(self.execute(target, params).rowcount)
+
+
+class Search:
+    """A SELECT with optional conditions, oldest or newest first, paged or not (the inspection API's
+    listings): each shape's Statement is made when first asked for, as a server sees few of them."""
+
+    def __init__(self, select: str, conditions: Mapping[str, str], order: Sequence[str]) -> None:
+        self._select = select
+        # The SQL condition each named parameter puts on the rows.
+        self._conditions = dict(conditions)
+        self._order = order  # the columns the rows are in order of, the last one unique
+        self._made: dict[tuple[tuple[str, ...], bool, bool], Statement] = {}
+
+    def statement(self, given: Sequence[str], *, newest_first: bool, paged: bool) -> Statement:
+        """For the conditions `given` (parameter names, in the order of `conditions`); paged: with
+        `:limit` and `:offset`."""
+        shape = (tuple(given), newest_first, paged)
+        statement = self._made.get(shape)
+        if statement is None:
+            where = " AND ".join(self._conditions[name] for name in given)
+            direction = " DESC" if newest_first else ""
+            statement = Statement(
+                self._select
+                + (f" WHERE {where}" if where else "")
+                + " ORDER BY "
+                + ", ".join(f"{column}{direction}" for column in self._order)
+                + (" LIMIT :limit OFFSET :offset" if paged else "")
+            )
+            self._made[shape] = statement
+        return statement
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._conditions)

@@ -17,7 +17,7 @@
 - `tx.rates`: request-rate token buckets shared by every node
 - `tx.eventbridge`: the EventBridge events made, published or not
 
-No SQL or SQLAlchemy object crosses this boundary (`connection` is for the store's own modules).
+No SQL or database connection crosses this boundary (`connection` is for the store's own modules).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection
-
+from smsvoice.store.connection import Connection
 from smsvoice.store.documents import Documents, PendingRead, Remembered
 from smsvoice.store.eventbridge import EventBridgeEvents
 from smsvoice.store.forgetting import forget_state
@@ -79,10 +78,10 @@ class Transaction:
         # A batch's spend, written when it commits (store/batches.py); None: written as it is added.
         self.spend_due = spend_due
         # The hot-path statements (store/sql.py) run on these.
-        raw: Any = connection.connection.dbapi_connection
+        raw: Any = connection.raw
         self.raw = raw
-        self.paramstyle: str = connection.dialect.paramstyle
-        self.dialect: str = connection.dialect.name  # "sqlite" or "postgresql": which SQL to write
+        self.paramstyle: str = connection.paramstyle
+        self.dialect: str = connection.dialect  # "sqlite" or "postgresql": which SQL to write
         self._cursor: Any = None  # made when a statement first needs it (most need none: store/libpq.py)
         self.libpq = hasattr(raw, "pgconn")  # psycopg 3
         # Documents read or written in this transaction (see store/documents.py).
@@ -112,6 +111,11 @@ class Transaction:
         return self._cursor
 
     @property
+    def info(self) -> dict[str, Any]:
+        """What the transaction leaves for the store's commit listeners (the outbox's targets)."""
+        return self.connection.info
+
+    @property
     def reads_ahead(self) -> bool:
         """Whether reads queued ahead save round trips (a database server through libpq); on the
         embedded store they would only run at once."""
@@ -123,7 +127,7 @@ class Transaction:
     @property
     def resources(self) -> Resources:
         if self._resources is None:
-            self._resources = Resources(self.connection)
+            self._resources = Resources(self)
         return self._resources
 
     @property
@@ -202,7 +206,7 @@ class Transaction:
         """Forget one account's state (every account's with None): resources and their counters,
         messages with their records, pending transitions and spend, inbound messages, ClientTokens
         and rate buckets. Outbox rows stay: records already handed to delivery are still delivered."""
-        counts = forget_state(self.connection, account)
+        counts = forget_state(self, account)
         # Watchers of changes (server/changes_api.py) learn of removals from this count: they leave
         # no newer row behind.
         self.settings.put(FORGOTTEN_SETTING, int(self.settings.get(FORGOTTEN_SETTING) or 0) + 1)
@@ -224,7 +228,7 @@ class Transaction:
                     raise
                 libpq.release(self.raw, opened)
             else:
-                with self.connection.begin_nested():
+                with self.connection.savepoint():
                     yield
         except BaseException:
             self.remembered_documents.clear()  # what was read may have been undone
