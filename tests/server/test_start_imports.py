@@ -1,4 +1,5 @@
-"""What a server imports: SQLAlchemy and Alembic only to upgrade an older store (store/connection.py).
+"""What a server imports: SQLAlchemy and Alembic only to upgrade an older store (store/connection.py),
+botocore's signer only to verify signatures.
 
 Importing SQLAlchemy was about 45% of the server's start-up; the store runs plain SQL on the drivers,
 so neither a fresh store, nor a send and its delivery records, nor the inspection API may pull it in.
@@ -23,7 +24,7 @@ def _imported(output: str) -> set[str]:
     return {match.group(1) for line in output.splitlines() if (match := _IMPORTED.match(line))}
 
 
-def test_serving_a_fresh_store_imports_neither_sqlalchemy_nor_alembic(tmp_path: Path) -> None:
+def test_serving_a_fresh_store_imports_no_orm_and_no_signer(tmp_path: Path) -> None:
     server = ServerProcess(
         tmp_path / "data", "--throttling", "off", env={"PYTHONPROFILEIMPORTTIME": "1"}
     ).start()
@@ -51,3 +52,5 @@ def test_serving_a_fresh_store_imports_neither_sqlalchemy_nor_alembic(tmp_path: 
     imported = _imported(server.log_text())
     assert "smsvoice.store.engine" in imported  # the import log was read
     assert {name for name in imported if name.split(".")[0] in ("sqlalchemy", "alembic")} == set()
+    # Nor what only `--auth sigv4` uses (botocore's signer and credentials).
+    assert "smsvoice.security.sigv4" not in imported
