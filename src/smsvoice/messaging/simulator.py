@@ -56,6 +56,10 @@ class Simulator:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # One round at a time in this process: on PostgreSQL a round skips the messages another
+        # holds, so a clock move's own round would otherwise miss (and not count) what the background
+        # round took.
+        self._round = asyncio.Lock()
         # Other timed work that each round (and each clock move) runs after the messages' own.
         self._also: list[Callable[[], Awaitable[int]]] = []
 
@@ -69,8 +73,9 @@ class Simulator:
         if isinstance(stored, int | float):
             self.clock.catch_up(float(stored))
 
-    async def advance_clock(self, seconds: float) -> float:
-        """Move every node's time forward by `seconds`; answers the new offset."""
+    async def advance_clock(self, seconds: float) -> int:
+        """Move every node's time forward by `seconds` and apply what fell due, before any other round
+        of this node; answers how many transitions (and other timed steps) this applied."""
 
         def move(tx: Transaction) -> float:
             stored = tx.settings.get(CLOCK_OFFSET_SETTING)
@@ -78,10 +83,9 @@ class Simulator:
             tx.settings.put(CLOCK_OFFSET_SETTING, offset)
             return offset
 
-        offset = await self.store.run(move)
-        self.clock.catch_up(offset)
-        self.wake()
-        return offset
+        async with self._round:
+            self.clock.catch_up(await self.store.run(move))
+            return await self._run_due()
 
     async def install_rules(self, rules: RuleSet) -> None:
         """Make `rules` the rules in force (`--simulator-rules FILE` at start)."""
@@ -106,7 +110,11 @@ class Simulator:
         self._wake.set()
 
     async def run_due(self) -> int:
-        """Apply everything due now (the scheduler's round; the inspection API can call it too)."""
+        """Apply everything due now (the scheduler's round)."""
+        async with self._round:
+            return await self._run_due()
+
+    async def _run_due(self) -> int:
         total = 0
         for _ in range(10_000):  # bounded: 10,000 batches is a million messages
             done = await self.store.run(self._apply_batch)

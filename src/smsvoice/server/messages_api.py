@@ -481,9 +481,8 @@ async def simulator_clock(request: Request) -> Response:
                 raise _Problem(400, 'give {"advance_seconds": N} with N >= 0')
         except _Problem as problem:
             return _error(problem.status, str(problem))
-        await simulator.advance_clock(float(seconds))
-        # Apply what fell due before answering, so a test can read the results at once.
-        applied = await simulator.run_due()
+        # What fell due is applied before the answer, so a test can read the results at once.
+        applied = await simulator.advance_clock(float(seconds))
 
     def pending(tx: Transaction) -> tuple[int, float | None]:
         return tx.schedule.pending_count(), tx.schedule.next_due_at()
