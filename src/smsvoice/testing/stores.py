@@ -46,15 +46,12 @@ def store_args(data_dir: Path) -> list[str]:
 
 
 def _create_database(server: str, name: str) -> None:
-    from sqlalchemy import create_engine, text
+    from contextlib import closing
 
-    engine = create_engine(f"{server.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).scalar()
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
+    from smsvoice.store.connection import Database, parse_url
+
+    with closing(Database(parse_url(f"{server.rstrip('/')}/postgres")).connect()) as connection:
+        raw = connection.raw
+        raw.autocommit = True  # CREATE DATABASE runs outside a transaction
+        if raw.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            raw.execute(f'CREATE DATABASE "{name}"')
