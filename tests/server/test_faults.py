@@ -155,6 +155,21 @@ def test_rules_from_a_file_at_start(tmp_path: Path, fresh_server: Any) -> None:
     assert error_of(info)["Code"] == "AccessDeniedException"
 
 
+@pytest.mark.parametrize("account", ["1111", "11112222333%", "1111_2223333", "my-account"])
+def test_a_reset_of_an_account_that_is_not_one_is_refused_and_forgets_nothing(
+    endpoint: str, account: str
+) -> None:
+    kept = new_account()
+    client("pinpoint-sms-voice-v2", endpoint, kept).create_configuration_set(ConfigurationSetName="kept")
+    answer = httpx.delete(f"{endpoint}/_smsvoice/state", params={"account": account}, timeout=10)
+    assert answer.status_code == 400
+    assert answer.json() == {"error": f"account must be 12 digits, not {account!r}"}
+    [still] = client("pinpoint-sms-voice-v2", endpoint, kept).describe_configuration_sets()[
+        "ConfigurationSets"
+    ]
+    assert still["ConfigurationSetName"] == "kept"
+
+
 def test_reset_forgets_one_account_and_keeps_the_others(endpoint: str) -> None:
     first, second = new_account(), new_account()
     for account in (first, second):

@@ -9,6 +9,7 @@ DELETE /_smsvoice/state           forget one account's state (?account=), or eve
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -21,6 +22,8 @@ from smsvoice.messaging.rulebook import rules_in_force, save_rules
 from smsvoice.messaging.rules import RuleSet
 from smsvoice.server.problems import problem
 from smsvoice.store import Transaction
+
+_ACCOUNT = re.compile(r"\d{12}")
 
 
 def fault_routes() -> list[Route]:
@@ -77,6 +80,9 @@ async def one_fault(request: Request) -> Response:
 
 async def forget_state(request: Request) -> Response:
     account = request.query_params.get("account") or None
+    if account is not None and not _ACCOUNT.fullmatch(account):
+        # Also what keeps the rate buckets' LIKE pattern (store/forgetting.py) to this account.
+        return problem(400, f"account must be 12 digits, not {account!r}")
 
     def forget(tx: Transaction) -> dict[str, Any]:
         counts = tx.forget(account)
