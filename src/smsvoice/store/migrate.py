@@ -40,12 +40,10 @@ class Upgrade:
 
 def table_names(connection: Connection) -> set[str]:
     if connection.dialect == SQLITE:
-        rows = connection.raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
     else:
-        rows = connection.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-        ).fetchall()
-    return {str(name) for (name,) in rows}
+        query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return {str(name) for (name,) in connection.execute(query).fetchall()}
 
 
 def current_revision(connection: Connection) -> str | None:

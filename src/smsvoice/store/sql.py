@@ -73,7 +73,7 @@ class Statement:
         self.sql = " ".join(sql.split())
         self.names = _PLACEHOLDER.findall(self.sql)
         self._by_style: dict[str, str] = {}
-        self._qmark = self.for_paramstyle("qmark")
+        self._qmark = self._for("qmark")
         # On the send path: straight through libpq on PostgreSQL (store/libpq.py), as `$n` positional
         # parameters, one per placeholder in order (like qmark).
         self.libpq = libpq
@@ -82,7 +82,7 @@ class Statement:
         numbers = iter(range(1, len(self.names) + 1))
         self._dollar = _PLACEHOLDER.sub(lambda _match: f"${next(numbers)}", self.sql).encode()
 
-    def for_paramstyle(self, paramstyle: str) -> str:
+    def _for(self, paramstyle: str) -> str:
         """The SQL as a driver of this DB-API `paramstyle` takes it."""
         converted = self._by_style.get(paramstyle)
         if converted is None:
@@ -116,9 +116,9 @@ class Statement:
             libpq.flush(target.raw)  # the deferred writes go first
         cursor = target.cursor
         if style in ("format", "pyformat"):  # both take %s with a sequence (psycopg, psycopg2)
-            cursor.execute(self.for_paramstyle("format"), args)
+            cursor.execute(self._for("format"), args)
         else:
-            cursor.execute(self.for_paramstyle(style), dict(zip(self.names, args, strict=True)))
+            cursor.execute(self._for(style), dict(zip(self.names, args, strict=True)))
         return cursor
 
     def defer(self, target: Target, params: Mapping[str, Any]) -> None:
@@ -156,11 +156,9 @@ class Statement:
             libpq.flush(target.raw)
         cursor = target.raw.cursor()
         if style in ("qmark", "format"):
-            cursor.executemany(
-                self.for_paramstyle(style), [tuple(row[name] for name in self.names) for row in rows]
-            )
+            cursor.executemany(self._for(style), [tuple(row[name] for name in self.names) for row in rows])
         else:
-            cursor.executemany(self.for_paramstyle(style), [dict(row) for row in rows])
+            cursor.executemany(self._for(style), [dict(row) for row in rows])
 
     def one(self, target: Target, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self.execute(target, params).fetchone()
