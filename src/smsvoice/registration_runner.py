@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Final
 
@@ -63,8 +64,7 @@ class RegistrationRunner:
         self._one_round = asyncio.Lock()
 
     async def run_due(self) -> int:
-        """Apply the review steps that are due, then fetch the attachments waiting for it (an idle
-        round is one unit of work: it runs ten times a second)."""
+        """Apply the review steps that are due, then fetch the attachments waiting for it."""
         async with self._one_round:
             reviewed, claimed = await self.store.run(self._first_round)
             done = reviewed
@@ -78,6 +78,11 @@ class RegistrationRunner:
             content, failure = await asyncio.to_thread(self._fetch, url, job.region)
             await self.store.run(partial(self._record, job=job, content=content, failure=failure))
         return reviewed + len(claimed)
+
+    @staticmethod
+    def next_due(tx: Transaction) -> Callable[[], float | None]:
+        """When the earliest review step or fetch falls due (the simulator's idle round asks)."""
+        return tx.registration_jobs.next_due_at_ahead()
 
     def _context(self, tx: Transaction, job: DueJob) -> OperationContext:
         return registration_context(

@@ -6,6 +6,12 @@ is an asyncio task: each round runs store units of work (`Store.run`: on the eve
 SQLite, where a unit of work takes microseconds, on a store thread for other databases) that apply the
 transitions that have come due, a small batch at a time; it sleeps briefly when there is nothing to do,
 and wakes at once when the inspection API changes the clock or a message.
+
+An idle server still looks ten times a second (another node may have moved the clock, or a node that
+died may have left due work), so after a round that found nothing the next one first looks: one
+read-only unit of work reads the clock's offset and when each kind of timed work falls due next, in
+one round trip on PostgreSQL. On a database server the three units of an idle round (the clock, the
+messages, the registration jobs) had cost about 8% of the server's CPU under a load of sends.
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ from smsvoice.messaging.rulebook import save_rules
 from smsvoice.messaging.rules import RuleError, RuleSet, parse_rules
 from smsvoice.messaging.transitions import ReplyHandler, advance_due
 from smsvoice.store import Store, Transaction
+
+# When a kind of timed work falls due next (None: none is waiting), read ahead in a transaction: the
+# answer is called for the value once the round trip is back.
+NextDue = Callable[[Transaction], Callable[[], float | None]]
 
 log = logging.getLogger("smsvoice.simulator")
 
@@ -60,12 +70,18 @@ class Simulator:
         # holds, so a clock move's own round would otherwise miss (and not count) what the background
         # round took.
         self._round = asyncio.Lock()
-        # Other timed work that each round (and each clock move) runs after the messages' own.
+        # Other timed work that each round (and each clock move) runs after the messages' own, and
+        # when each falls due next.
         self._also: list[Callable[[], Awaitable[int]]] = []
+        self._next_due: list[NextDue] = [lambda tx: tx.schedule.next_due_at_ahead()]
+        # Whether the last background round found nothing to do (the next one looks first).
+        self._idle = True
 
-    def also_run(self, work: Callable[[], Awaitable[int]]) -> None:
-        """Run `work` (answering how much it did) in every round, after the messages' transitions."""
+    def also_run(self, work: Callable[[], Awaitable[int]], next_due: NextDue) -> None:
+        """Run `work` (answering how much it did) in every round, after the messages' transitions;
+        `next_due` tells an idle round whether it has anything to do."""
         self._also.append(work)
+        self._next_due.append(next_due)
 
     async def load_clock(self) -> None:
         """Run on the clock offset kept in the store (a move made by another node or an earlier run)."""
@@ -114,6 +130,29 @@ class Simulator:
         async with self._round:
             return await self._run_due()
 
+    async def look(self) -> bool:
+        """Catch up with the clock offset kept in the store, and tell whether any timed work is due
+        (one read-only unit of work: one round trip on PostgreSQL)."""
+
+        def read(tx: Transaction) -> tuple[object, list[float | None]]:
+            tx.settings.read_ahead(CLOCK_OFFSET_SETTING)
+            answers = [next_due(tx) for next_due in self._next_due]
+            return tx.settings.get(CLOCK_OFFSET_SETTING), [answer() for answer in answers]
+
+        stored, next_due_at = await self.store.run(read, announce=False)
+        if isinstance(stored, int | float):
+            self.clock.catch_up(float(stored))
+        now = self.clock.now()
+        return any(due_at is not None and due_at <= now for due_at in next_due_at)
+
+    async def _background_round(self) -> None:
+        if self._idle:
+            if not await self.look():
+                return
+        else:
+            await self.load_clock()
+        self._idle = await self.run_due() == 0
+
     async def _run_due(self) -> int:
         total = 0
         for _ in range(10_000):  # bounded: 10,000 batches is a million messages
@@ -129,8 +168,7 @@ class Simulator:
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                await self.load_clock()
-                await self.run_due()
+                await self._background_round()
             except Exception:
                 log.exception("simulator round failed; retrying")
             self._wake.clear()

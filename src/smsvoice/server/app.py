@@ -98,7 +98,8 @@ def create_app(
 
         app.state.simulator = Simulator(store, adjustable_clock, handset_answers)
         # Registration reviews and attachment fetches move with the simulator's clock and rounds.
-        app.state.simulator.also_run(RegistrationRunner(store, adjustable_clock, settings).run_due)
+        registrations = RegistrationRunner(store, adjustable_clock, settings)
+        app.state.simulator.also_run(registrations.run_due, registrations.next_due)
         await app.state.simulator.load_clock()
         if settings.simulator_rules is not None:  # --simulator-rules: the file's rules are the ones in force
             await app.state.simulator.install_rules(load_rules_file(settings.simulator_rules))

@@ -7,9 +7,10 @@ transaction holds are skipped, so concurrent rounds take different jobs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from smsvoice.store.sql import Statement, Target
+from smsvoice.store.sql import Statement, Target, first_float
 
 _SCHEDULE = Statement(
     "INSERT INTO registration_jobs (key, account, region, due_at) VALUES (:key, :account, :region, :due_at) "
@@ -27,6 +28,7 @@ _DUE_BY_DIALECT = {
     "postgresql": Statement(f"{_DUE} FOR UPDATE SKIP LOCKED"),
 }
 _PENDING_COUNT = Statement("SELECT count(*) FROM registration_jobs")
+_NEXT_DUE_AT = Statement("SELECT min(due_at) FROM registration_jobs", libpq=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,11 @@ class RegistrationJobs:
             DueJob(str(key), str(account), str(region), float(due_at))
             for key, account, region, due_at in rows
         ]
+
+    def next_due_at_ahead(self) -> Callable[[], float | None]:
+        """When the earliest job falls due (None: no job), read with the transaction's next round
+        trip on PostgreSQL: call the answer for the value."""
+        return first_float(_NEXT_DUE_AT.read_ahead(self._tx, []))
 
     def pending_count(self) -> int:
         row = _PENDING_COUNT.one(self._tx, {})

@@ -6,7 +6,9 @@ only the inspection API moves them.
 
 from __future__ import annotations
 
-from smsvoice.store.sql import Statement, Target
+from collections.abc import Callable
+
+from smsvoice.store.sql import Statement, Target, first_float
 
 _SCHEDULE = Statement(
     "INSERT INTO scheduled_transitions (message_id, due_at) VALUES (:message_id, :due_at) "
@@ -20,7 +22,7 @@ _DUE_BY_DIALECT = {
     "sqlite": Statement(_DUE),
     "postgresql": Statement(f"{_DUE} FOR UPDATE SKIP LOCKED"),
 }
-_NEXT_DUE_AT = Statement("SELECT min(due_at) FROM scheduled_transitions")
+_NEXT_DUE_AT = Statement("SELECT min(due_at) FROM scheduled_transitions", libpq=True)
 _PENDING_COUNT = Statement("SELECT count(*) FROM scheduled_transitions")
 
 
@@ -41,9 +43,12 @@ class Schedule:
         return [str(row[0]) for row in rows]
 
     def next_due_at(self) -> float | None:
-        row = _NEXT_DUE_AT.one(self._tx, {})
-        value = None if row is None else row[0]  # min() of no rows is NULL
-        return None if value is None else float(value)
+        return self.next_due_at_ahead()()
+
+    def next_due_at_ahead(self) -> Callable[[], float | None]:
+        """`next_due_at`, read with the transaction's next round trip on PostgreSQL: call the answer
+        for the value (the simulator's idle round reads it with the clock and the other timers)."""
+        return first_float(_NEXT_DUE_AT.read_ahead(self._tx, []))
 
     def pending_count(self) -> int:
         row = _PENDING_COUNT.one(self._tx, {})

@@ -40,12 +40,14 @@ class StoredSettings:
         names = {_PREFIX + first: first, _PREFIX + second: second}
         self._remember(_GET_TWO.all_args(self._tx, list(names)), names)
 
-    def read_ahead(self, first: str, second: str) -> None:
-        """`prefetch`, queued to go out with the transaction's next round trip (PostgreSQL only)."""
+    def read_ahead(self, first: str, second: str | None = None) -> None:
+        """`prefetch` (of one setting, or two), queued to go out with the transaction's next round
+        trip (PostgreSQL only)."""
         if not self._tx.libpq:
             return
+        second = first if second is None else second
         names = {_PREFIX + first: first, _PREFIX + second: second}
-        self._ahead.append((_GET_TWO.read_ahead(self._tx, list(names)), names))
+        self._ahead.append((_GET_TWO.read_ahead(self._tx, [_PREFIX + first, _PREFIX + second]), names))
 
     def _settle(self) -> None:
         ahead, self._ahead = self._ahead, []

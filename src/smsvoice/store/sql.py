@@ -12,7 +12,7 @@ a statement per `Target.dialect`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
@@ -64,6 +64,18 @@ class _Fetched:
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         return list(self._rows)
+
+
+def first_float(rows: Rows) -> Callable[[], float | None]:
+    """The first column of the first row, as a float or None, once the rows are in (a `SELECT
+    min(...)` read ahead: min() of no rows is NULL)."""
+
+    def value() -> float | None:
+        row = rows.fetchone()
+        found = None if row is None else row[0]
+        return None if found is None else float(found)
+
+    return value
 
 
 class Statement:
