@@ -20,7 +20,10 @@ databases are created and dropped.
 
 While each PostgreSQL cell runs on the throwaway cluster, a thread flushes 8 KB to a file beside the
 database's every 50 ms and reports how long the disk took (``harness/disk.py``): every durable commit
-waits for such a flush, so a disk that stalls shows in the sends' p99.
+waits for such a flush, so a disk that stalls shows in the sends' p99. Each cell also reports the
+share of the machine's CPU time the hypervisor took meanwhile (steal, from /proc/stat): on a shared
+virtual machine it comes and goes, and a cell with a few percent of it has less CPU than the one
+before.
 
 Prints a markdown table, the PostgreSQL version and durability settings, and the verdict on the goal:
 PostgreSQL one node at least 1,500 durable sends/s with p99 under 20 ms.
@@ -50,7 +53,7 @@ from typing import Any
 
 from bench_send import RECORDS_PER_SEND, _count_stored, _provision, _send_operation
 from harness import children
-from harness.cpu import tree_cpu_seconds
+from harness.cpu import machine_ticks, steal_percent, tree_cpu_seconds
 from harness.disk import DiskProbe
 from harness.generators import pick_generator
 from harness.load import Generator, LoadRun
@@ -95,6 +98,7 @@ class Row:
     per_node: list[dict[str, Any]] = field(default_factory=list)
     waits: list[str] = field(default_factory=list)  # what the database's sessions were doing
     disk: str | None = None  # the flushes of the disk under the database while the cell ran
+    steal: float | None = None  # % of the machine's CPU time the hypervisor took while the cell ran
 
 
 def _cpu_text(values: list[float | None]) -> str:
@@ -197,12 +201,14 @@ class Runner:
         ]
         server0 = [tree_cpu_seconds(t.pid) for t in targets]
         pg0 = tree_cpu_seconds(postgres) if postgres else 0.0
+        ticks0 = machine_ticks()
         wall0 = time.monotonic()
         with contextlib.ExitStack() as stack:
             sampler = stack.enter_context(WaitSampler(database)) if database else None
             disk = stack.enter_context(DiskProbe(self.disk_dir)) if database and self.disk_dir else None
             raws = self._together(generator, loads)
         wall = time.monotonic() - wall0
+        steal = steal_percent(ticks0, machine_ticks())
         server_cpu: list[float | None] = [
             100.0 * (tree_cpu_seconds(t.pid) - c0) / wall if wall > 0 else None
             for t, c0 in zip(targets, server0, strict=True)
@@ -241,6 +247,7 @@ class Runner:
             per_node=per_node,
             waits=sampler.summary() if sampler is not None else [],
             disk=disk.summary() if disk is not None else None,
+            steal=steal,
         )
         detail = ""
         if len(per_node) > 1:
@@ -462,6 +469,10 @@ def _notes(rows: list[Row], info: dict[str, Any]) -> list[str]:
             lines.append(f"{row.target}: {' and '.join(parts)} per request (or commit).")
         for wait in row.waits:
             lines.append(f"{row.target}: pg_stat_activity: {wait}")
+        if row.steal is not None:
+            lines.append(
+                f"{row.target}: CPU time the hypervisor took from this machine meanwhile (steal): {row.steal:.1f}%"
+            )
         if row.disk:
             lines.append(
                 f"{row.target}: the disk under PostgreSQL meanwhile (each commit waits for a flush): {row.disk}"

@@ -40,3 +40,18 @@ def children_cpu_seconds() -> float:
     """CPU seconds of this process's waited-for children: the load generators' cost."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(steal, all) ticks of the machine's CPUs so far, from /proc/stat's `cpu` line: steal is time a
+    virtual CPU was ready to run while the hypervisor ran something else."""
+    with open("/proc/stat", "rb") as fh:
+        fields = [int(value) for value in fh.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal [guest guest_nice: already counted in user, nice]
+    return fields[7] if len(fields) > 7 else 0, sum(fields[:8])
+
+
+def steal_percent(before: tuple[int, int], after: tuple[int, int]) -> float | None:
+    """The share of all CPU time between two `machine_ticks` that the hypervisor took (steal)."""
+    total = after[1] - before[1]
+    return None if total <= 0 else 100.0 * (after[0] - before[0]) / total

@@ -73,7 +73,6 @@ class _Publisher:
         record = build_record(message, status, at)
         text = orjson.dumps(record).decode()
         event_type = record["eventType"]
-        self.tx.messages.add_event(message.message_id, event_type, at, text)
         entries: list[OutboxEntry] = []
         destinations = self.destinations()
         if destinations:
@@ -93,7 +92,7 @@ class _Publisher:
         bus_entry = message_bus_entry(message, record)
         if bus_entry is not None:
             entries.append(bus_entry)
-        self.tx.outbox.enqueue_for_newest_event(entries, self.now)
+        self.tx.messages.add_event(message.message_id, event_type, at, text, deliveries=entries, now=self.now)
         message.status = status
         message.updated_at = at
 

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from smsvoice.domain.message import Message
-from smsvoice.store.outbox import DEAD, DELIVERED, PARKED_AT, PENDING
+from smsvoice.store.outbox import DEAD, DELIVERED, PARKED_AT, PENDING, Outbox, OutboxEntry
 from smsvoice.store.paging import matching_page
 from smsvoice.store.sql import SERVER_JSON_IDS, SQLITE_JSON_IDS, Search, Statement, Target
 
@@ -222,12 +222,25 @@ class Messages:
         for message_id, doc in _PRELOAD[self._tx.dialect].all(self._tx, _ids(message_ids)):
             self._preloaded[str(message_id)] = str(doc)
 
-    def add_event(self, message_id: str, event_type: str, at: float, record_text: str) -> None:
-        """Store an event record of a message (its outbox rows follow: Outbox.enqueue_for_newest_event)."""
-        _INSERT_EVENT.defer(
-            self._tx,
-            {"message_id": message_id, "event_type": event_type, "created_at": at, "record": record_text},
-        )
+    def add_event(
+        self,
+        message_id: str,
+        event_type: str,
+        at: float,
+        record_text: str,
+        *,
+        deliveries: Sequence[OutboxEntry] = (),
+        now: float = 0.0,
+    ) -> None:
+        """Store an event record of a message and its outbox rows (`deliveries`, due at `now`): one
+        statement on PostgreSQL (Outbox.enqueue_with_new_event), two on SQLite."""
+        event = {"message_id": message_id, "event_type": event_type, "created_at": at, "record": record_text}
+        outbox = Outbox(self._tx)
+        if deliveries and self._tx.libpq:
+            outbox.enqueue_with_new_event(event, deliveries, now)
+            return
+        _INSERT_EVENT.defer(self._tx, event)
+        outbox.enqueue_for_newest_event(deliveries, now)
 
     def find(self, where: MessageFilter, limit: int, offset: int) -> list[Message]:
         """Messages in the order they were accepted (the newest first if the filter says so)."""

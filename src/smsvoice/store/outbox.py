@@ -12,7 +12,7 @@ rescheduled or marked DEAD, and all of them stay visible.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,6 +283,47 @@ _SQLITE_INSERTS = _inserts("")
 _SERVER_INSERTS = _inserts(" FOR SHARE")
 
 
+# PostgreSQL: a record and its outbox rows in one statement (a data-modifying WITH), by the number of
+# rows, made when first used. A send writes two records, each with its rows: this halves the
+# statements the send path sends, takes the record's id without looking it up, and sends the record's
+# text once (a row whose `record` is NULL gets the record's own; an EventBridge row brings its event).
+_WITH_NEW_EVENT: dict[int, Statement] = {}
+_DELIVERY_COLUMNS = (
+    "configuration_set",
+    "destination_name",
+    "destination_kind",
+    "target_arn",
+    "iam_role_arn",
+)
+
+
+def _with_new_event(count: int) -> Statement:
+    statement = _WITH_NEW_EVENT.get(count)
+    if statement is None:
+        rows = ", ".join(
+            "(" + ", ".join(f":{column}_{index}" for column in (*_DELIVERY_COLUMNS, "record")) + ")"
+            for index in range(count)
+        )
+        statement = Statement(
+            "WITH event AS (INSERT INTO message_events (message_id, event_type, created_at, record) "
+            "VALUES (:message_id, :event_type, :created_at, :event_record) RETURNING id, record) "
+            "INSERT INTO outbox (account, region, message_id, event_id, event_type, configuration_set, "
+            "destination_name, destination_kind, target_arn, iam_role_arn, record, status, attempts, "
+            "next_attempt_at, created_at) "
+            "SELECT :account, :region, :message_id, event.id, :event_type, d.configuration_set, "
+            "d.destination_name, d.destination_kind, d.target_arn, d.iam_role_arn, "
+            f"COALESCE(d.record, event.record), '{PENDING}', 0, "
+            # A paused destination's row is written parked, as _insert_sql says.
+            "CASE WHEN EXISTS (SELECT 1 FROM destination_pauses p WHERE p.target_arn = d.target_arn FOR SHARE) "
+            "THEN CAST(:parked_at AS DOUBLE PRECISION) ELSE CAST(:now AS DOUBLE PRECISION) END, "
+            "CAST(:now AS DOUBLE PRECISION) "
+            f"FROM event, (VALUES {rows}) AS d ({', '.join(_DELIVERY_COLUMNS)}, record)",
+            libpq=True,
+        )
+        _WITH_NEW_EVENT[count] = statement
+    return statement
+
+
 def _row(entry: OutboxEntry, now: float) -> dict[str, Any]:
     return {
         "account": entry.account,
@@ -315,12 +356,35 @@ class Outbox:
         self._inserts.row.defer_many(self._tx, [_row(entry, now) for entry in entries])
         self._written(entries)
 
-    def enqueue_for_newest_event(self, entries: list[OutboxEntry], now: float) -> None:
+    def enqueue_for_newest_event(self, entries: Sequence[OutboxEntry], now: float) -> None:
         """`enqueue` for the record of each entry's message written last in this transaction (the
         entries' own `event_id` is not read)."""
         if not entries:
             return
         self._inserts.for_newest_event.defer_many(self._tx, [_row(entry, now) for entry in entries])
+        self._written(entries)
+
+    def enqueue_with_new_event(
+        self, event: dict[str, Any], entries: Sequence[OutboxEntry], now: float
+    ) -> None:
+        """Write a message's new record (`event`: its message_id, event_type, created_at and record)
+        and `entries` for it, in one statement deferred as the send path's writes are (PostgreSQL; a
+        transaction on SQLite writes the record, then `enqueue_for_newest_event`)."""
+        params = {
+            "message_id": event["message_id"],
+            "event_type": event["event_type"],
+            "created_at": event["created_at"],
+            "event_record": event["record"],
+            "account": entries[0].account,
+            "region": entries[0].region,
+            "now": now,
+            "parked_at": PARKED_AT + now,
+        }
+        for index, entry in enumerate(entries):
+            for column in _DELIVERY_COLUMNS:
+                params[f"{column}_{index}"] = getattr(entry, column)
+            params[f"record_{index}"] = None if entry.record == event["record"] else entry.record
+        _with_new_event(len(entries)).defer(self._tx, params)
         self._written(entries)
 
     def enqueue_one(self, entry: OutboxEntry, now: float) -> int:
@@ -330,7 +394,7 @@ class Outbox:
         self._written([entry])
         return int(row[0])
 
-    def _written(self, entries: list[OutboxEntry]) -> None:
+    def _written(self, entries: Sequence[OutboxEntry]) -> None:
         # The commit hook (Store.on_outbox_commit, store/engine.py) reads the set from the connection.
         self._tx.info.setdefault(OUTBOX_WRITTEN, set()).update(entry.target_arn for entry in entries)
 
