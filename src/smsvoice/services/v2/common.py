@@ -29,6 +29,16 @@ def arn_for(context: OperationContext, resource_type: str, resource_id: str) -> 
     return resource_arn(context.region, context.account, resource_type, resource_id)
 
 
+def key_in_arn(value: str, resource_type: str) -> str | None:
+    """The name or id an ARN of this service names for `resource_type`, whoever's it is (for reading
+    ahead, where a wrong guess costs nothing: `resolve_id` decides), else None."""
+    arn = parse_arn(value)
+    prefix = f"{resource_type}/"
+    if arn is None or arn.service != SERVICE or not arn.resource.startswith(prefix):
+        return None
+    return arn.resource[len(prefix) :] or None
+
+
 def resolve_id(context: OperationContext, value: str, resource_type: str) -> str:
     """The name or id that `value` (a name, an id or an ARN) designates in the caller's account.
 

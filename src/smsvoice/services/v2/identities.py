@@ -21,7 +21,7 @@ from smsvoice.arns import SERVICE, parse_arn
 from smsvoice.protocol.model import load_service_model
 from smsvoice.services.api import OperationContext
 from smsvoice.services.names import V2
-from smsvoice.services.v2.common import arn_for, bool_filter_value, filter_values
+from smsvoice.services.v2.common import arn_for, bool_filter_value, filter_values, key_in_arn
 from smsvoice.services.v2.errors import ResourceNotFoundException, ValidationException
 from smsvoice.store import Document
 
@@ -145,6 +145,27 @@ def _from_arn(
         sender_id, _, country = rest.partition("/")
         return resource_type, sender_id, country or None
     return resource_type, rest, None
+
+
+def document_named(value: str) -> tuple[str, str] | None:
+    """The document an origination identity given as an ARN or an id names by its key (kind, key),
+    for reading it ahead; None for what is found through an index (an E.164 number, a bare sender
+    ID). A guess: `resolve_identity` decides what the value designates."""
+    if value.startswith("arn:"):
+        for resource_type, kind in (
+            (PHONE_NUMBER_TYPE, PHONE_NUMBER),
+            (POOL_TYPE, POOL),
+            (SENDER_ID_TYPE, SENDER_ID),
+        ):
+            key = key_in_arn(value, resource_type)
+            if key is not None:
+                return kind, key
+        return None
+    if value.startswith("phone-"):
+        return PHONE_NUMBER, value
+    if value.startswith("pool-"):
+        return POOL, value
+    return None
 
 
 def _arn_type(value: str, allowed: tuple[str, ...]) -> str:

@@ -34,14 +34,16 @@ from smsvoice.services.v2.account import (
     account_tier,
     enforced_spend_limit,
 )
+from smsvoice.services.v2.common import key_in_arn
 from smsvoice.services.v2.configuration_sets import CONFIGURATION_SET, load_configuration_set
+from smsvoice.services.v2.configuration_sets import RESOURCE_TYPE as CONFIGURATION_SET_TYPE
 from smsvoice.services.v2.errors import (
     ConflictException,
     ResourceNotFoundException,
     ServiceQuotaExceededException,
     ValidationException,
 )
-from smsvoice.services.v2.identities import PHONE_NUMBER, PHONE_NUMBER_BY_E164, as_e164
+from smsvoice.services.v2.identities import PHONE_NUMBER, PHONE_NUMBER_BY_E164, as_e164, document_named
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, OPTED_OUT_NUMBER, number_key
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
@@ -180,14 +182,25 @@ def _e164(value: object) -> str | None:
 
 
 def _documents_of_send(params: dict[str, Any]) -> list[tuple[str, str]]:
-    """The documents every send through an origination identity reads first."""
+    """The documents every send through an origination identity reads first (given by name, id or
+    ARN: on PostgreSQL a document read later, in a batch of sends, is a round trip the event loop
+    waits for, which had made sends from an ARN 1.5x the CPU of sends from a number)."""
     wanted = [(ACCOUNT_SETTINGS, SETTINGS_KEY)]
     set_name_or_arn = params.get("ConfigurationSetName")
-    if isinstance(set_name_or_arn, str) and set_name_or_arn and not set_name_or_arn.startswith("arn:"):
-        wanted.append((CONFIGURATION_SET, set_name_or_arn))
-    identity = _e164(params.get("OriginationIdentity"))
-    if identity is not None:
-        wanted.append((PHONE_NUMBER_BY_E164, identity))
+    if isinstance(set_name_or_arn, str) and set_name_or_arn:
+        name = (
+            key_in_arn(set_name_or_arn, CONFIGURATION_SET_TYPE)
+            if set_name_or_arn.startswith("arn:")
+            else set_name_or_arn
+        )
+        if name is not None:
+            wanted.append((CONFIGURATION_SET, name))
+    identity = params.get("OriginationIdentity")
+    if isinstance(identity, str):
+        e164 = as_e164(identity)
+        named = (PHONE_NUMBER_BY_E164, e164) if e164 is not None else document_named(identity)
+        if named is not None:
+            wanted.append(named)
     return wanted
 
 

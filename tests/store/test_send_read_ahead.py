@@ -1,0 +1,85 @@
+"""What a v2 send reads ahead (services/v2/sending.py `read_ahead_of_send`) covers its origination
+identity and its configuration set however the request names them: an E.164 number, a PhoneNumberId,
+a PoolId, an ARN, a set's name or ARN. On PostgreSQL a document not read ahead is a round trip of its
+own, which in a batch of sends the event loop waits for; on every backend what the send then
+resolves is the right document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from smsvoice.clock import SystemClock
+from smsvoice.config import Settings
+from smsvoice.registration_runner import registration_context
+from smsvoice.services.v2.configuration_sets import CONFIGURATION_SET, load_configuration_set
+from smsvoice.services.v2.identities import (
+    PHONE_NUMBER,
+    PHONE_NUMBER_BY_E164,
+    PHONE_NUMBER_TYPE,
+    POOL,
+    POOL_TYPE,
+    resolve_identity,
+)
+from smsvoice.services.v2.sending import read_ahead_of_send
+from smsvoice.store import Store, Transaction
+from tests.support.store_rows import ACCOUNT, REGION
+from tests.support.store_rows import SENT_AT as NOW
+
+NUMBER_ID = "phone-0123456789abcdef0123456789abcdef"
+NUMBER = "+18885550100"
+POOL_ID = "pool-0123456789abcdef0123456789abcdef"
+ARN = f"arn:aws:sms-voice:{REGION}:{ACCOUNT}"
+
+
+def _seed(store: Store) -> None:
+    def seed(tx: Transaction) -> None:
+        documents = tx.documents(ACCOUNT, REGION)
+        documents.add(PHONE_NUMBER, NUMBER_ID, {"PhoneNumberId": NUMBER_ID, "PhoneNumber": NUMBER})
+        documents.add(PHONE_NUMBER_BY_E164, NUMBER, {"PhoneNumberId": NUMBER_ID})
+        documents.add(POOL, POOL_ID, {"PoolId": POOL_ID})
+        documents.add(CONFIGURATION_SET, "orders", {"ConfigurationSetName": "orders"})
+
+    store.run_sync(seed)
+
+
+@pytest.mark.parametrize(
+    ("identity", "resource_type", "key"),
+    [
+        (NUMBER, PHONE_NUMBER_TYPE, NUMBER_ID),
+        (NUMBER_ID, PHONE_NUMBER_TYPE, NUMBER_ID),
+        (f"{ARN}:phone-number/{NUMBER_ID}", PHONE_NUMBER_TYPE, NUMBER_ID),
+        (POOL_ID, POOL_TYPE, POOL_ID),
+        (f"{ARN}:pool/{POOL_ID}", POOL_TYPE, POOL_ID),
+    ],
+)
+@pytest.mark.parametrize("configuration_set", ["orders", f"{ARN}:configuration-set/orders"])
+def test_the_identity_and_the_set_come_with_the_first_round_trip(
+    store: Store, round_trips: list[str], identity: str, resource_type: str, key: str, configuration_set: str
+) -> None:
+    _seed(store)
+    params = {
+        "DestinationPhoneNumber": "+12065550142",
+        "OriginationIdentity": identity,
+        "ConfigurationSetName": configuration_set,
+        "MessageBody": "hi",
+    }
+    before = len(round_trips)
+
+    def unit(tx: Transaction) -> tuple[Any, Any, int, int]:
+        read_ahead_of_send(tx, ACCOUNT, REGION, "SendTextMessage", params, NOW)
+        tx.settings.get_text("anything")  # the statement the reads ride with (the gateway's first)
+        after_first = len(round_trips)
+        context = registration_context(tx, SystemClock(), Settings(), ACCOUNT, REGION, "SendTextMessage")
+        found = resolve_identity(context, identity, (PHONE_NUMBER_TYPE, POOL_TYPE))
+        configuration = load_configuration_set(context, configuration_set)
+        return found, configuration, after_first - before, len(round_trips) - after_first
+
+    found, configuration, first, later = store.run_sync(unit)
+
+    assert (found.resource_type, found.key) == (resource_type, key)
+    assert configuration["ConfigurationSetName"] == "orders"
+    if not store.is_sqlite:
+        assert first == 1, round_trips
+        assert later == 0, round_trips[before:]  # nothing read after: no round trip the loop waits for
