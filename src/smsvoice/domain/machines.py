@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
@@ -40,6 +40,8 @@ class Machine:
     default_failure: str
     invalid_destination: str  # the verdict for a number that is not a valid phone number
     ttl_expired: str | None  # None where the API has no TimeToLive (v1)
+    # Routes already found, by (from, to): `route` is asked the same few on every send.
+    _routes: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def statuses(self) -> frozenset[str]:
@@ -60,6 +62,12 @@ class Machine:
 
     def route(self, current: str, target: str) -> list[str]:
         """The statuses from `current` (excluded) to `target` (included) by the fewest transitions."""
+        known = self._routes.get((current, target))
+        if known is None:  # a machine has a handful of routes: each is searched once
+            known = self._routes[(current, target)] = tuple(self._search(current, target))
+        return list(known)
+
+    def _search(self, current: str, target: str) -> list[str]:
         if current == target:
             return []
         previous: dict[str, str] = {}

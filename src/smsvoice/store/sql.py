@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
 from typing import Any, Protocol
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
@@ -78,6 +79,19 @@ def first_float(rows: Rows) -> Callable[[], float | None]:
     return value
 
 
+_LIBPQ: list[ModuleType] = []
+
+
+def _libpq() -> ModuleType:
+    """store/libpq.py, imported at first use (it imports psycopg: a PostgreSQL store only); an import
+    statement on every execution cost a microsecond each, several times a send."""
+    if not _LIBPQ:
+        from smsvoice.store import libpq
+
+        _LIBPQ.append(libpq)
+    return _LIBPQ[0]
+
+
 class Statement:
     _count = 0
 
@@ -121,8 +135,7 @@ class Statement:
         if style == "qmark":  # sqlite3: Connection.execute makes the cursor in C
             return target.raw.execute(self._qmark, args)
         if target.libpq:
-            from smsvoice.store import libpq
-
+            libpq = _libpq()
             if self.libpq:
                 return libpq.execute(target.raw, self._prepared_name, self._dollar, args)
             libpq.flush(target.raw)  # the deferred writes go first
@@ -137,8 +150,7 @@ class Statement:
         """A write whose answer nobody reads: on PostgreSQL it goes out with the transaction's next
         statement or its COMMIT, in one round trip (store/libpq.py); elsewhere it runs now."""
         if self.libpq and target.libpq:
-            from smsvoice.store import libpq
-
+            libpq = _libpq()
             libpq.defer(target.raw, self._prepared_name, self._dollar, [params[name] for name in self.names])
         else:
             self.execute(target, params)
@@ -147,9 +159,8 @@ class Statement:
         """A read whose rows are wanted later in the transaction: on PostgreSQL it goes out with the
         transaction's next statement, in one round trip (store/libpq.py); elsewhere it runs now."""
         if self.libpq and target.libpq:
-            from smsvoice.store import libpq
-
-            return libpq.read_ahead(target.raw, self._prepared_name, self._dollar, args)
+            ahead: Rows = _libpq().read_ahead(target.raw, self._prepared_name, self._dollar, args)
+            return ahead
         return _Fetched(self.execute_args(target, args).fetchall())
 
     def defer_many(self, target: Target, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -163,8 +174,7 @@ class Statement:
     def execute_many(self, target: Target, rows: Sequence[Mapping[str, Any]]) -> None:
         style = target.paramstyle
         if target.libpq:
-            from smsvoice.store import libpq
-
+            libpq = _libpq()
             libpq.flush(target.raw)
         cursor = target.raw.cursor()
         if style in ("qmark", "format"):
