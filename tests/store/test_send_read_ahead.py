@@ -1,8 +1,8 @@
-"""What a v2 send reads ahead (services/v2/sending.py `read_ahead_of_send`) covers its origination
+"""What a send reads ahead (services/v2/sending.py `read_ahead_of_send`) covers its origination
 identity and its configuration set however the request names them: an E.164 number, a PhoneNumberId,
 a PoolId, an ARN, a set's name or ARN. On PostgreSQL a document not read ahead is a round trip of its
 own, which in a batch of sends the event loop waits for; on every backend what the send then
-resolves is the right document."""
+resolves is the right document. A v1 call reads its configuration set ahead too."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import pytest
 from smsvoice.clock import SystemClock
 from smsvoice.config import Settings
 from smsvoice.registration_runner import registration_context
+from smsvoice.services.v1.configuration_sets import CONFIGURATION_SET as V1_CONFIGURATION_SET
+from smsvoice.services.v1.voice import read_ahead_of_send as read_ahead_of_v1_send
 from smsvoice.services.v2.configuration_sets import CONFIGURATION_SET, load_configuration_set
 from smsvoice.services.v2.identities import (
     PHONE_NUMBER,
@@ -83,3 +85,27 @@ def test_the_identity_and_the_set_come_with_the_first_round_trip(
     if not store.is_sqlite:
         assert first == 1, round_trips
         assert later == 0, round_trips[before:]  # nothing read after: no round trip the loop waits for
+
+
+def test_a_v1_call_reads_its_configuration_set_with_the_first_round_trip(
+    store: Store, round_trips: list[str]
+) -> None:
+    store.run_sync(
+        lambda tx: tx.documents(ACCOUNT, REGION).add(V1_CONFIGURATION_SET, "calls", {"Name": "calls"})
+    )
+    params = {"DestinationPhoneNumber": "+12065550142", "ConfigurationSetName": "calls"}
+    before = len(round_trips)
+
+    def unit(tx: Transaction) -> tuple[Any, int, int]:
+        read_ahead_of_v1_send(tx, ACCOUNT, REGION, "SendVoiceMessage", params, NOW)
+        tx.settings.get_text("anything")
+        after_first = len(round_trips)
+        found = tx.documents(ACCOUNT, REGION).get(V1_CONFIGURATION_SET, "calls")
+        return found, after_first - before, len(round_trips) - after_first
+
+    found, first, later = store.run_sync(unit)
+
+    assert found == {"Name": "calls"}
+    if not store.is_sqlite:
+        assert first == 1, round_trips
+        assert later == 0, round_trips[before:]

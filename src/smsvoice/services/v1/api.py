@@ -9,6 +9,7 @@ from smsvoice.services.api import Api, RequestRates
 from smsvoice.services.names import V1
 from smsvoice.services.v1.errors import V1Errors
 from smsvoice.services.v1.operations import operations
+from smsvoice.services.v1.voice import read_ahead_of_send
 
 # Under `--throttling aws`, only the event-destination resource is limited; the rest of v1 is not.
 RATES = RequestRates(
@@ -32,4 +33,5 @@ def build_v1_api() -> Api:
         V1Errors(),
         # A send locks no row (store/batches.py).
         batched_operations=frozenset({"SendVoiceMessage"}),
+        read_ahead=read_ahead_of_send,
     )

@@ -20,6 +20,7 @@ from smsvoice.services.api import OperationContext
 from smsvoice.services.v1.configuration_sets import CONFIGURATION_SET
 from smsvoice.services.v1.errors import BadRequestException
 from smsvoice.services.v1.operations import operations
+from smsvoice.store import Transaction
 
 # Old Pinpoint voice limits: 3,000 billable characters; 6,000 characters in all including SSML tags.
 MAX_PLAIN_TEXT_CHARACTERS = 3_000
@@ -55,6 +56,17 @@ def _check_content(content: dict[str, Any] | None) -> tuple[str, dict[str, Any]]
     if len(text) > limit:
         raise BadRequestException(f"Content.{kind}.Text is longer than {limit} characters")
     return kind, body
+
+
+def read_ahead_of_send(
+    tx: Transaction, account: str, region: str, operation: str, params: dict[str, Any], now: float
+) -> None:
+    """The v1 API's read-ahead (services/api.py): a call's configuration set goes out with the
+    gateway's first statement; read later, in a batch of sends on PostgreSQL, it is a round trip the
+    event loop waits for."""
+    set_name = params.get("ConfigurationSetName")
+    if operation == "SendVoiceMessage" and isinstance(set_name, str) and set_name and tx.reads_ahead:
+        tx.documents(account, region).read_ahead([(CONFIGURATION_SET, set_name)])
 
 
 @operations.handler("SendVoiceMessage")
