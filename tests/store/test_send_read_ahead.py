@@ -2,7 +2,8 @@
 identity and its configuration set however the request names them: an E.164 number, a PhoneNumberId,
 a PoolId, an ARN, a set's name or ARN. On PostgreSQL a document not read ahead is a round trip of its
 own, which in a batch of sends the event loop waits for; on every backend what the send then
-resolves is the right document. A v1 call reads its configuration set ahead too."""
+resolves is the right document. A send through a pool reads its members and their numbers ahead;
+a v1 call reads its configuration set ahead."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from smsvoice.services.v2.identities import (
     PHONE_NUMBER_BY_E164,
     PHONE_NUMBER_TYPE,
     POOL,
+    POOL_MEMBER,
     POOL_TYPE,
+    pool_members,
     resolve_identity,
 )
 from smsvoice.services.v2.sending import read_ahead_of_send
@@ -109,3 +112,61 @@ def test_a_v1_call_reads_its_configuration_set_with_the_first_round_trip(
     if not store.is_sqlite:
         assert first == 1, round_trips
         assert later == 0, round_trips[before:]
+
+
+def _seed_pool(store: Store) -> None:
+    _seed(store)
+
+    def members(tx: Transaction) -> None:
+        documents = tx.documents(ACCOUNT, REGION)
+        member = {"PoolId": POOL_ID, "Type": PHONE_NUMBER_TYPE, "Key": NUMBER_ID}
+        documents.add(POOL_MEMBER, f"{POOL_ID}/{NUMBER_ID}", member, parent=POOL_ID)
+
+    store.run_sync(members)
+
+
+def test_a_send_through_a_pool_reads_its_members_and_their_numbers_with_the_first_round_trip(
+    store: Store, round_trips: list[str]
+) -> None:
+    _seed_pool(store)
+    params = {"DestinationPhoneNumber": "+12065550142", "OriginationIdentity": POOL_ID, "MessageBody": "hi"}
+    before = len(round_trips)
+
+    def unit(tx: Transaction) -> tuple[list[tuple[str, str]], int, int]:
+        read_ahead_of_send(tx, ACCOUNT, REGION, "SendTextMessage", params, NOW)
+        tx.settings.get_text("anything")
+        after_first = len(round_trips)
+        context = registration_context(tx, SystemClock(), Settings(), ACCOUNT, REGION, "SendTextMessage")
+        members = [(ref.key, str(ref.doc["PhoneNumber"])) for ref in pool_members(context, POOL_ID)]
+        return members, after_first - before, len(round_trips) - after_first
+
+    members, first, later = store.run_sync(unit)
+
+    assert members == [(NUMBER_ID, NUMBER)]
+    if not store.is_sqlite:
+        assert first == 1, round_trips
+        assert later == 0, round_trips[before:]
+
+
+def test_a_listing_read_ahead_is_read_again_after_a_write_of_its_kind(store: Store) -> None:
+    _seed_pool(store)
+    other = "phone-fedcba9876543210fedcba9876543210"
+    params = {"DestinationPhoneNumber": "+12065550142", "OriginationIdentity": POOL_ID, "MessageBody": "hi"}
+
+    def unit(tx: Transaction) -> tuple[list[str], list[str], list[str]]:
+        read_ahead_of_send(tx, ACCOUNT, REGION, "SendTextMessage", params, NOW)
+        documents = tx.documents(ACCOUNT, REGION)
+        first = [key for key, _ in documents.iterate(POOL_MEMBER, parent=POOL_ID)]
+        documents.add(PHONE_NUMBER, other, {"PhoneNumberId": other, "PhoneNumber": "+18885550111"})
+        member = {"PoolId": POOL_ID, "Type": PHONE_NUMBER_TYPE, "Key": other}
+        documents.add(POOL_MEMBER, f"{POOL_ID}/{other}", member, parent=POOL_ID)
+        second = [key for key, _ in documents.iterate(POOL_MEMBER, parent=POOL_ID)]
+        documents.remove(POOL_MEMBER, f"{POOL_ID}/{NUMBER_ID}")
+        third = [key for key, _ in documents.iterate(POOL_MEMBER, parent=POOL_ID)]
+        return first, second, third
+
+    first, second, third = store.run_sync(unit)
+
+    assert first == [f"{POOL_ID}/{NUMBER_ID}"]
+    assert second == sorted([f"{POOL_ID}/{NUMBER_ID}", f"{POOL_ID}/{other}"])
+    assert third == [f"{POOL_ID}/{other}"]

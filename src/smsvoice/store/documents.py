@@ -95,14 +95,20 @@ Slot = tuple[str, str, str, str]  # account, region, kind, key
 # A read queued ahead: its rows (kind, key, doc, version), the (account, region) they belong to, and
 # the slots it answers for even when it finds nothing there.
 PendingRead = tuple[Rows, tuple[str, str], list[Slot]]
+Children = tuple[str, str, str, str]  # account, region, kind, parent
+# A listing of children queued ahead (`read_ahead_children`): its rows (key, doc) and whose they are.
+PendingChildren = tuple[Rows, Children]
 
 
 class DocumentTarget(Target, Protocol):
     """A transaction as documents use it: where statements run, what it has read so far, and the
-    reads it has queued (`Documents.read_ahead`)."""
+    reads it has queued (`Documents.read_ahead`, `read_ahead_children`)."""
 
     remembered_documents: dict[Slot, Remembered]
     documents_ahead: list[PendingRead]
+    # Children listings read ahead, as (key, JSON text) in key order, until a write of their kind.
+    remembered_children: dict[Children, list[tuple[str, str]]]
+    children_ahead: list[PendingChildren]
 
 
 class Documents:
@@ -194,6 +200,37 @@ class Documents:
         rows = _THROUGH.read_ahead(self._tx, [params[name] for name in _THROUGH.names])
         self._tx.documents_ahead.append((rows, (self.account, self.region), []))
 
+    def read_ahead_children(self, kind: str, parent: str, *, field: str, kinds: tuple[str, ...]) -> None:
+        """Queue the read of `parent`'s children of `kind` (what `iterate(kind, parent=parent)` then
+        answers) and of the documents of `kinds` whose keys are the children's `field` (what `get`
+        then answers), as `read_ahead` does (PostgreSQL only): a send through a pool reads the pool's
+        numbers this way. A document not found this way is read as usual."""
+        if not self._tx.libpq:
+            return
+        scope = [self.account, self.region]
+        listing = _CHILDREN.read_ahead(self._tx, [*scope, kind, parent])
+        self._tx.children_ahead.append((listing, (self.account, self.region, kind, parent)))
+        through = _CHILDREN_THROUGH.read_ahead(
+            self._tx, [*scope, "{" + ",".join(kinds) + "}", field, *scope, kind, parent]
+        )
+        self._tx.documents_ahead.append((through, (self.account, self.region), []))
+
+    def _settle_children(self) -> None:
+        for rows, children in self._tx.children_ahead:
+            self._tx.remembered_children[children] = [(str(key), str(doc)) for key, doc in rows.fetchall()]
+        self._tx.children_ahead.clear()
+
+    def _remembered_children(self, kind: str, parent: str) -> list[tuple[str, str]] | None:
+        self._settle_children()
+        return self._tx.remembered_children.get((self.account, self.region, kind, parent))
+
+    def _forget_children(self, kind: str) -> None:
+        """A write of `kind` may change a listing read ahead: it is read again when asked for."""
+        if self._tx.remembered_children or self._tx.children_ahead:
+            self._settle_children()
+            for children in [found for found in self._tx.remembered_children if found[2] == kind]:
+                del self._tx.remembered_children[children]
+
     def get(self, kind: str, key: str) -> Document | None:
         found = self._remembered(kind, key)
         return None if found is None else _load(found[0])
@@ -205,6 +242,7 @@ class Documents:
         QuotaExceeded when the account already has `limit` documents of this kind, DuplicateKey when
         the key is taken (and gives the place back)."""
         self._settle()
+        self._forget_children(kind)
         if limit is not None and (
             limit <= 0 or _TAKE_PLACE.one(self._tx, self._params(kind, limit=limit)) is None
         ):
@@ -237,6 +275,7 @@ class Documents:
         If this transaction read the document, the write happens only if nobody changed it since
         (WriteConflict otherwise)."""
         self._settle()
+        self._forget_children(kind)
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         text = _dump(doc)
@@ -252,6 +291,7 @@ class Documents:
 
     def remove(self, kind: str, key: str) -> bool:
         self._settle()
+        self._forget_children(kind)
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         params = self._params(kind, key=key, seen=None if seen is None else seen[1])
@@ -274,6 +314,10 @@ class Documents:
         self, kind: str, *, after: str | None = None, limit: int | None = None, parent: str | None = None
     ) -> list[tuple[str, Document]]:
         """Documents in key order, starting after `after`, at most `limit` of them."""
+        if parent is not None and after is None and limit is None:
+            listed = self._remembered_children(kind, parent)
+            if listed is not None:
+                return [(key, _load(doc)) for key, doc in listed]
         statement = _PAGE[(parent is not None, after is not None, limit is not None)]
         params = self._params(kind, parent=parent, after=after, limit=limit)
         return [(key, _load(doc)) for key, doc in statement.all(self._tx, params)]
@@ -287,6 +331,19 @@ _THROUGH = Statement(
     "SELECT kind, key, doc, version FROM resources WHERE account = :account AND region = :region "
     "AND kind = :kind AND key = (SELECT CAST(doc AS json) ->> CAST(:field AS text) FROM resources "
     "WHERE account = :account AND region = :region AND kind = :index_kind AND key = :index_key)",
+    libpq=True,
+)
+
+
+# A parent's children (as `page` lists them), and the documents of the kinds in the array `:kinds`
+# whose keys are a field of those children: PostgreSQL only, as `read_ahead_children` runs them.
+_CHILDREN = Statement(
+    f"SELECT key, doc FROM resources WHERE {_SCOPE} AND parent = :parent ORDER BY key", libpq=True
+)
+_CHILDREN_THROUGH = Statement(
+    "SELECT kind, key, doc, version FROM resources WHERE account = :account AND region = :region "
+    "AND kind = ANY (CAST(:kinds AS text[])) AND key IN (SELECT CAST(doc AS json) ->> CAST(:field AS text) "
+    "FROM resources WHERE account = :account AND region = :region AND kind = :kind AND parent = :parent)",
     libpq=True,
 )
 

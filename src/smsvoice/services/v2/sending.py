@@ -43,7 +43,15 @@ from smsvoice.services.v2.errors import (
     ServiceQuotaExceededException,
     ValidationException,
 )
-from smsvoice.services.v2.identities import PHONE_NUMBER, PHONE_NUMBER_BY_E164, as_e164, document_named
+from smsvoice.services.v2.identities import (
+    PHONE_NUMBER,
+    PHONE_NUMBER_BY_E164,
+    POOL,
+    POOL_MEMBER,
+    SENDER_ID,
+    as_e164,
+    document_named,
+)
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, OPTED_OUT_NUMBER, number_key
 from smsvoice.services.v2.origination import Origination, is_opted_out, resolve_origination
@@ -228,6 +236,11 @@ def read_ahead_of_send(
     if identity is not None:
         # The number itself, through its E.164 index (resolve_identity reads both).
         documents.read_ahead_through(PHONE_NUMBER_BY_E164, identity, "PhoneNumberId", PHONE_NUMBER)
+    given = params.get("OriginationIdentity")
+    named = document_named(given) if isinstance(given, str) else None
+    if named is not None and named[0] == POOL:
+        # A pool sends from one of its numbers or sender IDs: the members and their documents.
+        documents.read_ahead_children(POOL_MEMBER, named[1], field="Key", kinds=(PHONE_NUMBER, SENDER_ID))
     tx.spend.read_ahead(account, region, channel, now)
 
 
