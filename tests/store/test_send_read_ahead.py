@@ -2,8 +2,8 @@
 identity and its configuration set however the request names them: an E.164 number, a PhoneNumberId,
 a PoolId, an ARN, a set's name or ARN. On PostgreSQL a document not read ahead is a round trip of its
 own, which in a batch of sends the event loop waits for; on every backend what the send then
-resolves is the right document. A send through a pool reads its members and their numbers ahead;
-a v1 call reads its configuration set ahead."""
+resolves is the right document. A send through a pool reads its members and their numbers ahead, a send
+without an identity the account's numbers and sender IDs; a v1 call reads its configuration set ahead."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from smsvoice.services.v2.identities import (
     POOL,
     POOL_MEMBER,
     POOL_TYPE,
+    SENDER_ID,
     pool_members,
     resolve_identity,
 )
@@ -170,3 +171,28 @@ def test_a_listing_read_ahead_is_read_again_after_a_write_of_its_kind(store: Sto
     assert first == [f"{POOL_ID}/{NUMBER_ID}"]
     assert second == sorted([f"{POOL_ID}/{NUMBER_ID}", f"{POOL_ID}/{other}"])
     assert third == [f"{POOL_ID}/{other}"]
+
+
+def test_a_send_without_an_identity_lists_the_account_numbers_with_the_first_round_trip(
+    store: Store, round_trips: list[str]
+) -> None:
+    _seed(store)
+    params = {"DestinationPhoneNumber": "+12065550142", "MessageBody": "hi"}
+    before = len(round_trips)
+
+    def unit(tx: Transaction) -> tuple[list[str], list[str], int, int]:
+        read_ahead_of_send(tx, ACCOUNT, REGION, "SendTextMessage", params, NOW)
+        tx.settings.get_text("anything")
+        after_first = len(round_trips)
+        documents = tx.documents(ACCOUNT, REGION)
+        numbers = [key for key, _ in documents.iterate(PHONE_NUMBER)]
+        senders = [key for key, _ in documents.iterate(SENDER_ID)]
+        return numbers, senders, after_first - before, len(round_trips) - after_first
+
+    numbers, senders, first, later = store.run_sync(unit)
+
+    assert numbers == [NUMBER_ID]
+    assert senders == []
+    if not store.is_sqlite:
+        assert first == 1, round_trips
+        assert later == 0, round_trips[before:]

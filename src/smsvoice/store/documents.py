@@ -95,18 +95,18 @@ Slot = tuple[str, str, str, str]  # account, region, kind, key
 # A read queued ahead: its rows (kind, key, doc, version), the (account, region) they belong to, and
 # the slots it answers for even when it finds nothing there.
 PendingRead = tuple[Rows, tuple[str, str], list[Slot]]
-Children = tuple[str, str, str, str]  # account, region, kind, parent
-# A listing of children queued ahead (`read_ahead_children`): its rows (key, doc) and whose they are.
+Children = tuple[str, str, str, str | None]  # account, region, kind, parent (None: all of the kind)
+# A listing queued ahead (`read_ahead_listing`): its rows (key, doc) and what it lists.
 PendingChildren = tuple[Rows, Children]
 
 
 class DocumentTarget(Target, Protocol):
     """A transaction as documents use it: where statements run, what it has read so far, and the
-    reads it has queued (`Documents.read_ahead`, `read_ahead_children`)."""
+    reads it has queued (`Documents.read_ahead`, `read_ahead_listing`)."""
 
     remembered_documents: dict[Slot, Remembered]
     documents_ahead: list[PendingRead]
-    # Children listings read ahead, as (key, JSON text) in key order, until a write of their kind.
+    # Listings read ahead, as (key, JSON text) in key order, until a write of their kind.
     remembered_children: dict[Children, list[tuple[str, str]]]
     children_ahead: list[PendingChildren]
 
@@ -200,16 +200,24 @@ class Documents:
         rows = _THROUGH.read_ahead(self._tx, [params[name] for name in _THROUGH.names])
         self._tx.documents_ahead.append((rows, (self.account, self.region), []))
 
-    def read_ahead_children(self, kind: str, parent: str, *, field: str, kinds: tuple[str, ...]) -> None:
-        """Queue the read of `parent`'s children of `kind` (what `iterate(kind, parent=parent)` then
-        answers) and of the documents of `kinds` whose keys are the children's `field` (what `get`
-        then answers), as `read_ahead` does (PostgreSQL only): a send through a pool reads the pool's
-        numbers this way. A document not found this way is read as usual."""
+    def read_ahead_listing(self, kind: str, *, parent: str | None = None) -> None:
+        """Queue the read of the documents of `kind` (`parent`'s children, or all of them): what
+        `iterate(kind, parent=parent)` then answers, as `read_ahead` does (PostgreSQL only). A send
+        with no origination identity lists the account's numbers and sender IDs this way."""
         if not self._tx.libpq:
             return
-        scope = [self.account, self.region]
-        listing = _CHILDREN.read_ahead(self._tx, [*scope, kind, parent])
+        args = [self.account, self.region, kind] + ([parent] if parent is not None else [])
+        listing = _LISTING[parent is not None].read_ahead(self._tx, args)
         self._tx.children_ahead.append((listing, (self.account, self.region, kind, parent)))
+
+    def read_ahead_children(self, kind: str, parent: str, *, field: str, kinds: tuple[str, ...]) -> None:
+        """`read_ahead_listing` of `parent`'s children of `kind`, and the read of the documents of
+        `kinds` whose keys are the children's `field` (what `get` then answers): a send through a pool
+        reads the pool's numbers this way. A document not found this way is read as usual."""
+        if not self._tx.libpq:
+            return
+        self.read_ahead_listing(kind, parent=parent)
+        scope = [self.account, self.region]
         through = _CHILDREN_THROUGH.read_ahead(
             self._tx, [*scope, "{" + ",".join(kinds) + "}", field, *scope, kind, parent]
         )
@@ -220,7 +228,7 @@ class Documents:
             self._tx.remembered_children[children] = [(str(key), str(doc)) for key, doc in rows.fetchall()]
         self._tx.children_ahead.clear()
 
-    def _remembered_children(self, kind: str, parent: str) -> list[tuple[str, str]] | None:
+    def _remembered_children(self, kind: str, parent: str | None) -> list[tuple[str, str]] | None:
         self._settle_children()
         return self._tx.remembered_children.get((self.account, self.region, kind, parent))
 
@@ -314,7 +322,7 @@ class Documents:
         self, kind: str, *, after: str | None = None, limit: int | None = None, parent: str | None = None
     ) -> list[tuple[str, Document]]:
         """Documents in key order, starting after `after`, at most `limit` of them."""
-        if parent is not None and after is None and limit is None:
+        if after is None and limit is None:
             listed = self._remembered_children(kind, parent)
             if listed is not None:
                 return [(key, _load(doc)) for key, doc in listed]
@@ -335,11 +343,19 @@ _THROUGH = Statement(
 )
 
 
-# A parent's children (as `page` lists them), and the documents of the kinds in the array `:kinds`
-# whose keys are a field of those children: PostgreSQL only, as `read_ahead_children` runs them.
-_CHILDREN = Statement(
-    f"SELECT key, doc FROM resources WHERE {_SCOPE} AND parent = :parent ORDER BY key", libpq=True
-)
+# The documents of the kinds in the array `:kinds` whose keys are a field of a parent's children:
+# PostgreSQL only, as `read_ahead_children` runs it.
+# What `page` lists without `after` or `limit` (all of a kind, or a parent's children), for
+# `read_ahead_listing`.
+_LISTING = {
+    with_parent: Statement(
+        f"SELECT key, doc FROM resources WHERE {_SCOPE}"
+        + (" AND parent = :parent" if with_parent else "")
+        + " ORDER BY key",
+        libpq=True,
+    )
+    for with_parent in (False, True)
+}
 _CHILDREN_THROUGH = Statement(
     "SELECT kind, key, doc, version FROM resources WHERE account = :account AND region = :region "
     "AND kind = ANY (CAST(:kinds AS text[])) AND key IN (SELECT CAST(doc AS json) ->> CAST(:field AS text) "

@@ -241,6 +241,10 @@ def read_ahead_of_send(
     if named is not None and named[0] == POOL:
         # A pool sends from one of its numbers or sender IDs: the members and their documents.
         documents.read_ahead_children(POOL_MEMBER, named[1], field="Key", kinds=(PHONE_NUMBER, SENDER_ID))
+    elif not given:
+        # The send picks from the account's own numbers and sender IDs (resolve_origination).
+        documents.read_ahead_listing(PHONE_NUMBER)
+        documents.read_ahead_listing(SENDER_ID)
     tx.spend.read_ahead(account, region, channel, now)
 
 
