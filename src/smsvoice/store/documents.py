@@ -95,9 +95,9 @@ Slot = tuple[str, str, str, str]  # account, region, kind, key
 # A read queued ahead: its rows (kind, key, doc, version), the (account, region) they belong to, and
 # the slots it answers for even when it finds nothing there.
 PendingRead = tuple[Rows, tuple[str, str], list[Slot]]
-Children = tuple[str, str, str, str | None]  # account, region, kind, parent (None: all of the kind)
+Listed = tuple[str, str, str, str | None]  # account, region, kind, parent (None: all of the kind)
 # A listing queued ahead (`read_ahead_listing`): its rows (key, doc) and what it lists.
-PendingChildren = tuple[Rows, Children]
+PendingListing = tuple[Rows, Listed]
 
 
 class DocumentTarget(Target, Protocol):
@@ -107,8 +107,8 @@ class DocumentTarget(Target, Protocol):
     remembered_documents: dict[Slot, Remembered]
     documents_ahead: list[PendingRead]
     # Listings read ahead, as (key, JSON text) in key order, until a write of their kind.
-    remembered_children: dict[Children, list[tuple[str, str]]]
-    children_ahead: list[PendingChildren]
+    remembered_listings: dict[Listed, list[tuple[str, str]]]
+    listings_ahead: list[PendingListing]
 
 
 class Documents:
@@ -208,7 +208,7 @@ class Documents:
             return
         args = [self.account, self.region, kind] + ([parent] if parent is not None else [])
         listing = _LISTING[parent is not None].read_ahead(self._tx, args)
-        self._tx.children_ahead.append((listing, (self.account, self.region, kind, parent)))
+        self._tx.listings_ahead.append((listing, (self.account, self.region, kind, parent)))
 
     def read_ahead_children(self, kind: str, parent: str, *, field: str, kinds: tuple[str, ...]) -> None:
         """`read_ahead_listing` of `parent`'s children of `kind`, and the read of the documents of
@@ -223,21 +223,21 @@ class Documents:
         )
         self._tx.documents_ahead.append((through, (self.account, self.region), []))
 
-    def _settle_children(self) -> None:
-        for rows, children in self._tx.children_ahead:
-            self._tx.remembered_children[children] = [(str(key), str(doc)) for key, doc in rows.fetchall()]
-        self._tx.children_ahead.clear()
+    def _settle_listings(self) -> None:
+        for rows, children in self._tx.listings_ahead:
+            self._tx.remembered_listings[children] = [(str(key), str(doc)) for key, doc in rows.fetchall()]
+        self._tx.listings_ahead.clear()
 
-    def _remembered_children(self, kind: str, parent: str | None) -> list[tuple[str, str]] | None:
-        self._settle_children()
-        return self._tx.remembered_children.get((self.account, self.region, kind, parent))
+    def _remembered_listing(self, kind: str, parent: str | None) -> list[tuple[str, str]] | None:
+        self._settle_listings()
+        return self._tx.remembered_listings.get((self.account, self.region, kind, parent))
 
-    def _forget_children(self, kind: str) -> None:
+    def _forget_listings(self, kind: str) -> None:
         """A write of `kind` may change a listing read ahead: it is read again when asked for."""
-        if self._tx.remembered_children or self._tx.children_ahead:
-            self._settle_children()
-            for children in [found for found in self._tx.remembered_children if found[2] == kind]:
-                del self._tx.remembered_children[children]
+        if self._tx.remembered_listings or self._tx.listings_ahead:
+            self._settle_listings()
+            for children in [found for found in self._tx.remembered_listings if found[2] == kind]:
+                del self._tx.remembered_listings[children]
 
     def get(self, kind: str, key: str) -> Document | None:
         found = self._remembered(kind, key)
@@ -250,7 +250,7 @@ class Documents:
         QuotaExceeded when the account already has `limit` documents of this kind, DuplicateKey when
         the key is taken (and gives the place back)."""
         self._settle()
-        self._forget_children(kind)
+        self._forget_listings(kind)
         if limit is not None and (
             limit <= 0 or _TAKE_PLACE.one(self._tx, self._params(kind, limit=limit)) is None
         ):
@@ -283,7 +283,7 @@ class Documents:
         If this transaction read the document, the write happens only if nobody changed it since
         (WriteConflict otherwise)."""
         self._settle()
-        self._forget_children(kind)
+        self._forget_listings(kind)
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         text = _dump(doc)
@@ -299,7 +299,7 @@ class Documents:
 
     def remove(self, kind: str, key: str) -> bool:
         self._settle()
-        self._forget_children(kind)
+        self._forget_listings(kind)
         slot = self._slot(kind, key)
         seen = self._seen.get(slot)
         params = self._params(kind, key=key, seen=None if seen is None else seen[1])
@@ -323,7 +323,7 @@ class Documents:
     ) -> list[tuple[str, Document]]:
         """Documents in key order, starting after `after`, at most `limit` of them."""
         if after is None and limit is None:
-            listed = self._remembered_children(kind, parent)
+            listed = self._remembered_listing(kind, parent)
             if listed is not None:
                 return [(key, _load(doc)) for key, doc in listed]
         statement = _PAGE[(parent is not None, after is not None, limit is not None)]
@@ -343,8 +343,6 @@ _THROUGH = Statement(
 )
 
 
-# The documents of the kinds in the array `:kinds` whose keys are a field of a parent's children:
-# PostgreSQL only, as `read_ahead_children` runs it.
 # What `page` lists without `after` or `limit` (all of a kind, or a parent's children), for
 # `read_ahead_listing`.
 _LISTING = {
@@ -356,6 +354,8 @@ _LISTING = {
     )
     for with_parent in (False, True)
 }
+# The documents of the kinds in the array `:kinds` whose keys are a field of a parent's children:
+# PostgreSQL only, as `read_ahead_children` runs it.
 _CHILDREN_THROUGH = Statement(
     "SELECT kind, key, doc, version FROM resources WHERE account = :account AND region = :region "
     "AND kind = ANY (CAST(:kinds AS text[])) AND key IN (SELECT CAST(doc AS json) ->> CAST(:field AS text) "

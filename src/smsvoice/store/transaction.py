@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from smsvoice.store.connection import Connection
-from smsvoice.store.documents import Children, Documents, PendingChildren, PendingRead, Remembered
+from smsvoice.store.documents import Documents, Listed, PendingListing, PendingRead, Remembered
 from smsvoice.store.eventbridge import EventBridgeEvents
 from smsvoice.store.forgetting import forget_state
 from smsvoice.store.idempotency import Idempotency
@@ -63,15 +63,15 @@ class Transaction:
         "_schedule",
         "_settings",
         "_spend",
-        "children_ahead",
         "connection",
         "dialect",
         "documents_ahead",
         "libpq",
+        "listings_ahead",
         "paramstyle",
         "raw",
-        "remembered_children",
         "remembered_documents",
+        "remembered_listings",
         "spend_due",
     )
 
@@ -90,9 +90,9 @@ class Transaction:
         self.remembered_documents: dict[tuple[str, str, str, str], Remembered] = {}
         # Document reads queued to ride with the next statement (Documents.read_ahead).
         self.documents_ahead: list[PendingRead] = []
-        # Children listings read ahead, and queued (Documents.read_ahead_children).
-        self.remembered_children: dict[Children, list[tuple[str, str]]] = {}
-        self.children_ahead: list[PendingChildren] = []
+        # Listings read ahead, and queued (Documents.read_ahead_listing).
+        self.remembered_listings: dict[Listed, list[tuple[str, str]]] = {}
+        self.listings_ahead: list[PendingListing] = []
         # The groups are made when first used: most units of work touch two or three of them.
         self._resources: Resources | None = None
         self._messages: Messages | None = None
@@ -238,6 +238,6 @@ class Transaction:
         except BaseException:
             self.remembered_documents.clear()  # what was read may have been undone
             self.documents_ahead.clear()
-            self.remembered_children.clear()
-            self.children_ahead.clear()
+            self.remembered_listings.clear()
+            self.listings_ahead.clear()
             raise
