@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench_send import RECORDS_PER_SEND, _count_stored, _provision, _send_operation
+from bench_send import ACCOUNT, RECORDS_PER_SEND, _count_stored, _provision, _send_operation
 from harness import children
 from harness.cpu import machine_ticks, steal_percent, tree_cpu_seconds
 from harness.disk import DiskProbe
@@ -69,6 +69,7 @@ from harness.postgres import (
     throwaway_cluster,
 )
 from harness.probes import preflight
+from harness.provision import ORIGIN_FORMS, origination_as
 from harness.servers import start_server
 from harness.target import Target
 from harness.wrk import WrkGenerator
@@ -275,9 +276,10 @@ def _start(
     return server
 
 
-def _prepare(server: Target) -> Operation:
-    """Provision the number and the configuration set, then send one message by hand."""
-    send = _send_operation(_provision(server.port))
+def _prepare(server: Target, origin: str) -> Operation:
+    """Provision the number and the configuration set, then send one message by hand; the sends name
+    their origination as `--origin` says."""
+    send = _send_operation(origination_as(server.port, ACCOUNT, _provision(server.port), origin))
     problem = preflight(server.port, send)
     if problem is not None:
         raise RuntimeError(f"{server.name}: {problem}")
@@ -325,7 +327,7 @@ def _sqlite_cell(runner: Runner, server_cmd: list[str], extra: list[str], workdi
     """1. The embedded store."""
     server = _start("sqlite", server_cmd, extra, workdir)
     try:
-        send = _prepare(server)
+        send = _prepare(server, runner.args.origin)
         row = runner.measure("SQLite (embedded), 1 node", [server], [send], conns)
         row.answered += 1  # the preflight
         row.stored = _count_stored(server.port)
@@ -348,7 +350,7 @@ def _one_node_cell(
     _upgrade(server_cmd, url, workdir / "upgrade-node1.log")
     server = _start("pg1", server_cmd, extra, workdir, url)
     try:
-        send = _prepare(server)
+        send = _prepare(server, runner.args.origin)
         row = runner.measure(ONE_NODE, [server], [send], conns, pg_pid, url)
         row.answered += 1
         row.stored = _count_stored(server.port)
@@ -373,7 +375,8 @@ def _two_node_cell(
     try:
         second = _start("pg2b", server_cmd, extra, workdir, url)
         try:
-            send = _prepare(first)  # provisioned through one node, the other sees it in the database
+            # Provisioned through one node: the other sees it in the database.
+            send = _prepare(first, runner.args.origin)
             problem = preflight(second.port, send)
             if problem is not None:
                 raise RuntimeError(f"second node: {problem}")
@@ -524,6 +527,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-workdir", action="store_true", help="keep the temp dir (server logs, SQLite data)"
     )
     parser.add_argument(
+        "--origin",
+        choices=ORIGIN_FORMS,
+        default="number",
+        help="how each send names its origination: the number's E.164 form (default), its PhoneNumberId, "
+        "its ARN, a pool holding it, or none (the server picks the account's number)",
+    )
+    parser.add_argument(
         "--cells",
         type=_parse_cells,
         default=list(CELLS),
@@ -585,7 +595,8 @@ def main(argv: list[str] | None = None) -> int:
         f"commit_delay={s['commit_delay']}"
     )
     print(
-        f"Load: {info['generator']}, {args.duration:g} s per cell after {args.warmup:g} s of warm-up; "
+        f"Load: {info['generator']}, {args.duration:g} s per cell after {args.warmup:g} s of warm-up, sends "
+        f"naming their origination by {args.origin}; "
         f"1-minute load average at the start {load_before:.2f}{' (busy machine: figures are noisy)' if load_before > 0.5 else ''}."
     )
     print()
