@@ -38,6 +38,13 @@ class DiskProbe(BackgroundSampler):
             os.close(self._fd)
         self.path.unlink(missing_ok=True)
 
+    def p99_ms(self) -> float | None:
+        """The p99 of the flushes measured, if any."""
+        if self.error is not None or not self.latencies_ms:
+            return None
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, (len(ordered) * 99) // 100)]
+
     def summary(self) -> str | None:
         """p50, p99 and the longest flush, or why there is none."""
         if self.error is not None:
