@@ -1,6 +1,6 @@
 """What a send reads ahead (services/v2/sending.py `read_ahead_of_send`) covers its origination
 identity and its configuration set however the request names them: an E.164 number, a PhoneNumberId,
-a PoolId, an ARN, a set's name or ARN. On PostgreSQL a document not read ahead is a round trip of its
+a PoolId, a bare sender ID, an ARN, a set's name or ARN. On PostgreSQL a document not read ahead is a round trip of its
 own, which in a batch of sends the event loop waits for; on every backend what the send then
 resolves is the right document. A send through a pool reads its members and their numbers ahead, a send
 without an identity the account's numbers and sender IDs; a v1 call reads its configuration set ahead."""
@@ -25,6 +25,7 @@ from smsvoice.services.v2.identities import (
     POOL_MEMBER,
     POOL_TYPE,
     SENDER_ID,
+    SENDER_ID_TYPE,
     pool_members,
     resolve_identity,
 )
@@ -193,6 +194,38 @@ def test_a_send_without_an_identity_lists_the_account_numbers_with_the_first_rou
 
     assert numbers == [NUMBER_ID]
     assert senders == []
+    if not store.is_sqlite:
+        assert first == 1, round_trips
+        assert later == 0, round_trips[before:]
+
+
+def test_a_send_from_a_bare_sender_id_finds_it_without_another_round_trip(
+    store: Store, round_trips: list[str]
+) -> None:
+    _seed(store)
+    store.run_sync(
+        lambda tx: tx.documents(ACCOUNT, REGION).add(
+            SENDER_ID, "MYBRAND/GB", {"SenderId": "MYBRAND", "IsoCountryCode": "GB"}
+        )
+    )
+    params = {
+        "DestinationPhoneNumber": "+447700900123",
+        "OriginationIdentity": "MYBRAND",
+        "MessageBody": "hi",
+    }
+    before = len(round_trips)
+
+    def unit(tx: Transaction) -> tuple[Any, int, int]:
+        read_ahead_of_send(tx, ACCOUNT, REGION, "SendTextMessage", params, NOW)
+        tx.settings.get_text("anything")
+        after_first = len(round_trips)
+        context = registration_context(tx, SystemClock(), Settings(), ACCOUNT, REGION, "SendTextMessage")
+        found = resolve_identity(context, "MYBRAND", (PHONE_NUMBER_TYPE, POOL_TYPE, SENDER_ID_TYPE))
+        return found, after_first - before, len(round_trips) - after_first
+
+    found, first, later = store.run_sync(unit)
+
+    assert (found.resource_type, found.key) == (SENDER_ID_TYPE, "MYBRAND/GB")
     if not store.is_sqlite:
         assert first == 1, round_trips
         assert later == 0, round_trips[before:]

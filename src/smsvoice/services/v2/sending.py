@@ -245,6 +245,11 @@ def read_ahead_of_send(
         # The send picks from the account's own numbers and sender IDs (resolve_origination).
         documents.read_ahead_listing(PHONE_NUMBER)
         documents.read_ahead_listing(SENDER_ID)
+    elif isinstance(given, str) and named is None and identity is None and not given.startswith("arn:"):
+        # A bare sender ID: resolve_identity tries it as a number's and a pool's id first, then
+        # looks for it among the account's sender IDs.
+        documents.read_ahead([(PHONE_NUMBER, given), (POOL, given)])
+        documents.read_ahead_listing(SENDER_ID)
     tx.spend.read_ahead(account, region, channel, now)
 
 
