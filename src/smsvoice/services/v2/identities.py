@@ -23,7 +23,7 @@ from smsvoice.services.api import OperationContext
 from smsvoice.services.names import V2
 from smsvoice.services.v2.common import arn_for, bool_filter_value, filter_values, key_in_arn
 from smsvoice.services.v2.errors import ResourceNotFoundException, ValidationException
-from smsvoice.store import Document
+from smsvoice.store import Document, Documents
 
 PHONE_NUMBER = "v2/phone-number"
 # E.164 number (or short code digits) -> {"PhoneNumberId": ...}: numbers are unique per account+region.
@@ -166,6 +166,29 @@ def document_named(value: str) -> tuple[str, str] | None:
     if value.startswith("pool-"):
         return POOL, value
     return None
+
+
+def read_ahead_origination(documents: Documents, value: object) -> None:
+    """Queue what resolving a send's OriginationIdentity `value` reads (resolve_identity, and
+    resolve_origination without one) beyond the document `document_named` gives, as
+    `Documents.read_ahead` does (PostgreSQL only): in a batch of sends, a read made later is a round
+    trip the event loop waits for."""
+    if not isinstance(value, str) or not value:  # the account's own numbers and sender IDs
+        documents.read_ahead_listing(PHONE_NUMBER)
+        documents.read_ahead_listing(SENDER_ID)
+        return
+    e164 = as_e164(value)
+    if e164 is not None:  # the number, through its E.164 index
+        documents.read_ahead_through(PHONE_NUMBER_BY_E164, e164, "PhoneNumberId", PHONE_NUMBER)
+        return
+    named = document_named(value)
+    if named is not None:
+        if named[0] == POOL:  # the pool's members and the numbers and sender IDs they name
+            documents.read_ahead_children(POOL_MEMBER, named[1], field="Key", kinds=(PHONE_NUMBER, SENDER_ID))
+        return
+    if not value.startswith("arn:"):  # a bare sender ID, tried as a number's and a pool's id first
+        documents.read_ahead([(PHONE_NUMBER, value), (POOL, value)])
+        documents.read_ahead_listing(SENDER_ID)
 
 
 def _arn_type(value: str, allowed: tuple[str, ...]) -> str:

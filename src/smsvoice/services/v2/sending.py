@@ -44,13 +44,10 @@ from smsvoice.services.v2.errors import (
     ValidationException,
 )
 from smsvoice.services.v2.identities import (
-    PHONE_NUMBER,
     PHONE_NUMBER_BY_E164,
-    POOL,
-    POOL_MEMBER,
-    SENDER_ID,
     as_e164,
     document_named,
+    read_ahead_origination,
 )
 from smsvoice.services.v2.operations import operations
 from smsvoice.services.v2.opt_outs import DEFAULT_LIST, OPTED_OUT_NUMBER, number_key
@@ -232,24 +229,7 @@ def read_ahead_of_send(
         # another, the check reads that list's entry as usual.
         wanted.append((OPTED_OUT_NUMBER, number_key(DEFAULT_LIST, destination)))
     documents.read_ahead(wanted)
-    identity = _e164(params.get("OriginationIdentity"))
-    if identity is not None:
-        # The number itself, through its E.164 index (resolve_identity reads both).
-        documents.read_ahead_through(PHONE_NUMBER_BY_E164, identity, "PhoneNumberId", PHONE_NUMBER)
-    given = params.get("OriginationIdentity")
-    named = document_named(given) if isinstance(given, str) else None
-    if named is not None and named[0] == POOL:
-        # A pool sends from one of its numbers or sender IDs: the members and their documents.
-        documents.read_ahead_children(POOL_MEMBER, named[1], field="Key", kinds=(PHONE_NUMBER, SENDER_ID))
-    elif not given:
-        # The send picks from the account's own numbers and sender IDs (resolve_origination).
-        documents.read_ahead_listing(PHONE_NUMBER)
-        documents.read_ahead_listing(SENDER_ID)
-    elif isinstance(given, str) and named is None and identity is None and not given.startswith("arn:"):
-        # A bare sender ID: resolve_identity tries it as a number's and a pool's id first, then
-        # looks for it among the account's sender IDs.
-        documents.read_ahead([(PHONE_NUMBER, given), (POOL, given)])
-        documents.read_ahead_listing(SENDER_ID)
+    read_ahead_origination(documents, params.get("OriginationIdentity"))
     tx.spend.read_ahead(account, region, channel, now)
 
 
